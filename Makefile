@@ -1,0 +1,51 @@
+# Two commands set everything up on a fresh machine with Python 3.11:
+#   make run   - virtualenv, install, migrate, demo data, serve on 127.0.0.1:8000
+#   make test  - virtualenv with dev extras, lint, migration check, tests
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: install install-dev run test lint messages bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@ $(STAMP)
+
+install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
+
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo_data
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+lint: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+test: $(DEV_STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+messages: $(DEV_STAMP)
+	$(PY) manage.py makemessages -l lt --no-obsolete
+	$(PY) manage.py compilemessages -l lt
+
+bench: $(DEV_STAMP)
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV)

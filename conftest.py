@@ -1,0 +1,83 @@
+"""Shared fixtures: one user per role plus an outsider, bearer-token API clients, isolated media."""
+
+import pytest
+from django.test import Client
+
+from vejapro.core.models import Role, User
+from vejapro.core.services import token_mint
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.RATELIMIT_ENABLE = False
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.SMS_BACKEND = "locmem"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SUPABASE_URL = ""
+    settings.SUPABASE_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _user(email: str, role: str, **extra) -> User:
+    return User.objects.create_user(email, password="Slaptas-123", role=role, is_staff=role == Role.ADMIN, **extra)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return _user("admin@vejapro.test", Role.ADMIN, full_name="Adminas Adminauskas")
+
+
+@pytest.fixture
+def client_user(db) -> User:
+    return _user("klientas@vejapro.test", Role.CLIENT, full_name="Jonas Klientas", phone="+37061234567")
+
+
+@pytest.fixture
+def contractor_user(db) -> User:
+    return _user("rangovas@vejapro.test", Role.SUBCONTRACTOR, full_name="Rangovas Petras")
+
+
+@pytest.fixture
+def expert_user(db) -> User:
+    return _user("ekspertas@vejapro.test", Role.EXPERT, full_name="Ekspertė Ona")
+
+
+@pytest.fixture
+def outsider_client(db) -> User:
+    return _user("pasalinis@vejapro.test", Role.CLIENT, full_name="Pašalinis")
+
+
+@pytest.fixture
+def other_contractor(db) -> User:
+    return _user("kitas.rangovas@vejapro.test", Role.SUBCONTRACTOR)
+
+
+@pytest.fixture
+def other_expert(db) -> User:
+    return _user("kitas.ekspertas@vejapro.test", Role.EXPERT)
+
+
+def bearer_for(user: User) -> str:
+    return token_mint(sub=str(user.pk), email=user.email, role=user.role, ttl_hours=1).token
+
+
+class ApiClient(Client):
+    """A Django test client that sends ``Authorization: Bearer`` for one user (or none) and JSON bodies."""
+
+    def __init__(self, user: User | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        if user is not None:
+            self.defaults["HTTP_AUTHORIZATION"] = f"Bearer {bearer_for(user)}"
+
+    def post_json(self, path: str, data=None, **extra):
+        return self.post(path, data=data if data is not None else {}, content_type="application/json", **extra)
+
+    def patch_json(self, path: str, data=None, **extra):
+        return self.patch(path, data=data if data is not None else {}, content_type="application/json", **extra)
+
+
+@pytest.fixture
+def api():
+    """``api(user)`` gives a bearer client for that user; ``api()`` an anonymous one."""
+    return lambda user=None: ApiClient(user)

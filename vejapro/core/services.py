@@ -1,0 +1,200 @@
+"""Core writes: the audit writer used by every service, the local user mirror, minted tokens."""
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+import jwt
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vejapro.core.actors import Actor
+from vejapro.core.errors import ApiError, BadRequest
+from vejapro.core.models import NIL_UUID, AuditLog, Role, User
+from vejapro.core.redaction import redact, redaction_fields, to_json_value
+from vejapro.core.settings_helpers import jwt_secret, public_url
+
+logger = logging.getLogger(__name__)
+
+ALERT_THRESHOLDS = {
+    "SMS_CONFIRMATION_FAILED": 5,
+    "SMS_CONFIRMATION_FINAL_PAYMENT_MISSING": 5,
+    "NOTIFICATION_FAILED": 5,
+    "TWILIO_SIGNATURE_INVALID": 5,
+    "STRIPE_SIGNATURE_INVALID": 5,
+    "EMAIL_WEBHOOK_AUTH_INVALID": 5,
+    "RATE_LIMIT_BLOCKED": 20,
+}
+
+
+def _prepared(value: Any) -> Any:
+    if value is None:
+        return None
+    value = to_json_value(value)
+    if settings.PII_REDACTION_ENABLED:
+        value = redact(value, redaction_fields())
+    return value
+
+
+def audit_record(
+    *,
+    entity_type: str,
+    entity_id: uuid.UUID | str | None,
+    action: str,
+    actor: Actor,
+    old_value: Any = None,
+    new_value: Any = None,
+    metadata: Any = None,
+) -> AuditLog:
+    """Append one audit row. Call it inside the transaction of the change it describes (workflow.md §13.1)."""
+    row = AuditLog.objects.create(
+        entity_type=entity_type,
+        entity_id=entity_id or NIL_UUID,
+        action=action,
+        old_value=_prepared(old_value),
+        new_value=_prepared(new_value),
+        metadata=_prepared(metadata),
+        actor_type=actor.actor_type,
+        actor_id=actor.actor_id,
+        ip_address=actor.ip_address,
+        user_agent=actor.user_agent,
+    )
+    if action in ALERT_THRESHOLDS:
+        transaction.on_commit(lambda: _count_for_alert(action))
+    return row
+
+
+def audit_record_standalone(**kwargs: Any) -> AuditLog:
+    """Failure audits on public paths survive the error response: they commit in their own transaction."""
+    with transaction.atomic():
+        return audit_record(**kwargs)
+
+
+def _count_for_alert(action: str) -> None:
+    threshold = ALERT_THRESHOLDS[action]
+    key = f"audit-alert:{action}:{timezone.now():%Y%m%d%H}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        count = cache.incr(key)
+    except Exception:
+        logger.exception("audit alert counter unavailable")
+        return
+    if count % threshold == 0:
+        logger.warning("ALERT audit_action=%s count=%s", action, count)
+
+
+def _placeholder_email(sub: str) -> str:
+    return f"{sub}@users.vejapro.local"
+
+
+def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | None:
+    """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row."""
+    try:
+        user_id = uuid.UUID(sub)
+    except ValueError:
+        return None
+    email = (email or "").strip().lower() or None
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return _user_create_from_token(user_id=user_id, email=email, role=role)
+    if user.role == role and (email is None or user.email == email):
+        return user
+    return _user_update_from_token(user_id=user_id, email=email, role=role)
+
+
+def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+    address = email or _placeholder_email(str(user_id))
+    if User.objects.filter(email=address).exists():
+        logger.warning("token e-mail already belongs to another user; placeholder used for %s", user_id)
+        address = _placeholder_email(str(user_id))
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(address, id=user_id, role=role, is_staff=role == Role.ADMIN)
+            audit_record(
+                entity_type="user",
+                entity_id=user.pk,
+                action="USER_CREATED",
+                actor=Actor.system(),
+                new_value={"role": role, "is_active": True},
+                metadata={"source": "login"},
+            )
+    except IntegrityError:
+        # A concurrent first request for the same sub created the row.
+        user = User.objects.get(pk=user_id)
+    return user
+
+
+def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user_id)
+        old = {"role": user.role, "is_active": user.is_active}
+        user.role = role
+        user.is_staff = role == Role.ADMIN
+        if email and email != user.email and not User.objects.filter(email=email).exclude(pk=user.pk).exists():
+            user.email = email
+        user.save(update_fields=["role", "is_staff", "email", "updated_at"])
+        audit_record(
+            entity_type="user",
+            entity_id=user.pk,
+            action="USER_UPDATED",
+            actor=Actor.system(),
+            old_value=old,
+            new_value={"role": user.role, "is_active": user.is_active},
+            metadata={"source": "login"},
+        )
+    return user
+
+
+@dataclass(frozen=True)
+class MintedToken:
+    token: str
+    expires_at: int
+    portal_url: str = ""
+
+
+def token_mint(*, sub: str, email: str | None, role: str, ttl_hours: int) -> MintedToken:
+    """HS256 token in the shape Supabase issues, with a random ``jti`` (api.md §2.5)."""
+    secret = jwt_secret()
+    if not secret:
+        raise ApiError(500, "Nesukonfigūruotas SUPABASE_JWT_SECRET")
+    now = timezone.now()
+    claims = {
+        "sub": sub,
+        "email": email,
+        "app_metadata": {"role": role},
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(hours=max(ttl_hours, 1))).timestamp()),
+        "jti": str(uuid.uuid4()),
+    }
+    if settings.SUPABASE_JWT_AUDIENCE:
+        claims["aud"] = settings.SUPABASE_JWT_AUDIENCE
+    return MintedToken(token=jwt.encode(claims, secret, algorithm="HS256"), expires_at=claims["exp"])
+
+
+PORTAL_PATH_BY_ROLE = {Role.SUBCONTRACTOR: "contractor", Role.EXPERT: "expert"}
+TOKEN_ISSUED_ACTION_BY_ROLE = {Role.SUBCONTRACTOR: "CONTRACTOR_TOKEN_ISSUED", Role.EXPERT: "EXPERT_TOKEN_ISSUED"}
+STAFF_TOKEN_TTL_HOURS = 168
+
+
+def user_token_issue(*, user: User, role: str, actor: Actor) -> MintedToken:
+    """A portal token for a contractor or an expert (api.md §5.6)."""
+    if user.role != role:
+        raise BadRequest(f"User role must be {role}")
+    if not user.is_active:
+        raise BadRequest("Vartotojas neaktyvus")
+    portal = PORTAL_PATH_BY_ROLE[role]
+    email = user.email or f"{portal}-{user.pk}@vejapro.local"
+    minted = token_mint(sub=str(user.pk), email=email, role=role, ttl_hours=STAFF_TOKEN_TTL_HOURS)
+    with transaction.atomic():
+        audit_record(
+            entity_type="user",
+            entity_id=user.pk,
+            action=TOKEN_ISSUED_ACTION_BY_ROLE[role],
+            actor=actor,
+            new_value={"user_id": str(user.pk), "ttl_hours": STAFF_TOKEN_TTL_HOURS},
+        )
+    return replace(minted, portal_url=public_url(f"/{portal}?token={minted.token}"))

@@ -1,0 +1,74 @@
+import hmac
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.http import require_http_methods
+from rest_framework.response import Response
+
+from vejapro.core.api import ApiView
+from vejapro.core.errors import NOT_FOUND_TEXT, ApiError, error_response
+from vejapro.core.models import Role
+from vejapro.core.selectors import database_is_healthy, user_get
+from vejapro.core.services import token_mint, user_token_issue
+from vejapro.core.settings_helpers import is_production
+
+
+@require_http_methods(["GET", "HEAD"])
+def health(request: HttpRequest) -> JsonResponse:
+    if database_is_healthy():
+        return JsonResponse({"status": "ok", "db": "ok"})
+    return JsonResponse({"status": "degraded", "db": "error"}, status=503)
+
+
+def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+    return error_response(404, NOT_FOUND_TEXT)
+
+
+class AuthMeView(ApiView):
+    allowed_roles = set(Role.values)
+
+    def get(self, request):
+        current = request.user
+        return Response({"user_id": current.id, "role": current.role, "email": current.email})
+
+
+class AdminDevTokenView(ApiView):
+    """Development admin token (api.md §5.1): off in production whatever the flag says."""
+
+    authentication_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        expected = settings.ADMIN_TOKEN_ENDPOINT_SECRET
+        given = request.headers.get("X-Admin-Token-Secret", "")
+        enabled = settings.ADMIN_TOKEN_ENDPOINT_ENABLED and expected and not is_production()
+        if not enabled or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise ApiError(404, NOT_FOUND_TEXT)
+        super().initial(request, *args, **kwargs)
+
+    def get(self, request):
+        ttl = settings.ADMIN_TOKEN_TTL_HOURS if settings.ADMIN_TOKEN_TTL_HOURS > 0 else 1
+        minted = token_mint(
+            sub=settings.ADMIN_TOKEN_SUB, email=settings.ADMIN_TOKEN_EMAIL, role=Role.ADMIN, ttl_hours=ttl
+        )
+        return Response({"token": minted.token, "expires_at": minted.expires_at})
+
+
+class StaffTokenView(ApiView):
+    """Contractor and expert tokens minted by the admin (api.md §5.6)."""
+
+    allowed_roles = {Role.ADMIN}
+    target_role: str = ""
+
+    def get(self, request, user_id: str):
+        user = user_get(user_id=user_id)
+        if user is None:
+            raise ApiError(404, "Vartotojas nerastas")
+        minted = user_token_issue(user=user, role=self.target_role, actor=self.actor())
+        return Response(
+            {
+                "token": minted.token,
+                "expires_at": minted.expires_at,
+                "user_id": str(user.pk),
+                "portal_url": minted.portal_url,
+            }
+        )
