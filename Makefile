@@ -41,7 +41,7 @@ test: $(DEV_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 messages: $(DEV_STAMP)
-	$(PY) manage.py makemessages -l lt --no-obsolete
+	$(PY) manage.py makemessages -l lt --no-obsolete --no-location --ignore=.venv --ignore=bench
 	$(PY) manage.py compilemessages -l lt
 
 bench: $(DEV_STAMP)
