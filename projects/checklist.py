@@ -23,6 +23,7 @@ CHECKLIST_ITEMS: tuple[ChecklistItem, ...] = (
     ),
     ChecklistItem(
         "seed",
+        # xgettext:no-python-format
         _("Even sowing (≥80% of the area)"),
         _("Grass density at least 80 %, no bare patches larger than 0.5 m²."),
     ),
