@@ -124,11 +124,12 @@ def _gallery_cursor_filter(cursor: str) -> Q:
         raise BadRequest(INVALID_CURSOR_TEXT)
     try:
         moment = datetime.fromisoformat(parts[0])
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
         key = uuid.UUID(parts[1]) if len(parts) == 2 else None
-    except ValueError:
+    except (ValueError, OverflowError):
         raise BadRequest(INVALID_CURSOR_TEXT) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     if key is None:
         return Q(uploaded_at__lt=moment)
     return Q(uploaded_at__lt=moment) | Q(uploaded_at=moment, id__lt=key)

@@ -141,6 +141,8 @@ def test_only_certification_photos_count(api, make_project, add_photo, expert_us
         ({"project_id": "x", "checklist": {"ground": 1}}, ["body", "checklist", "ground"]),
         ({"project_id": "x", "checklist": {"lawn": True}}, ["body", "checklist", "lawn"]),
         ({"project_id": "x", "notes": "n" * 2001}, ["body", "notes"]),
+        ({"project_id": "x", "notes": "a\x00b"}, ["body", "notes"]),
+        ({"project_id": "x", "checklist": {"ground\x00": True}}, ["body", "checklist", "ground\x00"]),
     ],
 )
 def test_invalid_bodies_are_422(api, expert_user, body, loc):

@@ -160,13 +160,26 @@ def test_a_cursor_holding_only_a_timestamp_is_accepted(api, published_pair):
     assert [item["id"] for item in items] == [str(older.pk)]
 
 
-@pytest.mark.parametrize("cursor", ["%%%", "bm90IGEgZGF0ZQ==", base64.urlsafe_b64encode(b"2026-01-01|nope").decode()])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "%%%",
+        "bm90IGEgZGF0ZQ==",
+        base64.urlsafe_b64encode(b"2026-01-01|nope").decode(),
+        base64.urlsafe_b64encode(b"0001-01-01T00:00:00+05:00").decode(),
+        base64.urlsafe_b64encode(b"2026-01-01\x00|x").decode(),
+        base64.urlsafe_b64encode(b"a|b|c").decode(),
+    ],
+)
 def test_invalid_cursor_is_400(api, cursor):
     response = api().get(URL, {"cursor": cursor})
     assert (response.status_code, response.json()) == (400, {"detail": "Neteisingas žymeklis"})
 
 
-@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 61}, {"limit": "x"}, {"featured_only": "maybe"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"limit": 0}, {"limit": 61}, {"limit": "x"}, {"featured_only": "maybe"}, {"location_tag": "Vilnius\x00"}],
+)
 def test_out_of_range_query_is_422(api, params):
     response = api().get(URL, params)
     assert response.status_code == 422
