@@ -325,3 +325,41 @@ def evidence_hide_from_web(*, evidence: Evidence | uuid.UUID, actor: Actor) -> E
                 new_value={"show_on_web": False, "is_featured": False},
             )
     return locked
+
+
+# --- deletion (workflow.md §8, §12: an ADMIN back-office action with a reason) ----------------------------
+
+
+def _stored_paths(evidence: Evidence) -> list[str]:
+    """The original and its two variants; rows imported without ``storage_path`` have nothing to remove."""
+    if not evidence.storage_path:
+        return []
+    stem = evidence.storage_path.rsplit(".", 1)[0]
+    return [evidence.storage_path, f"{stem}_thumb.webp", f"{stem}_md.webp"]
+
+
+def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str) -> None:
+    """Delete one photo (ADMIN only). Certification photos of a CERTIFIED/ACTIVE project are kept: they are the
+    proof behind the certificate. The storage objects are removed after the commit."""
+    if actor.actor_type != Role.ADMIN:
+        raise ApiError(403, ACCESS_DENIED_TEXT)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BadRequest("Priezastis privaloma")
+    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
+    with transaction.atomic():
+        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        project = Project.objects.get(pk=locked.project_id)
+        if locked.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES:
+            raise BadRequest("Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima")
+        paths = _stored_paths(locked)
+        audit_record(
+            entity_type="evidence",
+            entity_id=locked.pk,
+            action="EVIDENCE_DELETED",
+            actor=actor,
+            old_value={"file_url": locked.file_url, "category": locked.category, "project_id": str(project.pk)},
+            metadata={"reason": reason},
+        )
+        locked.delete()
+        transaction.on_commit(lambda: _forget_objects(paths))

@@ -164,6 +164,7 @@ def test_type_is_accepted_by_extension_or_by_content_type(api, make_project, adm
     [
         ("photo.jpg", b"", "image/jpeg", 400, "Empty file"),
         ("huge.jpg", b"\0" * (10 * 1024 * 1024 + 1), "image/jpeg", 413, "File is too large"),
+        ("bigger.jpg", b"\0" * (13 * 1024 * 1024), "image/jpeg", 413, "File is too large"),
         ("notes.txt", b"hello", "text/plain", 400, "Nepalaikomas failo tipas"),
         ("doc.pdf", b"%PDF-1.4", "application/pdf", 400, "Nepalaikomas failo tipas"),
         ("image.svg", b"<svg/>", "image/svg+xml", 400, "Nepalaikomas failo tipas"),
