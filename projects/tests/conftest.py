@@ -4,11 +4,17 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from PIL import Image
 
 from projects.models import CERTIFIED_STATUSES, Evidence, EvidenceCategory, Project, ProjectStatus
 from vejapro.core.models import AuditLog
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
 
 
 @pytest.fixture
