@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from projects.checklist import CHECKLIST_KEYS
 from projects.evidence_selectors import project_certification_photo_count
 from projects.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
@@ -202,8 +203,6 @@ def project_certify(
 def project_reject(*, project: Project | uuid.UUID, actor: Actor, reason: str, failed_items: list[str]) -> AuditLog:
     """The expert's veto (workflow.md §9.3): the status stays PENDING_EXPERT; audit ``PROJECT_REJECTED``.
     ``failed_items`` are the required checklist keys left unticked (``projects.checklist.checklist_failed_items``)."""
-    from projects.checklist import CHECKLIST_KEYS
-
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _locked_project(project)
