@@ -92,7 +92,8 @@ def _placeholder_email(sub: str) -> str:
 
 
 def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | None:
-    """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row."""
+    """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row; a deactivated row
+    is returned unchanged (the caller refuses it)."""
     try:
         user_id = uuid.UUID(sub)
     except ValueError:
@@ -101,14 +102,25 @@ def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | No
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return _user_create_from_token(user_id=user_id, email=email, role=role)
-    if user.role == role and (email is None or user.email == email):
+    if not user.is_active or not _token_changes(user, email=email, role=role):
         return user
     return _user_update_from_token(user_id=user_id, email=email, role=role)
 
 
+def _email_taken(email: str, *, exclude_id: uuid.UUID | None = None) -> bool:
+    return User.objects.filter(email=email).exclude(pk=exclude_id).exists()
+
+
+def _token_changes(user: User, *, email: str | None, role: str) -> bool:
+    """Whether the token carries a role or a usable e-mail that differs from the mirror row."""
+    if user.role != role:
+        return True
+    return bool(email and email != user.email and not _email_taken(email, exclude_id=user.pk))
+
+
 def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
     address = email or _placeholder_email(str(user_id))
-    if User.objects.filter(email=address).exists():
+    if _email_taken(address):
         logger.warning("token e-mail already belongs to another user; placeholder used for %s", user_id)
         address = _placeholder_email(str(user_id))
     try:
@@ -131,10 +143,12 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
 def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
+        if not _token_changes(user, email=email, role=role):
+            return user
         old = {"role": user.role, "is_active": user.is_active}
         user.role = role
         user.is_staff = role == Role.ADMIN
-        if email and email != user.email and not User.objects.filter(email=email).exclude(pk=user.pk).exists():
+        if email and email != user.email and not _email_taken(email, exclude_id=user.pk):
             user.email = email
         user.save(update_fields=["role", "is_staff", "email", "updated_at"])
         audit_record(
