@@ -1,8 +1,13 @@
-"""Supabase adapter: the JWKS fetch (api.md §2.2). Tests replace ``fetch_jwks`` with a local key set."""
+"""Supabase adapter: the JWKS fetch (api.md §2.2) and the session refresh proxy (api.md §5.2).
+
+The only module that talks to Supabase Auth. Tests replace ``fetch_jwks`` with a locally generated key set and
+``auth_refresh`` with a canned answer, so no test and no development run ever contacts Supabase.
+"""
 
 import logging
 import threading
 import time
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -12,6 +17,11 @@ logger = logging.getLogger(__name__)
 JWKS_TTL_SECONDS = 3600
 JWKS_REFETCH_MIN_SECONDS = 60
 JWKS_TIMEOUT_SECONDS = 5
+AUTH_TIMEOUT_SECONDS = 10
+
+
+class SupabaseUnavailable(Exception):
+    """The Supabase API could not be reached."""
 
 
 def fetch_jwks() -> dict:
@@ -19,6 +29,31 @@ def fetch_jwks() -> dict:
     response = requests.get(url, timeout=JWKS_TIMEOUT_SECONDS)
     response.raise_for_status()
     return response.json()
+
+
+def _auth_api_key() -> str:
+    return settings.SUPABASE_ANON_KEY or settings.SUPABASE_KEY
+
+
+def auth_refresh(*, refresh_token: str) -> tuple[int, Any]:
+    """POST the refresh token to Supabase Auth; returns the upstream status and its JSON body (None when the body
+    is not JSON). Raises ``SupabaseUnavailable`` on a network error."""
+    key = _auth_api_key()
+    try:
+        response = requests.post(
+            f"{settings.SUPABASE_URL}/auth/v1/token",
+            params={"grant_type": "refresh_token"},
+            json={"refresh_token": refresh_token},
+            headers={"apikey": key, "Authorization": f"Bearer {key}"},
+            timeout=AUTH_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as exc:
+        raise SupabaseUnavailable(f"Supabase auth unreachable: {type(exc).__name__}") from exc
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    return response.status_code, data
 
 
 class JwksCache:
