@@ -91,8 +91,11 @@ class UpperCharField(serializers.CharField):
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        return value.upper() or None
+        return super().to_internal_value(data).upper()
+
+    def run_validation(self, data=serializers.empty):
+        # DRF answers "" for blank input without calling to_internal_value.
+        return super().run_validation(data) or None
 
 
 class OptionalTextField(serializers.CharField):
@@ -104,8 +107,8 @@ class OptionalTextField(serializers.CharField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
-        return super().to_internal_value(data) or None
+    def run_validation(self, data=serializers.empty):
+        return super().run_validation(data) or None
 
 
 class CurrencyField(serializers.RegexField):
