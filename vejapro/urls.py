@@ -8,6 +8,7 @@ from vejapro.core import views as core_views
 api_patterns = [
     path("", include("vejapro.core.urls")),
     path("", include("projects.urls")),
+    path("", include("projects.evidence_urls")),
     path("", include("payments.urls")),
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
