@@ -23,6 +23,11 @@ urlpatterns = [
     path("", include("portals.urls")),
 ]
 
+handler400 = "vejapro.core.error_pages.bad_request"
+handler403 = "vejapro.core.error_pages.permission_denied"
+handler404 = "vejapro.core.error_pages.page_not_found"
+handler500 = "vejapro.core.error_pages.server_error"
+
 if settings.STORAGE_BACKEND == "local":
     # Local storage serves uploaded photos itself; production keeps them in Supabase Storage.
     urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
