@@ -2,10 +2,10 @@
 
 import datetime as dt
 import uuid
+from unittest import mock
 
 import pytest
 
-from payments.models import Payment
 from projects.tests.factories import add_payment, make_project
 
 pytestmark = pytest.mark.django_db
@@ -26,9 +26,10 @@ def test_permission_matrix(api, request, user, status, client_user, contractor_u
 
 def test_items_newest_first(api, admin_user):
     project = make_project("CERTIFIED")
-    older = add_payment(project, "DEPOSIT", "100.00", key="A", receipt_no="R-1", proof_url="https://x.lt/a")
+    # Payments are immutable (a PostgreSQL trigger), so the older row is created at an earlier moment.
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
+        older = add_payment(project, "DEPOSIT", "100.00", key="A", receipt_no="R-1", proof_url="https://x.lt/a")
     newer = add_payment(project, "FINAL", "900.50", key="B", status="VOIDED")
-    Payment.objects.filter(pk=older.pk).update(created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     add_payment(make_project("DRAFT"))
 
     items = api(admin_user).get(url(project)).json()["items"]
