@@ -1,6 +1,8 @@
 """GET /api/v1/admin/projects/{id}/payments (api.md §8.5)."""
 
+import datetime as dt
 import uuid
+from unittest import mock
 
 import pytest
 
@@ -24,7 +26,9 @@ def test_permission_matrix(api, request, user, status, client_user, contractor_u
 
 def test_items_newest_first(api, admin_user):
     project = make_project("CERTIFIED")
-    older = add_payment(project, "DEPOSIT", "100.00", key="A", receipt_no="R-1", proof_url="https://x.lt/a")
+    # Payments are immutable (a PostgreSQL trigger), so the older row is created at an earlier moment.
+    with mock.patch("django.utils.timezone.now", return_value=dt.datetime(2026, 1, 1, tzinfo=dt.UTC)):
+        older = add_payment(project, "DEPOSIT", "100.00", key="A", receipt_no="R-1", proof_url="https://x.lt/a")
     newer = add_payment(project, "FINAL", "900.50", key="B", status="VOIDED")
     add_payment(make_project("DRAFT"))
 
