@@ -414,6 +414,8 @@ def payment_waive_deposit(
     def replay() -> Payment | None:
         return _waiver_replay(project_id=project_id, provider_event_id=provider_event_id)
 
+    if isinstance(project_id, Project):
+        project_id = project_id.pk
     with transaction.atomic():
         existing = replay()
         if existing is not None:
