@@ -91,20 +91,16 @@ def _demo_client_info(demo: DemoProject, client: User) -> dict:
     }
 
 
-def demo_photos_ensure(*, project, uploaded_by: User) -> None:
-    """SEAM for the evidence engineer: replace with real small images generated on the fly and stored through the
-    storage adapter (security-ops.md §10.9). Until then the certification guard gets three placeholder rows."""
-    from projects.models import Evidence, EvidenceCategory
+def demo_photos_ensure(*, project, actor: Actor) -> None:
+    """SEAM for the evidence engineer: the spec wants small images generated on the fly and stored through the
+    storage adapter (security-ops.md §10.9). Until then the development helper seeds placeholder certification
+    photos (audit ``EVIDENCE_SEEDED``), enough for the certification guard."""
+    from projects.evidence_selectors import project_certification_photo_count
+    from projects.evidence_services import evidence_seed_certification
 
-    existing = Evidence.objects.filter(project=project, category=EvidenceCategory.EXPERT_CERTIFICATION).count()
-    for index in range(existing, 3):
-        Evidence.objects.create(
-            project=project,
-            category=EvidenceCategory.EXPERT_CERTIFICATION,
-            file_url=f"/media/evidences/{project.pk}/demo-{index + 1}.jpg",
-            storage_path=f"{project.pk}/demo-{index + 1}.jpg",
-            uploaded_by=uploaded_by,
-        )
+    missing = 3 - project_certification_photo_count(project_id=project.pk)
+    if missing > 0:
+        evidence_seed_certification(project=project, count=missing, actor=actor)
 
 
 def demo_client_confirmation_ensure(*, project, admin: User) -> None:
@@ -128,6 +124,7 @@ def demo_client_confirmation_ensure(*, project, admin: User) -> None:
 
 def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
     from payments.services import payment_record_manual, payment_waive_deposit
+    from projects.evidence_services import project_certify
     from projects.models import Project
     from projects.services import project_assign_contractor, project_assign_expert, project_create, project_transition
 
@@ -164,15 +161,18 @@ def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
         )
     project.refresh_from_db()
     for status in STATUS_ORDER[STATUS_ORDER.index(project.status) + 1 : target + 1]:
-        metadata: dict = {"source": "admin"}
         if status == "CERTIFIED":
-            demo_photos_ensure(project=project, uploaded_by=users[Role.EXPERT])
+            expert = Actor.for_user(users[Role.EXPERT])
+            demo_photos_ensure(project=project, actor=expert)
             checklist = DEMO_ROBOT_CHECKLIST if demo.has_robot else DEMO_CHECKLIST
-            metadata = {"checklist": checklist, "notes": "Demo sertifikavimas"}
+            project = project_certify(project=project, actor=expert, checklist=checklist, notes="Demo sertifikavimas")
+            continue
         if status == "ACTIVE":
             _demo_final_payment(demo, project, admin)
             demo_client_confirmation_ensure(project=project, admin=users[Role.ADMIN])
-        project = project_transition(project=project, new_status=status, actor=admin, metadata=metadata).project
+        project = project_transition(
+            project=project, new_status=status, actor=admin, metadata={"source": "admin"}
+        ).project
     if demo.final_payment:
         _demo_final_payment(demo, project, admin)
 
