@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from messaging.services.outbox import outbox_dispatch
@@ -97,7 +97,8 @@ class Worker:
         iterations = 0
         error_sleep = ERROR_SLEEP_START
         while not self.stopping():
-            close_old_connections()
+            if not connection.in_atomic_block:  # a long-running process drops stale connections; tests do not
+                close_old_connections()
             try:
                 self.run_once()
             except Exception:

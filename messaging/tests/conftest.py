@@ -14,3 +14,9 @@ def _clear_sms_outbox():
 def sent_sms():
     """Messages sent through the ``locmem`` SMS/WhatsApp backend during the test."""
     return sms.sent_messages
+
+
+@pytest.fixture(params=["client_user", "contractor_user", "expert_user"])
+def non_admin(request):
+    """Every signed-in role the admin endpoints refuse with 403 «Draudžiama»."""
+    return request.getfixturevalue(request.param)

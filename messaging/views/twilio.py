@@ -47,12 +47,13 @@ class TwilioSmsWebhookView(ApiView):
     content_negotiation_class = AnyAcceptNegotiation
 
     def post(self, request):
-        raw_body = request.body
+        django_request = request._request
+        django_request.body  # noqa: B018 - the raw body is read before anything else (api.md §13)
         insecure = settings.ALLOW_INSECURE_WEBHOOKS
         if not settings.TWILIO_AUTH_TOKEN and not insecure:
             raise ApiError(500, "Nesukonfigūruotas Twilio")
         try:
-            return self._answer(request._request, QueryDict(raw_body, encoding="utf-8"), insecure)
+            return self._answer(django_request, django_request.POST, insecure)
         except Exception:
             logger.exception("Twilio SMS webhook failed")
             return _twiml()
