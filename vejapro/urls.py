@@ -9,6 +9,7 @@ api_patterns = [
     path("", include("vejapro.core.urls")),
     path("", include("projects.urls")),
     path("", include("payments.urls")),
+    path("", include("payments.stripe_urls")),
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]
