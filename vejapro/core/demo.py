@@ -12,7 +12,12 @@ DEMO_PASSWORD = "VejaPRO-demo-2026"  # noqa: S105 - printed for local sign-in on
 DEMO_USERS = (
     (uuid.UUID("00000000-0000-4000-8000-000000000001"), "admin@demo.vejapro.lt", Role.ADMIN, "Aistė Administratorė"),
     (uuid.UUID("00000000-0000-4000-8000-000000000002"), "klientas@demo.vejapro.lt", Role.CLIENT, "Jonas Jonaitis"),
-    (uuid.UUID("00000000-0000-4000-8000-000000000003"), "rangovas@demo.vejapro.lt", Role.SUBCONTRACTOR, "Petras Rangovas"),
+    (
+        uuid.UUID("00000000-0000-4000-8000-000000000003"),
+        "rangovas@demo.vejapro.lt",
+        Role.SUBCONTRACTOR,
+        "Petras Rangovas",
+    ),
     (uuid.UUID("00000000-0000-4000-8000-000000000004"), "ekspertas@demo.vejapro.lt", Role.EXPERT, "Ona Agronomė"),
     (uuid.UUID("00000000-0000-4000-8000-000000000005"), "kitas@demo.vejapro.lt", Role.CLIENT, "Kitas Klientas"),
 )

@@ -1,0 +1,31 @@
+"""Messaging reads for the back office screens."""
+
+from django.db.models import Q
+
+from messaging.models import ClientConfirmation, ConfirmationStatus, NotificationOutbox, OutboxStatus
+
+
+def client_confirmation_confirmed_q() -> Q:
+    """The client-confirmed fact (workflow.md §5), as a filter on confirmations."""
+    return Q(status=ConfirmationStatus.CONFIRMED)
+
+
+def outbox_failed_for_projects_q() -> Q:
+    return Q(entity_type="project", status=OutboxStatus.FAILED)
+
+
+def outbox_failed_count() -> int:
+    return NotificationOutbox.objects.filter(status=OutboxStatus.FAILED).count()
+
+
+def confirmations_for_projects(*, project_ids: list) -> list[ClientConfirmation]:
+    return list(ClientConfirmation.objects.filter(project_id__in=project_ids).order_by("-created_at", "-id"))
+
+
+def outbox_for_entities(*, entity_type: str, entity_ids: list) -> list[NotificationOutbox]:
+    """Outbox rows of these entities, newest first; the payload column is never loaded."""
+    return list(
+        NotificationOutbox.objects.filter(entity_type=entity_type, entity_id__in=entity_ids)
+        .defer("payload_json")
+        .order_by("-created_at", "-id")
+    )
