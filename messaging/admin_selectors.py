@@ -1,17 +1,6 @@
 """Messaging reads for the back office screens."""
 
-from django.db.models import Q
-
-from messaging.models import ClientConfirmation, ConfirmationStatus, NotificationOutbox, OutboxStatus
-
-
-def client_confirmation_confirmed_q() -> Q:
-    """The client-confirmed fact (workflow.md §5), as a filter on confirmations."""
-    return Q(status=ConfirmationStatus.CONFIRMED)
-
-
-def outbox_failed_for_projects_q() -> Q:
-    return Q(entity_type="project", status=OutboxStatus.FAILED)
+from messaging.models import ClientConfirmation, NotificationOutbox, OutboxStatus
 
 
 def outbox_failed_count() -> int:

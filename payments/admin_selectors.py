@@ -1,25 +1,10 @@
-"""Payment reads for the back office screens. The fact rules are those of ``payments.selectors`` (workflow.md §5)."""
+"""Payment reads for the back office screens."""
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 
-from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
-
-
-def payment_deposit_fact_q() -> Q:
-    """A deposit fact, as a filter on payments: same rule as ``payment_deposit_fact_exists``."""
-    waived = Q(provider=PaymentProvider.MANUAL, is_manual_confirmed=True, amount=0, payment_method=PaymentMethod.WAIVED)
-    return (
-        Q(payment_type=PaymentType.DEPOSIT, status=PaymentStatus.SUCCEEDED)
-        & Q(provider__in=[PaymentProvider.MANUAL, PaymentProvider.STRIPE])
-        & (Q(amount__gt=0) | waived)
-    )
-
-
-def payment_final_fact_q() -> Q:
-    """A final-payment fact, as a filter on payments: same rule as ``payment_final_fact_exists``."""
-    return Q(payment_type=PaymentType.FINAL, status=PaymentStatus.SUCCEEDED, amount__gt=0)
+from payments.models import Payment, PaymentProvider, PaymentStatus
 
 
 def payment_admin_list() -> QuerySet[Payment]:

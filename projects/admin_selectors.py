@@ -8,10 +8,11 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
+from projects import client_keys
 from projects.models import Project, ProjectStatus
-from vejapro.core.redaction import mask_contact, normalize_phone, sha256_hex
+from vejapro.core.redaction import normalize_phone, sha256_hex
 
 PENDING_CONFIRMATION = "pending_confirmation"
 FAILED_OUTBOX = "failed_outbox"
@@ -31,23 +32,20 @@ RECORD_FINAL = "record_final"
 RESEND_CONFIRMATION = "resend_confirmation"
 
 SEARCH_MIN_LENGTH = 3
-UNKNOWN_CLIENT_KEY = "unknown"
+UNKNOWN_CLIENT_KEY = client_keys.UNKNOWN_CLIENT_KEY
 
 
 # --- facts as annotations ----------------------------------------------------------------------------------
 def project_admin_annotate(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Add ``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` (workflow.md §5)."""
-    from messaging.admin_selectors import client_confirmation_confirmed_q, outbox_failed_for_projects_q
-    from messaging.models import ClientConfirmation, NotificationOutbox
-    from payments.admin_selectors import payment_deposit_fact_q, payment_final_fact_q
-    from payments.models import Payment
+    from messaging.selectors import client_confirmation_received_expression, outbox_failed_for_project_expression
+    from payments.selectors import payment_deposit_fact_expression, payment_final_fact_expression
 
-    project = OuterRef("pk")
     return queryset.annotate(
-        has_deposit=Exists(Payment.objects.filter(payment_deposit_fact_q(), project=project)),
-        has_final=Exists(Payment.objects.filter(payment_final_fact_q(), project=project)),
-        is_confirmed=Exists(ClientConfirmation.objects.filter(client_confirmation_confirmed_q(), project=project)),
-        has_failed_outbox=Exists(NotificationOutbox.objects.filter(outbox_failed_for_projects_q(), entity_id=project)),
+        has_deposit=payment_deposit_fact_expression(),
+        has_final=payment_final_fact_expression(),
+        is_confirmed=client_confirmation_received_expression(),
+        has_failed_outbox=outbox_failed_for_project_expression(),
     )
 
 
@@ -146,8 +144,7 @@ def client_name(project: Project) -> str:
 
 
 def client_contact_masked(project: Project) -> str:
-    info = project.client_info or {}
-    return mask_contact(info.get("email"), info.get("phone"))
+    return client_keys.client_contact_masked(project.client_info)
 
 
 def client_key_confidence(project: Project) -> str:
@@ -158,9 +155,8 @@ def client_key_confidence(project: Project) -> str:
     try:
         uuid.UUID(key)
     except ValueError:
-        info = project.client_info or {}
-        email = str(info.get("email") or "").strip().lower()
-        phone = normalize_phone(info.get("phone"))
+        email = (client_keys.client_email(project.client_info) or "").lower()
+        phone = normalize_phone(client_keys.client_phone(project.client_info))
         return "MEDIUM" if email and phone and key == sha256_hex(f"{email}|{phone}") else "LOW"
     return "HIGH"
 

@@ -10,14 +10,12 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from projects.client_keys import client_fields_from_info
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, Project, ProjectStatus
+from projects.services import project_lock
 from vejapro.core.actors import Actor
-from vejapro.core.errors import BadRequest, Conflict, NotFound
-from vejapro.core.redaction import normalize_phone, sha256_hex
+from vejapro.core.errors import BadRequest, Conflict
 from vejapro.core.services import audit_record
-
-PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
-UNKNOWN_CLIENT_KEY = "unknown"
 
 # Editable ``client_info`` keys of the project screen, and the model fields next to them.
 CLIENT_INFO_FIELDS = ("name", "email", "phone", "address", "whatsapp_consent", "title")
@@ -31,34 +29,8 @@ def _money(value) -> Decimal | None:
     return Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
-def project_client_identity(client_info: dict) -> tuple[str | None, str]:
-    """``(client_user_id, client_key)`` derived from ``client_info`` (data-model.md §2.1, security-ops.md §8.3)."""
-    client_user_id = None
-    for key in ("client_id", "user_id", "id"):
-        value = client_info.get(key)
-        if value not in (None, ""):
-            client_user_id = str(value)
-            break
-    if client_user_id:
-        try:
-            return client_user_id, str(uuid.UUID(client_user_id))
-        except ValueError:
-            pass
-    email = str(client_info.get("email") or "").strip().lower()
-    phone = normalize_phone(client_info.get("phone"))
-    if email and phone:
-        return client_user_id, sha256_hex(f"{email}|{phone}")
-    if email or phone:
-        return client_user_id, sha256_hex(email or phone)
-    return client_user_id, UNKNOWN_CLIENT_KEY
-
-
 def _locked(project: Project | uuid.UUID) -> Project:
-    project_id = project.pk if isinstance(project, Project) else project
-    locked = Project.objects.select_for_update().filter(pk=project_id).first()
-    if locked is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    return locked
+    return project_lock(project_id=project.pk if isinstance(project, Project) else project)
 
 
 def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[str, Any]) -> tuple[Project, bool]:
@@ -108,8 +80,8 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
         if not new:
             return locked, False
         if set(new) & set(CLIENT_INFO_FIELDS):
-            locked.client_info = info
-            locked.client_user_id, locked.client_key = project_client_identity(info)
+            for name, value in client_fields_from_info(info).items():
+                setattr(locked, name, value)
             update_fields += ["client_info", "client_user_id", "client_key"]
         locked.save(update_fields=[*update_fields, "updated_at"])
         audit_record(

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from messaging.models import ClientConfirmation, NotificationOutbox
 from payments.models import Payment
-from projects.admin_services import project_client_identity
+from projects.client_keys import client_fields_from_info
 from projects.models import CERTIFIED_STATUSES, Project
 
 
@@ -23,13 +23,10 @@ def make_project(
 ) -> Project:
     info = {key: value for key, value in {"name": name, "email": email, "phone": phone}.items() if value}
     info.update(fields.pop("client_info", {}))
-    client_user_id, client_key = project_client_identity(info)
     now = timezone.now()
     certified = status in CERTIFIED_STATUSES
     return Project.objects.create(
-        client_info=info,
-        client_user_id=client_user_id,
-        client_key=client_key,
+        **client_fields_from_info(info),
         status=status,
         is_certified=certified,
         certified_at=now if certified else None,
