@@ -8,7 +8,9 @@ from vejapro.core import views as core_views
 api_patterns = [
     path("", include("vejapro.core.urls")),
     path("", include("projects.urls")),
+    path("", include("projects.evidence_urls")),
     path("", include("payments.urls")),
+    path("", include("payments.stripe_urls")),
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]
