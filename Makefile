@@ -42,7 +42,7 @@ test: $(DEV_STAMP)
 
 messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l lt --no-obsolete --no-location --ignore=.venv --ignore=bench
-	$(PY) manage.py compilemessages -l lt
+	$(PY) manage.py compilemessages -l lt --ignore=.venv --ignore=bench
 
 bench: $(DEV_STAMP)
 	$(PY) bench/run.py
