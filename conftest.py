@@ -1,5 +1,7 @@
 """Shared fixtures: one user per role plus an outsider, bearer-token API clients, isolated media."""
 
+import uuid
+
 import pytest
 from django.test import Client
 
@@ -81,3 +83,15 @@ class ApiClient(Client):
 def api():
     """``api(user)`` gives a bearer client for that user; ``api()`` an anonymous one."""
     return lambda user=None: ApiClient(user)
+
+
+@pytest.fixture
+def rate_limits(settings):
+    """Switch the limits on (they are off for every other test) with counters in a fresh in-memory cache."""
+    settings.RATELIMIT_ENABLE = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit-test": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": str(uuid.uuid4())},
+    }
+    settings.RATELIMIT_USE_CACHE = "ratelimit-test"
+    return settings

@@ -4,6 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from messaging.models import (
@@ -148,3 +149,19 @@ def project_notifications_list(*, project: Project) -> list[dict]:
             }
         )
     return items
+
+
+def client_confirmation_received_expression(project_ref: str = "pk") -> Exists:
+    """``Exists`` form of the confirmation fact, for annotating project querysets (read models)."""
+    return Exists(
+        ClientConfirmation.objects.filter(project_id=OuterRef(project_ref), status=ConfirmationStatus.CONFIRMED)
+    )
+
+
+def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
+    """Any FAILED outbox row about the project (the ``failed_outbox`` attention flag, api.md §6.6)."""
+    return Exists(
+        NotificationOutbox.objects.filter(
+            entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
+        )
+    )

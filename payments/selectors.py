@@ -1,21 +1,52 @@
 """Payment reads, including the facts the transition guards use (workflow.md §5)."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
+from projects.selectors import project_get
+
+
+def _deposit_fact_q() -> Q:
+    paid = Q(amount__gt=0)
+    waived = Q(provider=PaymentProvider.MANUAL, is_manual_confirmed=True, amount=0, payment_method=PaymentMethod.WAIVED)
+    return (
+        Q(payment_type=PaymentType.DEPOSIT, status=PaymentStatus.SUCCEEDED)
+        & Q(provider__in=[PaymentProvider.MANUAL, PaymentProvider.STRIPE])
+        & (paid | waived)
+    )
+
+
+def _final_fact_q() -> Q:
+    return Q(payment_type=PaymentType.FINAL, status=PaymentStatus.SUCCEEDED, amount__gt=0)
 
 
 def payment_deposit_fact_exists(*, project_id) -> bool:
-    paid = Q(amount__gt=0)
-    waived = Q(provider=PaymentProvider.MANUAL, is_manual_confirmed=True, amount=0, payment_method=PaymentMethod.WAIVED)
-    return Payment.objects.filter(
-        Q(project_id=project_id, payment_type=PaymentType.DEPOSIT, status=PaymentStatus.SUCCEEDED)
-        & Q(provider__in=[PaymentProvider.MANUAL, PaymentProvider.STRIPE])
-        & (paid | waived)
-    ).exists()
+    return Payment.objects.filter(_deposit_fact_q(), project_id=project_id).exists()
 
 
 def payment_final_fact_exists(*, project_id) -> bool:
-    return Payment.objects.filter(
-        project_id=project_id, payment_type=PaymentType.FINAL, status=PaymentStatus.SUCCEEDED, amount__gt=0
-    ).exists()
+    return Payment.objects.filter(_final_fact_q(), project_id=project_id).exists()
+
+
+def payment_deposit_fact_expression(project_ref: str = "pk") -> Exists:
+    """``Exists`` for annotating project querysets (read models): one query however many rows."""
+    return Exists(Payment.objects.filter(_deposit_fact_q(), project_id=OuterRef(project_ref)))
+
+
+def payment_final_fact_expression(project_ref: str = "pk") -> Exists:
+    return Exists(Payment.objects.filter(_final_fact_q(), project_id=OuterRef(project_ref)))
+
+
+def payment_get_by_manual_key(*, provider_event_id: str) -> Payment | None:
+    """The manual idempotency namespace (shared by manual payments, quick payments and waivers)."""
+    return Payment.objects.filter(provider=PaymentProvider.MANUAL, provider_event_id=provider_event_id).first()
+
+
+def payment_manual_receipt_taken(*, receipt_no: str) -> bool:
+    return Payment.objects.filter(provider=PaymentProvider.MANUAL, receipt_no=receipt_no).exists()
+
+
+def payment_list_for_project(*, project_id) -> list[Payment]:
+    """Every payment of a project, newest first (api.md §8.5); 404 ``Projektas nerastas`` for an unknown project."""
+    project = project_get(project_id=project_id)
+    return list(Payment.objects.filter(project=project).order_by("-created_at", "-id"))

@@ -283,9 +283,16 @@ INSTALLED_APPS = [
     "portals",
 ]
 
+# Outermost first. The security headers wrap everything so that the 404/429/5xx answers of the gates carry them;
+# allow-lists run before rate limits (api.md §1.4); AdminCSPMiddleware sits inside the CSP middleware.
 MIDDLEWARE = [
+    "vejapro.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "vejapro.core.csp.OrderedCSPMiddleware",
+    "vejapro.core.middleware.AdminCSPMiddleware",
+    "vejapro.core.middleware.IPAllowListMiddleware",
+    "vejapro.core.middleware.RateLimitMiddleware",
+    "vejapro.core.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -296,6 +303,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vejapro.urls"
+CSRF_FAILURE_VIEW = "vejapro.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "vejapro.wsgi.application"
 ASGI_APPLICATION = "vejapro.asgi.application"
 AUTH_USER_MODEL = "core.User"

@@ -8,6 +8,7 @@ from vejapro.core import views as core_views
 api_patterns = [
     path("", include("vejapro.core.urls")),
     path("", include("projects.urls")),
+    path("", include("projects.evidence_urls")),
     path("", include("payments.urls")),
     path("", include("payments.stripe_urls")),
     path("", include("messaging.urls")),
@@ -22,6 +23,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("portals.urls")),
 ]
+
+handler400 = "vejapro.core.error_pages.bad_request"
+handler403 = "vejapro.core.error_pages.permission_denied"
+handler404 = "vejapro.core.error_pages.page_not_found"
+handler500 = "vejapro.core.error_pages.server_error"
 
 if settings.STORAGE_BACKEND == "local":
     # Local storage serves uploaded photos itself; production keeps them in Supabase Storage.

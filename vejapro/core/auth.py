@@ -128,7 +128,7 @@ def resolve_bearer_token(token: str) -> CurrentUser:
     user = user_sync_from_token(sub=sub, email=email, role=role)
     if user is not None and not user.is_active:
         raise unauthorized(INVALID_TOKEN_TEXT)
-    return CurrentUser(id=sub, role=role, email=email or (user.email if user else None), user=user)
+    return CurrentUser(id=sub, role=role, email=email, user=user)
 
 
 class SupabaseJWTAuthentication(BaseAuthentication):

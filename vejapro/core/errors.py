@@ -1,8 +1,12 @@
 """One application error type, mapped once to the JSON error envelope (api.md §1.2)."""
 
 import logging
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -79,6 +83,10 @@ def validation_errors_from_drf(detail, source: str) -> list[dict]:
     return _flatten_drf_errors(detail, source)
 
 
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
 def error_response(status: int, detail, headers: dict[str, str] | None = None) -> JsonResponse:
     response = JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
     for name, value in (headers or {}).items():
@@ -90,38 +98,67 @@ def masked_detail(real_text: str) -> str:
     return real_text if settings.EXPOSE_ERROR_DETAILS else MASKED_ERROR_TEXT
 
 
-def api_exception_handler(exc, context):
-    """DRF exception handler: every /api/v1 error leaves as ``{"detail": ...}``."""
+BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
+REQUEST_TOO_LARGE_TEXT = "Request Entity Too Large"
+
+
+def _drf_envelope(exc: exceptions.APIException) -> tuple[int, Any, dict[str, str]]:
+    if isinstance(exc, exceptions.ParseError):
+        return 422, [{"loc": ["body"], "msg": "Netinkamas JSON", "type": "json_invalid"}], {}
+    if isinstance(exc, exceptions.ValidationError):
+        return 422, validation_errors_from_drf(exc.detail, "body"), {}
+    if isinstance(exc, exceptions.NotAuthenticated):
+        return 401, MISSING_BEARER_TEXT, BEARER_CHALLENGE
+    if isinstance(exc, exceptions.AuthenticationFailed):
+        return 401, str(exc.detail), BEARER_CHALLENGE
+    if isinstance(exc, exceptions.PermissionDenied):
+        return 403, str(exc.detail), {}
+    if isinstance(exc, exceptions.NotFound):
+        return 404, NOT_FOUND_TEXT, {}
+    if isinstance(exc, exceptions.Throttled):
+        return 429, "Too Many Requests", {}
+    if isinstance(exc, exceptions.MethodNotAllowed):
+        return 405, "Method Not Allowed", {}
+    if isinstance(exc, exceptions.UnsupportedMediaType):
+        return 415, "Unsupported Media Type", {}
+    status = exc.status_code
+    if status >= 500:
+        logger.error("API error %s: %s", status, exc.detail)
+        return status, masked_detail(str(exc.detail)), {}
+    return status, str(exc.detail), {}
+
+
+def exception_envelope(exc: BaseException) -> tuple[int, Any, dict[str, str]]:
+    """Status, ``detail`` and headers for any exception raised while serving an /api path (api.md §1.2)."""
     if isinstance(exc, ApiError):
         headers = dict(exc.headers)
         if exc.status == 401:
             headers.setdefault("WWW-Authenticate", "Bearer")
         if exc.status >= 500:
             logger.error("API error %s: %s", exc.status, exc)
-            return Response({"detail": masked_detail(str(exc.detail))}, status=exc.status, headers=headers)
-        return Response({"detail": exc.detail}, status=exc.status, headers=headers)
-    if isinstance(exc, Http404):
-        return Response({"detail": NOT_FOUND_TEXT}, status=404)
-    if isinstance(exc, exceptions.ParseError):
-        errors = [{"loc": ["body"], "msg": "Netinkamas JSON", "type": "json_invalid"}]
-        return Response({"detail": errors}, status=422)
-    if isinstance(exc, exceptions.ValidationError):
-        return Response({"detail": validation_errors_from_drf(exc.detail, "body")}, status=422)
-    if isinstance(exc, exceptions.NotAuthenticated):
-        return Response({"detail": MISSING_BEARER_TEXT}, status=401, headers={"WWW-Authenticate": "Bearer"})
-    if isinstance(exc, exceptions.AuthenticationFailed):
-        return Response({"detail": str(exc.detail)}, status=401, headers={"WWW-Authenticate": "Bearer"})
-    if isinstance(exc, exceptions.PermissionDenied):
-        return Response({"detail": str(exc.detail)}, status=403)
-    if isinstance(exc, exceptions.Throttled):
-        return Response({"detail": "Too Many Requests"}, status=429)
-    if isinstance(exc, exceptions.MethodNotAllowed):
-        return Response({"detail": "Method Not Allowed"}, status=405)
-    if isinstance(exc, exceptions.UnsupportedMediaType):
-        return Response({"detail": "Unsupported Media Type"}, status=415)
+            return exc.status, masked_detail(str(exc.detail)), headers
+        return exc.status, exc.detail, headers
     if isinstance(exc, exceptions.APIException):
-        status = exc.status_code
-        detail = str(exc.detail) if status < 500 else masked_detail(str(exc.detail))
-        return Response({"detail": detail}, status=status)
-    logger.exception("Unhandled API exception", exc_info=exc)
-    return Response({"detail": masked_detail(f"{type(exc).__name__}: {exc}")}, status=500)
+        return _drf_envelope(exc)
+    if isinstance(exc, Http404):
+        return 404, NOT_FOUND_TEXT, {}
+    if isinstance(exc, DjangoPermissionDenied):
+        return 403, FORBIDDEN_TEXT, {}
+    if isinstance(exc, RequestDataTooBig):
+        return 413, REQUEST_TOO_LARGE_TEXT, {}
+    if isinstance(exc, SuspiciousOperation | DjangoBadRequest):
+        logger.warning("Bad request: %s", type(exc).__name__)
+        return 400, "Bad Request", {}
+    logger.error("Unhandled API exception", exc_info=exc)
+    return 500, masked_detail(f"{type(exc).__name__}: {exc}"), {}
+
+
+def error_response_for_exception(exc: BaseException) -> JsonResponse:
+    status, detail, headers = exception_envelope(exc)
+    return error_response(status, detail, headers)
+
+
+def api_exception_handler(exc, context):
+    """DRF exception handler: every /api/v1 error leaves as ``{"detail": ...}``."""
+    status, detail, headers = exception_envelope(exc)
+    return Response({"detail": detail}, status=status, headers=headers)

@@ -4,6 +4,7 @@ import logging
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import jwt
@@ -92,7 +93,8 @@ def _placeholder_email(sub: str) -> str:
 
 
 def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | None:
-    """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row."""
+    """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row; a deactivated row
+    is returned unchanged (the caller refuses it)."""
     try:
         user_id = uuid.UUID(sub)
     except ValueError:
@@ -101,14 +103,25 @@ def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | No
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return _user_create_from_token(user_id=user_id, email=email, role=role)
-    if user.role == role and (email is None or user.email == email):
+    if not user.is_active or not _token_changes(user, email=email, role=role):
         return user
     return _user_update_from_token(user_id=user_id, email=email, role=role)
 
 
+def _email_taken(email: str, *, exclude_id: uuid.UUID | None = None) -> bool:
+    return User.objects.filter(email=email).exclude(pk=exclude_id).exists()
+
+
+def _token_changes(user: User, *, email: str | None, role: str) -> bool:
+    """Whether the token carries a role or a usable e-mail that differs from the mirror row."""
+    if user.role != role:
+        return True
+    return bool(email and email != user.email and not _email_taken(email, exclude_id=user.pk))
+
+
 def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
     address = email or _placeholder_email(str(user_id))
-    if User.objects.filter(email=address).exists():
+    if _email_taken(address):
         logger.warning("token e-mail already belongs to another user; placeholder used for %s", user_id)
         address = _placeholder_email(str(user_id))
     try:
@@ -131,10 +144,12 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
 def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
+        if not _token_changes(user, email=email, role=role):
+            return user
         old = {"role": user.role, "is_active": user.is_active}
         user.role = role
         user.is_staff = role == Role.ADMIN
-        if email and email != user.email and not User.objects.filter(email=email).exclude(pk=user.pk).exists():
+        if email and email != user.email and not _email_taken(email, exclude_id=user.pk):
             user.email = email
         user.save(update_fields=["role", "is_staff", "email", "updated_at"])
         audit_record(
@@ -198,3 +213,70 @@ def user_token_issue(*, user: User, role: str, actor: Actor) -> MintedToken:
             new_value={"user_id": str(user.pk), "ttl_hours": STAFF_TOKEN_TTL_HOURS},
         )
     return replace(minted, portal_url=public_url(f"/{portal}?token={minted.token}"))
+
+
+DEFAULT_SESSION_SECONDS = 3600
+REFRESH_FAILED_TEXT = "Nepavyko atnaujinti sesijos"
+
+
+@dataclass(frozen=True)
+class RefreshedSession:
+    access_token: str
+    refresh_token: str
+    expires_at: int
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    try:
+        return int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def session_refresh(*, refresh_token: str) -> RefreshedSession:
+    """Exchange a Supabase refresh token for a new session (api.md §5.2)."""
+    from vejapro.core import supabase
+
+    try:
+        status, data = supabase.auth_refresh(refresh_token=refresh_token)
+    except supabase.SupabaseUnavailable as exc:
+        raise ApiError(502, str(exc)) from exc
+    if status != 200:
+        raise ApiError(401, REFRESH_FAILED_TEXT)
+    access_token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(access_token, str) or not access_token:
+        raise ApiError(502, "Supabase auth answered without an access_token")
+    now = int(timezone.now().timestamp())
+    if data.get("expires_at") is not None:
+        expires_at = _as_int(data["expires_at"])
+    elif data.get("expires_in") is not None:
+        expires_in = _as_int(data["expires_in"])
+        expires_at = now + expires_in if expires_in is not None else None
+    else:
+        expires_at = None
+    new_refresh = data.get("refresh_token")
+    return RefreshedSession(
+        access_token=access_token,
+        refresh_token=new_refresh if isinstance(new_refresh, str) and new_refresh else refresh_token,
+        expires_at=expires_at if expires_at is not None else now + DEFAULT_SESSION_SECONDS,
+    )
+
+
+def deploy_request(*, actor: Actor) -> None:
+    """Ask for an update without waiting (api.md §16.2): write the time into ``DEPLOY_TRIGGER_FILE``; the
+    ``vejapro-update.path`` unit then starts the update service (security-ops.md §10.5)."""
+    path = Path(settings.DEPLOY_TRIGGER_FILE)
+    try:
+        path.write_text(timezone.now().isoformat() + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise ApiError(500, f"Nepavyko įrašyti DEPLOY_TRIGGER_FILE: {exc.strerror}") from exc
+    with transaction.atomic():
+        audit_record(
+            entity_type="system",
+            entity_id=NIL_UUID,
+            action="DEPLOY_WEBHOOK_EXECUTED",
+            actor=actor,
+            new_value={"status": "started"},
+        )

@@ -1,14 +1,27 @@
-"""Supabase adapter: the JWKS fetch (api.md §2.2). Tests replace ``fetch_jwks`` with a local key set."""
+"""Supabase adapter: the JWKS fetch (api.md §2.2) and the session refresh proxy (api.md §5.2).
 
+The only module that talks to Supabase Auth. Tests replace ``fetch_jwks`` with a locally generated key set and
+``auth_refresh`` with a canned answer, so no test and no development run ever contacts Supabase.
+"""
+
+import logging
 import threading
 import time
+from typing import Any
 
 import requests
 from django.conf import settings
 
+logger = logging.getLogger(__name__)
+
 JWKS_TTL_SECONDS = 3600
 JWKS_REFETCH_MIN_SECONDS = 60
 JWKS_TIMEOUT_SECONDS = 5
+AUTH_TIMEOUT_SECONDS = 10
+
+
+class SupabaseUnavailable(Exception):
+    """The Supabase API could not be reached."""
 
 
 def fetch_jwks() -> dict:
@@ -18,33 +31,61 @@ def fetch_jwks() -> dict:
     return response.json()
 
 
+def _auth_api_key() -> str:
+    return settings.SUPABASE_ANON_KEY or settings.SUPABASE_KEY
+
+
+def auth_refresh(*, refresh_token: str) -> tuple[int, Any]:
+    """POST the refresh token to Supabase Auth; returns the upstream status and its JSON body (None when the body
+    is not JSON). Raises ``SupabaseUnavailable`` on a network error."""
+    key = _auth_api_key()
+    try:
+        response = requests.post(
+            f"{settings.SUPABASE_URL}/auth/v1/token",
+            params={"grant_type": "refresh_token"},
+            json={"refresh_token": refresh_token},
+            headers={"apikey": key, "Authorization": f"Bearer {key}"},
+            timeout=AUTH_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as exc:
+        raise SupabaseUnavailable(f"Supabase auth unreachable: {type(exc).__name__}") from exc
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    return response.status_code, data
+
+
 class JwksCache:
-    """Keys cached for an hour; an unknown ``kid`` triggers at most one refetch a minute."""
+    """Keys cached for an hour; an unknown ``kid`` triggers one refetch, at most once a minute. When a fetch fails
+    the keys already known stay in use and the next attempt waits a minute too."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._keys: dict[str, dict] = {}
-        self._fetched_at = 0.0
+        self._fetched_at: float | None = None
+        self._attempted_at: float | None = None
 
     def clear(self) -> None:
         with self._lock:
             self._keys = {}
-            self._fetched_at = 0.0
-
-    def _refresh(self) -> None:
-        document = fetch_jwks()
-        self._keys = {key["kid"]: key for key in document.get("keys", []) if key.get("kid")}
-        self._fetched_at = time.monotonic()
+            self._fetched_at = None
+            self._attempted_at = None
 
     def key_for(self, kid: str) -> dict | None:
         with self._lock:
-            age = time.monotonic() - self._fetched_at
-            if (
-                not self._fetched_at
-                or age > JWKS_TTL_SECONDS
-                or (kid not in self._keys and age > JWKS_REFETCH_MIN_SECONDS)
-            ):
-                self._refresh()
+            now = time.monotonic()
+            stale = self._fetched_at is None or now - self._fetched_at > JWKS_TTL_SECONDS
+            may_fetch = self._attempted_at is None or now - self._attempted_at >= JWKS_REFETCH_MIN_SECONDS
+            if (stale or kid not in self._keys) and may_fetch:
+                self._attempted_at = now
+                try:
+                    document = fetch_jwks()
+                except Exception:
+                    logger.warning("JWKS fetch failed", exc_info=True)
+                else:
+                    self._keys = {key["kid"]: key for key in document.get("keys", []) if key.get("kid")}
+                    self._fetched_at = now
             return self._keys.get(kid)
 
 

@@ -5,6 +5,8 @@ from vejapro.core.models import Role
 
 urlpatterns = [
     path("auth/me", views.AuthMeView.as_view()),
+    path("auth/refresh", views.SessionRefreshView.as_view()),
+    path("deploy/webhook", views.DeployWebhookView.as_view()),
     path("admin/token", views.AdminDevTokenView.as_view()),
     path(
         "admin/users/<str:user_id>/contractor-token",

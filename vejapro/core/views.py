@@ -1,15 +1,17 @@
 import hmac
+import json
 
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_http_methods
 from rest_framework.response import Response
 
+from vejapro.core.actors import Actor
 from vejapro.core.api import ApiView
 from vejapro.core.errors import NOT_FOUND_TEXT, ApiError, error_response
 from vejapro.core.models import Role
 from vejapro.core.selectors import database_is_healthy, user_get
-from vejapro.core.services import token_mint, user_token_issue
+from vejapro.core.services import deploy_request, session_refresh, token_mint, user_token_issue
 from vejapro.core.settings_helpers import is_production
 
 
@@ -72,3 +74,51 @@ class StaffTokenView(ApiView):
                 "portal_url": minted.portal_url,
             }
         )
+
+
+class SessionRefreshView(ApiView):
+    """Supabase session refresh proxy (api.md §5.2); 404 in local mode."""
+
+    authentication_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        if not (settings.SUPABASE_URL and settings.SUPABASE_KEY):
+            raise ApiError(404, NOT_FOUND_TEXT)
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request):
+        try:
+            body = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if not isinstance(body, dict):
+            raise ApiError(400, "Neteisingas JSON body")
+        refresh_token = body.get("refresh_token")
+        refresh_token = refresh_token.strip() if isinstance(refresh_token, str) else ""
+        if not refresh_token:
+            raise ApiError(400, "refresh_token privalomas")
+        session = session_refresh(refresh_token=refresh_token)
+        return Response(
+            {
+                "access_token": session.access_token,
+                "refresh_token": session.refresh_token,
+                "expires_at": session.expires_at,
+            }
+        )
+
+
+class DeployWebhookView(ApiView):
+    """Deploy hook (api.md §16.2): header ``X-Deploy-Token``; unset secret or wrong token → 404."""
+
+    authentication_classes: list = []
+
+    def initial(self, request, *args, **kwargs):
+        expected = settings.DEPLOY_WEBHOOK_SECRET
+        given = request.headers.get("X-Deploy-Token", "")
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise ApiError(404, NOT_FOUND_TEXT)
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request):
+        deploy_request(actor=Actor.system(request=request))
+        return Response({"status": "started"}, status=202)

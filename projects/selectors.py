@@ -1,0 +1,374 @@
+"""Project reads: lookup and the access rule, keyset lists, the detail view and the admin work-queue read models."""
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from projects.client_keys import client_contact_masked
+from projects.models import Evidence, Project, ProjectStatus
+from vejapro.core.actors import Actor
+from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
+from vejapro.core.models import AuditLog, Role
+from vejapro.core.pagination import decode_cursor, decode_time_id_cursor, encode_cursor, page
+
+PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
+ALL_ROLES = frozenset(Role.values)
+DETAIL_AUDIT_LIMIT = 500
+
+
+def _as_uuid(value: Any) -> uuid.UUID | None:
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Lookup and access (workflow.md §3.3)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def project_get(*, project_id: Any) -> Project:
+    """The project or 404 ``Projektas nerastas`` (also for an id that is not a UUID)."""
+    key = _as_uuid(project_id)
+    project = Project.objects.filter(pk=key).first() if key else None
+    if project is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    return project
+
+
+def project_can_access(*, project: Project, actor: Actor, roles: frozenset[str] | set[str] = ALL_ROLES) -> bool:
+    """Admin always; the owning client; the assigned contractor; the assigned expert — when the endpoint allows
+    that role. Subjects are compared as opaque strings."""
+    role, sub = actor.role, actor.actor_id
+    if role not in roles:
+        return False
+    if role == Role.ADMIN:
+        return True
+    if not sub:
+        return False
+    if role == Role.CLIENT:
+        return project.client_user_id == sub
+    if role == Role.SUBCONTRACTOR:
+        return project.assigned_contractor_id is not None and str(project.assigned_contractor_id) == sub
+    if role == Role.EXPERT:
+        return project.assigned_expert_id is not None and str(project.assigned_expert_id) == sub
+    return False
+
+
+def project_check_access(*, project: Project, actor: Actor, roles: frozenset[str] | set[str] = ALL_ROLES) -> None:
+    if not project_can_access(project=project, actor=actor, roles=roles):
+        raise ApiError(403, ACCESS_DENIED_TEXT)
+
+
+def project_get_for_actor(*, project_id: Any, actor: Actor, roles: frozenset[str] | set[str] = ALL_ROLES) -> Project:
+    """Lookup (404) before access (403 ``Prieiga uždrausta``), as every project-scoped endpoint does."""
+    project = project_get(project_id=project_id)
+    project_check_access(project=project, actor=actor, roles=roles)
+    return project
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Keyset lists (api.md §6.3-§6.5)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _after_time_id_cursor(queryset: QuerySet, cursor: str | None, field: str) -> QuerySet:
+    if cursor:
+        moment, key = decode_time_id_cursor(cursor)
+        queryset = queryset.filter(Q(**{f"{field}__lt": moment}) | Q(**{field: moment, "id__lt": key}))
+    return queryset.order_by(f"-{field}", "-id")
+
+
+def _uuid_filter(value: str | None, error_text: str) -> uuid.UUID | None:
+    if value is None or value == "":
+        return None
+    key = _as_uuid(value)
+    if key is None:
+        raise BadRequest(error_text)
+    return key
+
+
+def project_list(
+    *,
+    limit: int,
+    cursor: str | None = None,
+    status: str | None = None,
+    client_user_id: str | None = None,
+    assigned_contractor_id: str | None = None,
+    assigned_expert_id: str | None = None,
+) -> dict:
+    """``{"items": [Project], "next_cursor", "has_more"}`` in ``created_at DESC, id DESC`` order; one query.
+
+    The id filters accept any string: a value that is not a UUID matches nothing (a caller's opaque ``sub``);
+    the admin list validates its filters first (``project_list_admin``)."""
+    queryset = Project.objects.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if client_user_id is not None:
+        queryset = queryset.filter(client_user_id=client_user_id)
+    assignees = {"assigned_contractor_id": assigned_contractor_id, "assigned_expert_id": assigned_expert_id}
+    for field, value in assignees.items():
+        if value is not None:
+            key = _as_uuid(value)
+            queryset = queryset.filter(**{field: key}) if key else queryset.none()
+    rows = list(_after_time_id_cursor(queryset, cursor, "created_at")[: limit + 1])
+    return page(rows, limit, lambda project: encode_cursor(project.created_at, project.id))
+
+
+def project_list_admin(
+    *,
+    limit: int,
+    cursor: str | None = None,
+    status: str | None = None,
+    assigned_contractor_id: str | None = None,
+    assigned_expert_id: str | None = None,
+) -> dict:
+    contractor = _uuid_filter(assigned_contractor_id, "Invalid assigned_contractor_id")
+    expert = _uuid_filter(assigned_expert_id, "Invalid assigned_expert_id")
+    return project_list(
+        limit=limit,
+        cursor=cursor,
+        status=status,
+        assigned_contractor_id=str(contractor) if contractor else None,
+        assigned_expert_id=str(expert) if expert else None,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Detail (api.md §3.5)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    project: Project
+    audit_logs: list[AuditLog]
+    evidences: list[Evidence]
+
+
+def _audit_rows_visible_to(viewer: Actor, project: Project) -> list[AuditLog]:
+    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk)
+    if viewer.role == Role.CLIENT:
+        rows = rows.filter(action="STATUS_CHANGE")
+    rows = list(rows.order_by("-timestamp", "-id")[:DETAIL_AUDIT_LIMIT])
+    # The hidden columns are blanked on the in-memory copies; audit rows are never saved here.
+    if viewer.role in (Role.SUBCONTRACTOR, Role.EXPERT):
+        for row in rows:
+            row.ip_address = row.user_agent = None
+    elif viewer.role == Role.CLIENT:
+        for row in rows:
+            row.actor_id = row.ip_address = row.user_agent = row.metadata = None
+    return rows
+
+
+def project_detail(*, project_id: Any, viewer: Actor) -> ProjectDetail:
+    """The project (404/403 by the access rule), its audit rows as the viewer may see them (newest first, ≤ 500)
+    and its photos (newest first)."""
+    project = project_get_for_actor(project_id=project_id, actor=viewer)
+    evidences = list(project.evidences.order_by("-uploaded_at", "-id"))
+    return ProjectDetail(project=project, audit_logs=_audit_rows_visible_to(viewer, project), evidences=evidences)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Admin work queue (api.md §6.6) and mini-triage (§6.7)
+# ---------------------------------------------------------------------------------------------------------------
+
+VIEW_VERSION = "1.0"
+INVALID_VIEW_CURSOR_TEXT = "Invalid cursor"
+
+ATTENTION_FLAGS: tuple[tuple[str, str], ...] = (
+    ("pending_confirmation", "Laukia kliento patvirtinimo"),
+    ("failed_outbox", "Nepavyko išsiųsti pranešimo"),
+    ("missing_deposit", "Reikia įrašyti depozitą"),
+    ("missing_final", "Reikia įrašyti galutinį mokėjimą"),
+    ("stale_paid_no_schedule", "Apmokėta, bet nesuplanuotas vizitas"),
+)
+NO_FLAG_REASON = "Reikia dėmesio"
+
+
+def _flag_conditions() -> dict[str, Q]:
+    return {
+        "pending_confirmation": Q(status=ProjectStatus.CERTIFIED, has_final=True, is_confirmed=False),
+        "failed_outbox": Q(has_failed_outbox=True),
+        "missing_deposit": Q(status=ProjectStatus.DRAFT, has_deposit=False),
+        "missing_final": Q(status=ProjectStatus.CERTIFIED, has_final=False),
+        "stale_paid_no_schedule": Q(status=ProjectStatus.PAID, scheduled_for__isnull=True),
+    }
+
+
+def _with_facts(queryset: QuerySet) -> QuerySet:
+    from messaging.selectors import client_confirmation_received_expression, outbox_failed_for_project_expression
+    from payments.selectors import payment_deposit_fact_expression, payment_final_fact_expression
+
+    return queryset.annotate(
+        has_deposit=payment_deposit_fact_expression(),
+        has_final=payment_final_fact_expression(),
+        is_confirmed=client_confirmation_received_expression(),
+        has_failed_outbox=outbox_failed_for_project_expression(),
+    )
+
+
+def _attention_flags(project: Project) -> list[str]:
+    status = project.status
+    raised = {
+        "pending_confirmation": status == ProjectStatus.CERTIFIED and project.has_final and not project.is_confirmed,
+        "failed_outbox": project.has_failed_outbox,
+        "missing_deposit": status == ProjectStatus.DRAFT and not project.has_deposit,
+        "missing_final": status == ProjectStatus.CERTIFIED and not project.has_final,
+        "stale_paid_no_schedule": status == ProjectStatus.PAID and project.scheduled_for is None,
+    }
+    return [name for name, _reason in ATTENTION_FLAGS if raised[name]]
+
+
+def _stuck_reason(flags: list[str]) -> str:
+    reasons = dict(ATTENTION_FLAGS)
+    return reasons[flags[0]] if flags else NO_FLAG_REASON
+
+
+def _next_best_action(project: Project) -> dict | None:
+    """By state; never the admin override."""
+    status = project.status
+    action = None
+    if status == ProjectStatus.DRAFT and not project.has_deposit:
+        action = ("record_deposit", "Įrašyti depozitą")
+    elif status == ProjectStatus.PAID:
+        action = ("schedule_visit", "Suplanuoti vizitą")
+    elif status == ProjectStatus.SCHEDULED:
+        action = ("assign_expert", "Priskirti ekspertą")
+    elif status == ProjectStatus.PENDING_EXPERT:
+        action = ("certify_project", "Sertifikuoti")
+    elif status == ProjectStatus.CERTIFIED and not project.has_final:
+        action = ("record_final", "Įrašyti galutinį mokėjimą")
+    elif status == ProjectStatus.CERTIFIED and not project.is_confirmed:
+        action = ("resend_confirmation", "Persiųsti patvirtinimą")
+    if action is None:
+        return None
+    return {"type": action[0], "project_id": str(project.pk), "label": action[1]}
+
+
+def deposit_state(*, has_deposit: bool) -> str:
+    return "PAID" if has_deposit else "PENDING"
+
+
+def final_state(*, has_final: bool, is_confirmed: bool) -> str:
+    """The one rule every read model uses (api.md §6.6)."""
+    if is_confirmed:
+        return "CONFIRMED"
+    return "AWAITING_CONFIRMATION" if has_final else "PENDING"
+
+
+def _work_queue_item(project: Project) -> dict:
+    flags = _attention_flags(project)
+    return {
+        "id": str(project.pk),
+        "status": project.status,
+        "scheduled_for": _iso(project.scheduled_for),
+        "assigned_contractor_id": str(project.assigned_contractor_id) if project.assigned_contractor_id else None,
+        "assigned_expert_id": str(project.assigned_expert_id) if project.assigned_expert_id else None,
+        "created_at": _iso(project.created_at),
+        "updated_at": _iso(project.updated_at),
+        "client_key": project.client_key,
+        "client_masked": client_contact_masked(project.client_info),
+        "attention_flags": flags,
+        "stuck_reason": _stuck_reason(flags),
+        "last_activity": _iso(project.updated_at),
+        "next_best_action": _next_best_action(project),
+        "deposit_state": deposit_state(has_deposit=project.has_deposit),
+        "final_state": final_state(has_final=project.has_final, is_confirmed=project.is_confirmed),
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+
+
+def _parse_aware(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return moment
+
+
+def _decode_view_cursor(cursor: str) -> tuple[dt.datetime, dt.datetime, uuid.UUID]:
+    parts = decode_cursor(cursor, error_text=INVALID_VIEW_CURSOR_TEXT)
+    if len(parts) != 3:
+        raise BadRequest(INVALID_VIEW_CURSOR_TEXT)
+    try:
+        return _parse_aware(parts[0]), _parse_aware(parts[1]), uuid.UUID(parts[2])
+    except ValueError:
+        raise BadRequest(INVALID_VIEW_CURSOR_TEXT) from None
+
+
+def project_work_queue(
+    *,
+    limit: int,
+    cursor: str | None = None,
+    as_of: dt.datetime | None = None,
+    status: str | None = None,
+    attention_only: bool = False,
+) -> dict:
+    """The admin work queue: a snapshot at ``as_of`` in ``last_activity DESC, id DESC`` order (api.md §6.6)."""
+    after = None
+    if cursor:
+        cursor_as_of, last_activity, last_id = _decode_view_cursor(cursor)
+        if as_of is not None and as_of != cursor_as_of:
+            raise BadRequest("Cursor/as_of mismatch")
+        as_of = cursor_as_of
+        after = Q(updated_at__lt=last_activity) | Q(updated_at=last_activity, id__lt=last_id)
+    snapshot = (as_of or timezone.now()).astimezone(dt.UTC)
+
+    queryset = _with_facts(Project.objects.filter(updated_at__lte=snapshot))
+    if status:
+        queryset = queryset.filter(status=status)
+    if attention_only:
+        queryset = queryset.filter(reduce(or_, _flag_conditions().values()))
+    if after is not None:
+        queryset = queryset.filter(after)
+    rows = list(queryset.order_by("-updated_at", "-id")[: limit + 1])
+    result = page(rows, limit, lambda project: encode_cursor(snapshot, project.updated_at, project.id))
+    return {
+        "items": [_work_queue_item(project) for project in result["items"]],
+        "next_cursor": result["next_cursor"],
+        "has_more": result["has_more"],
+        "as_of": snapshot.isoformat(),
+        "view_version": VIEW_VERSION,
+    }
+
+
+def _urgency(flags: list[str]) -> str:
+    if "pending_confirmation" in flags:
+        return "high"
+    return "medium" if "failed_outbox" in flags else "low"
+
+
+def project_mini_triage(*, limit: int) -> dict:
+    """Cards for PAID and SCHEDULED projects, most recently active first (api.md §6.7)."""
+    queryset = _with_facts(Project.objects.filter(status__in=[ProjectStatus.PAID, ProjectStatus.SCHEDULED]))
+    cards = []
+    for project in queryset.order_by("-updated_at", "-id")[:limit]:
+        flags = _attention_flags(project)
+        action = _next_best_action(project) or {"type": None, "label": None}
+        cards.append(
+            {
+                "project_id": str(project.pk),
+                "client_key": project.client_key,
+                "contact_masked": client_contact_masked(project.client_info),
+                "urgency": _urgency(flags),
+                "stuck_reason": _stuck_reason(flags),
+                "primary_action": {
+                    "label": action["label"],
+                    "action_key": action["type"],
+                    "payload": {"project_id": str(project.pk), "client_key": project.client_key},
+                },
+            }
+        )
+    return {"items": cards, "view_version": VIEW_VERSION}

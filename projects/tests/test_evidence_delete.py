@@ -1,0 +1,76 @@
+"""``evidence_delete``: the ADMIN back-office deletion with a reason (workflow.md §8)."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from projects.evidence_services import evidence_delete, evidence_upload
+from projects.models import Evidence, ProjectStatus
+from projects.tests.conftest import audit_rows, image_bytes
+from vejapro.core.actors import Actor
+from vejapro.core.errors import ApiError
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_admin_deletes_a_photo_and_its_stored_objects(settings, make_project, admin_user):
+    project = make_project(ProjectStatus.SCHEDULED)
+    admin = Actor.for_user(admin_user)
+    upload = SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")
+    evidence = evidence_upload(project=project, category="SITE_BEFORE", upload=upload, actor=admin)
+    folder = Path(settings.MEDIA_ROOT) / "evidences" / str(project.pk)
+    assert len(list(folder.iterdir())) == 3
+
+    evidence_delete(evidence=evidence, actor=admin, reason="  Ne to sklypo nuotrauka ")
+
+    assert not Evidence.objects.exists()
+    assert list(folder.iterdir()) == []
+    [row] = audit_rows("EVIDENCE_DELETED")
+    assert (row.entity_type, row.entity_id, row.actor_type) == ("evidence", evidence.pk, "ADMIN")
+    assert row.old_value == {"file_url": evidence.file_url, "category": "SITE_BEFORE", "project_id": str(project.pk)}
+    assert row.new_value is None
+    assert row.metadata == {"reason": "Ne to sklypo nuotrauka"}
+
+
+@pytest.mark.parametrize(
+    ("status", "category", "reason", "detail"),
+    [
+        (
+            ProjectStatus.CERTIFIED,
+            "EXPERT_CERTIFICATION",
+            "klaida",
+            "Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima",
+        ),
+        (
+            ProjectStatus.ACTIVE,
+            "EXPERT_CERTIFICATION",
+            "klaida",
+            "Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima",
+        ),
+        (ProjectStatus.SCHEDULED, "SITE_BEFORE", "   ", "Priezastis privaloma"),
+    ],
+)
+def test_refusals_change_nothing(make_project, add_photo, admin_user, status, category, reason, detail):
+    evidence = add_photo(make_project(status), category)
+
+    with pytest.raises(ApiError) as error:
+        evidence_delete(evidence=evidence, actor=Actor.for_user(admin_user), reason=reason)
+
+    assert (error.value.status, error.value.detail) == (400, detail)
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    assert audit_rows("EVIDENCE_DELETED") == []
+
+
+def test_certification_photo_of_an_uncertified_project_can_be_deleted(make_project, add_photo, admin_user):
+    evidence = add_photo(make_project(ProjectStatus.PENDING_EXPERT))
+    evidence_delete(evidence=evidence.pk, actor=Actor.for_user(admin_user), reason="Dublikatas")
+    assert not Evidence.objects.exists()
+
+
+def test_only_an_admin_may_delete(make_project, add_photo, expert_user):
+    evidence = add_photo(make_project())
+    with pytest.raises(ApiError) as error:
+        evidence_delete(evidence=evidence, actor=Actor.for_user(expert_user), reason="Dublikatas")
+    assert error.value.status == 403
+    assert Evidence.objects.exists()
