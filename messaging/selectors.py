@@ -30,6 +30,22 @@ def client_confirmation_received(*, project_id) -> bool:
     return ClientConfirmation.objects.filter(project_id=project_id, status=ConfirmationStatus.CONFIRMED).exists()
 
 
+def client_confirmation_received_expression(project_ref: str = "pk") -> Exists:
+    """``Exists`` form of the confirmation fact, for annotating project querysets (read models)."""
+    return Exists(
+        ClientConfirmation.objects.filter(project_id=OuterRef(project_ref), status=ConfirmationStatus.CONFIRMED)
+    )
+
+
+def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
+    """Any FAILED outbox row about the project (the ``failed_outbox`` attention flag, api.md §6.6)."""
+    return Exists(
+        NotificationOutbox.objects.filter(
+            entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
+        )
+    )
+
+
 def project_for_admin(*, project_id) -> Project:
     """The project of a path id; a malformed id is "not found" too (api.md §1.3)."""
     try:
@@ -149,19 +165,3 @@ def project_notifications_list(*, project: Project) -> list[dict]:
             }
         )
     return items
-
-
-def client_confirmation_received_expression(project_ref: str = "pk") -> Exists:
-    """``Exists`` form of the confirmation fact, for annotating project querysets (read models)."""
-    return Exists(
-        ClientConfirmation.objects.filter(project_id=OuterRef(project_ref), status=ConfirmationStatus.CONFIRMED)
-    )
-
-
-def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
-    """Any FAILED outbox row about the project (the ``failed_outbox`` attention flag, api.md §6.6)."""
-    return Exists(
-        NotificationOutbox.objects.filter(
-            entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
-        )
-    )

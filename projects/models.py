@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProjectStatus(models.TextChoices):
@@ -155,3 +156,57 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} ({str(self.id)[:8]})"
+
+
+class EstimateService(models.TextChoices):
+    LAWN_INSTALLATION = "lawn_installation", _("Lawn installation")
+    OVERGROWN_CLEANUP = "overgrown_cleanup", _("Overgrown plot clean-up")
+
+
+class EstimateMethod(models.TextChoices):
+    SEEDING = "seeding", _("Seeding")
+    ROLL_LAWN = "roll_lawn", _("Roll lawn")
+    HYDROSEEDING = "hydroseeding", _("Hydroseeding")
+    SMALL = "small", _("Small (<20cm)")
+    MEDIUM = "medium", _("Medium (20-50cm)")
+    LARGE = "large", _("Large (>50cm)")
+
+
+# Which methods belong to which service (data-model.md §2.4).
+ESTIMATE_METHODS_BY_SERVICE: dict[str, tuple[str, ...]] = {
+    EstimateService.LAWN_INSTALLATION: (EstimateMethod.SEEDING, EstimateMethod.ROLL_LAWN, EstimateMethod.HYDROSEEDING),
+    EstimateService.OVERGROWN_CLEANUP: (EstimateMethod.SMALL, EstimateMethod.MEDIUM, EstimateMethod.LARGE),
+}
+
+
+class EstimateRule(models.Model):
+    """A price rule of the client estimate wizard, edited in the back office (data-model.md §2.4)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.CharField(_("service"), max_length=64, choices=EstimateService.choices)
+    method = models.CharField(_("method"), max_length=64, choices=EstimateMethod.choices)
+    label = models.CharField(_("label"), max_length=128)
+    price_per_m2 = models.DecimalField(_("price per m² (EUR)"), max_digits=10, decimal_places=2)
+    minimum_price = models.DecimalField(_("minimum price (EUR)"), max_digits=12, decimal_places=2, default=0)
+    is_active = models.BooleanField(pgettext_lazy("price rule", "active"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        db_table = "estimate_rules"
+        verbose_name = _("price rule")
+        verbose_name_plural = _("price rules")
+        ordering = ["service", "method"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "method"], name="uniq_estimate_rules_service_method"),
+            models.CheckConstraint(
+                condition=Q(price_per_m2__gte=0) & Q(minimum_price__gte=0), name="estimate_rules_prices_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(service__in=EstimateService.values), name="estimate_rules_service_valid"
+            ),
+            models.CheckConstraint(condition=Q(method__in=EstimateMethod.values), name="estimate_rules_method_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.service}/{self.method}"

@@ -1,0 +1,159 @@
+"""«Pranešimai»: the notification queue and client confirmations, read-only facts (ui.md §3.8).
+
+The outbox payload (message text) is never loaded or shown; confirmation token hashes are never shown.
+"""
+
+from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from messaging.models import ClientConfirmation, NotificationOutbox, OutboxStatus
+from projects.models import Project
+from vejapro.core.admin_base import FactAdmin
+from vejapro.core.admin_display import EMPTY, format_local
+
+site = admin.site
+ERROR_PREVIEW_CHARS = 30
+
+
+def outbox_status_label(status: str) -> str:
+    """Outbox states as the back office names them (ui.md §2.6): a queued row is «Eilėje»."""
+    if status == OutboxStatus.PENDING:
+        return _("Queued")
+    return OutboxStatus(status).label if status in OutboxStatus.values else status
+
+
+class OutboxStatusFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "status__exact"
+
+    def lookups(self, request, model_admin):
+        return [(value, outbox_status_label(value)) for value in OutboxStatus.values]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() in OutboxStatus.values else queryset
+
+
+@admin.register(NotificationOutbox, site=site)
+class NotificationOutboxAdmin(FactAdmin):
+    list_title = _("Notification queue")
+    list_display = [
+        "channel_label",
+        "template_key",
+        "entity_link",
+        "status_label",
+        "attempt_count",
+        "error_short",
+        "created_local",
+        "sent_local",
+    ]
+    list_display_links = ["channel_label"]
+    list_filter = [OutboxStatusFilter, "channel", "template_key"]
+    search_fields = ["template_key"]
+    ordering = ["-created_at", "-id"]
+    fields = [
+        "channel",
+        "template_key",
+        "entity_type",
+        "entity_id",
+        "status",
+        "attempt_count",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("payload_json")
+
+    @admin.display(description=_("Channel"), ordering="channel")
+    def channel_label(self, obj):
+        return obj.get_channel_display()
+
+    @admin.display(description=_("Entity"))
+    def entity_link(self, obj):
+        label = f"{obj.entity_type} {str(obj.entity_id)[:8]}"
+        try:
+            url = reverse(f"admin:projects_{obj.entity_type}_change", args=[obj.entity_id])
+        except NoReverseMatch:
+            return label
+        return format_html('<a href="{}">{}</a>', url, label)
+
+    @admin.display(description=_("State"), ordering="status")
+    def status_label(self, obj):
+        return outbox_status_label(obj.status)
+
+    @admin.display(description=_("Error"))
+    def error_short(self, obj):
+        if not obj.last_error:
+            return EMPTY
+        return format_html('<span title="{}">{}</span>', obj.last_error, obj.last_error[:ERROR_PREVIEW_CHARS])
+
+    @admin.display(description=_("Created"), ordering="created_at")
+    def created_local(self, obj):
+        return format_local(obj.created_at)
+
+    @admin.display(description=_("Sent"), ordering="sent_at")
+    def sent_local(self, obj):
+        return format_local(obj.sent_at)
+
+
+@admin.register(ClientConfirmation, site=site)
+class ClientConfirmationAdmin(FactAdmin):
+    list_title = _("Confirmations")
+    list_display = [
+        "project_link",
+        "channel_label",
+        "status_label",
+        "attempts",
+        "created_local",
+        "expires_local",
+        "confirmed_local",
+    ]
+    list_display_links = None
+    list_filter = ["status", "channel"]
+    search_fields = ["project__id"]
+    search_help_text = _("Project ID")
+    ordering = ["-created_at", "-id"]
+    fields = ["project", "channel", "status", "attempts", "created_at", "expires_at", "confirmed_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("token_hash", "confirmed_from_phone")
+
+    def get_search_results(self, request, queryset, search_term):
+        from projects.admin_selectors import project_id_prefix_q
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        project_ids = Project.objects.filter(project_id_prefix_q(term)).values("pk")
+        return queryset.filter(project_id__in=project_ids), False
+
+    @admin.display(description=_("Project"), ordering="project")
+    def project_link(self, obj):
+        url = reverse("admin:projects_project_change", args=[obj.project_id])
+        return format_html('<a href="{}">{}</a>', url, str(obj.project_id)[:8])
+
+    @admin.display(description=_("Channel"), ordering="channel")
+    def channel_label(self, obj):
+        return obj.get_channel_display()
+
+    @admin.display(description=_("State"), ordering="status")
+    def status_label(self, obj):
+        return obj.get_status_display()
+
+    @admin.display(description=_("Created"), ordering="created_at")
+    def created_local(self, obj):
+        return format_local(obj.created_at)
+
+    @admin.display(description=_("Valid until"), ordering="expires_at")
+    def expires_local(self, obj):
+        return format_local(obj.expires_at)
+
+    @admin.display(description=_("Confirmed"), ordering="confirmed_at")
+    def confirmed_local(self, obj):
+        return format_local(obj.confirmed_at)

@@ -1,0 +1,93 @@
+/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, copy buttons, auto-submit, margin preview.
+   Self-hosted and without inline code (admin CSP: script-src 'self'). */
+(function () {
+  "use strict";
+
+  function onReady(fn) {
+    if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", fn); } else { fn(); }
+  }
+
+  // Ctrl+K / Cmd+K focuses the global search box.
+  document.addEventListener("keydown", function (event) {
+    if ((event.ctrlKey || event.metaKey) && (event.key === "k" || event.key === "K")) {
+      var box = document.getElementById("vp-global-search-input");
+      if (box) { event.preventDefault(); box.focus(); box.select(); }
+    }
+  });
+
+  // Confirm dialogs with «Taip» / «Atšaukti»: a form or its submit button carries data-confirm.
+  var pending = null;
+  function dialog() { return document.getElementById("vp-confirm"); }
+  function closeDialog() { var d = dialog(); if (d) { d.hidden = true; } pending = null; }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var submitter = event.submitter || null;
+    if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; return; }
+    var text = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
+    var d = dialog();
+    if (!text || !d) { return; }
+    event.preventDefault();
+    pending = { form: form, submitter: submitter };
+    document.getElementById("vp-confirm-text").textContent = text;
+    d.hidden = false;
+    d.querySelector("[data-confirm-yes]").focus();
+  }, true);
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target.closest("[data-confirm-yes]") && pending) {
+      var form = pending.form;
+      var submitter = pending.submitter;
+      closeDialog();
+      form.dataset.confirmed = "1";
+      if (form.requestSubmit) { form.requestSubmit(submitter || undefined); } else { form.submit(); }
+    } else if (target.closest("[data-confirm-no]")) {
+      closeDialog();
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && pending) { closeDialog(); }
+  });
+
+  onReady(function () {
+    // «Kopijuoti»: copy the value or text of the element named by data-copy.
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var source = document.querySelector(button.dataset.copy);
+        if (!source) { return; }
+        var text = source.value !== undefined ? source.value : source.textContent;
+        var done = function () { button.textContent = button.dataset.copied || button.textContent; };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(done);
+        } else {
+          if (source.select) { source.select(); }
+          try { document.execCommand("copy"); done(); } catch (e) { /* nothing to do */ }
+        }
+      });
+    });
+
+    // Checkboxes that submit their form at once («Rodyti visus»).
+    document.querySelectorAll("[data-autosubmit]").forEach(function (box) {
+      box.addEventListener("change", function () { box.form.submit(); });
+    });
+
+    // Live preview of a new margin rule.
+    var preview = document.querySelector("[data-margin-preview-text]");
+    if (preview) {
+      var service = document.querySelector("[data-margin-preview='service']");
+      var percent = document.querySelector("[data-margin-preview='percent']");
+      var render = function () {
+        if (!service.value || !percent.value) { preview.textContent = ""; return; }
+        preview.textContent = preview.dataset.template
+          .replace("%(service)s", service.value)
+          .replace("%(percent)s", percent.value)
+          .replace("%%", "%");
+      };
+      service.addEventListener("input", render);
+      percent.addEventListener("input", render);
+      render();
+    }
+  });
+})();

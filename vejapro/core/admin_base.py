@@ -1,0 +1,65 @@
+"""Base classes of every back office screen.
+
+Permissions come from the role (ADMIN or a break-glass superuser), not from Django model permissions. Facts
+(payments, confirmations, outbox, audit, margins) use ``FactAdmin``: nothing can be added, changed or deleted there;
+their workflow buttons are custom views that call services.
+"""
+
+from django.contrib import admin
+
+from vejapro.core.admin_site import is_back_office_user
+
+
+class VejaProModelAdmin(admin.ModelAdmin):
+    list_per_page = 50
+    list_max_show_all = 0  # no "show all" link
+    show_full_result_count = False
+    list_title = None  # the page title of the list (ui.md labels), instead of Django's "Select … to change"
+
+    def _admin(self, request) -> bool:
+        return is_back_office_user(request.user)
+
+    def has_module_permission(self, request) -> bool:
+        return self._admin(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self._admin(request)
+
+    def has_add_permission(self, request) -> bool:
+        return self._admin(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._admin(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"title": self.list_title} if self.list_title else {}
+        return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
+
+    # The audit log written by the services is the history; Django's LogEntry rows would duplicate it.
+    def log_addition(self, request, obj, message):
+        return None
+
+    def log_change(self, request, obj, message):
+        return None
+
+    def log_deletion(self, request, obj, object_repr):
+        return None
+
+    def log_deletions(self, request, queryset):
+        return None
+
+
+class FactAdmin(VejaProModelAdmin):
+    """A read-only screen over business facts: no add, no change, no delete."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
