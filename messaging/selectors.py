@@ -1,6 +1,5 @@
 """Messaging reads, including the confirmation fact the transition guard uses (workflow.md §5)."""
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,14 +15,12 @@ from messaging.models import (
     OutboxStatus,
 )
 from projects.models import Project, ProjectStatus
-from vejapro.core.errors import NotFound
 from vejapro.core.models import AuditLog
 from vejapro.core.redaction import sha256_hex
 
 ADMIN_LIMIT_WINDOW = timedelta(hours=24)
 ADMIN_RESEND_LIMIT = 3
 ADMIN_RETRY_LIMIT = 3
-PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 
 
 def client_confirmation_received(*, project_id) -> bool:
@@ -44,18 +41,6 @@ def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
             entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
         )
     )
-
-
-def project_for_admin(*, project_id) -> Project:
-    """The project of a path id; a malformed id is "not found" too (api.md §1.3)."""
-    try:
-        key = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
-    project = Project.objects.filter(pk=key).first()
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    return project
 
 
 def confirmation_find_by_token(*, token: str) -> ClientConfirmation | None:

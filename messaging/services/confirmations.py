@@ -26,7 +26,6 @@ from messaging.models import (
     OutboxChannel,
 )
 from messaging.selectors import (
-    PROJECT_NOT_FOUND_TEXT,
     LimitState,
     confirmation_find_by_token,
     confirmation_resend_state,
@@ -34,6 +33,7 @@ from messaging.selectors import (
 )
 from messaging.services.outbox import outbox_enqueue
 from projects.models import Project, ProjectStatus
+from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_key
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType, User
@@ -196,11 +196,7 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
 
 
 def _project_locked(project_id) -> Project:
-    try:
-        key = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
-    project = Project.objects.select_for_update().filter(pk=key).first()
+    project = Project.objects.select_for_update().filter(pk=project_key(project_id)).first()
     if project is None:
         raise NotFound(PROJECT_NOT_FOUND_TEXT)
     return project

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from messaging.limits import rate_limited
 from messaging.services import ConfirmResult, Outcome, confirmation_confirm_link, confirmation_preview
 from projects.models import ProjectStatus
 from vejapro.core.api import ApiView
 from vejapro.core.csp import html_page
 from vejapro.core.errors import ApiError
+from vejapro.core.ratelimit import rate_limited
 from vejapro.core.settings_helpers import public_url
 
 CONFIRM_IP_LIMIT = 20
