@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from projects.checklist import CHECKLIST_KEYS
+from projects.checklist import checklist_required_keys
 from projects.evidence_selectors import project_certification_photo_count
 from projects.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
@@ -202,14 +202,16 @@ def project_certify(
 
 def project_reject(*, project: Project | uuid.UUID, actor: Actor, reason: str, failed_items: list[str]) -> AuditLog:
     """The expert's veto (workflow.md §9.3): the status stays PENDING_EXPERT; audit ``PROJECT_REJECTED``.
-    ``failed_items`` are the required checklist keys left unticked (``projects.checklist.checklist_failed_items``)."""
+    ``failed_items`` are the required checklist keys left unticked (``projects.checklist.checklist_failed_items``);
+    anything else the caller sends (an unknown key, a robot item of a project without a robot) is dropped."""
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _locked_project(project)
         _require_pending_expert(locked)
         if not REJECTION_REASON_MIN <= len(reason) <= REJECTION_REASON_MAX:
             raise BadRequest("Nurodykite atmetimo priežastį")
-        items = [key for key in CHECKLIST_KEYS if key in set(failed_items or ())]
+        unticked = set(failed_items or ())
+        items = [key for key in checklist_required_keys(has_robot=locked.has_robot) if key in unticked]
         return audit_record(
             entity_type="project",
             entity_id=locked.pk,
