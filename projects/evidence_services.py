@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from projects.checklist import checklist_required_keys
-from projects.evidence_selectors import project_certification_photo_count
+from projects.evidence_selectors import EVIDENCE_NOT_FOUND_TEXT, project_certification_photo_count
 from projects.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
-from projects.services import MIN_CERTIFICATION_PHOTOS, project_transition
+from projects.services import MIN_CERTIFICATION_PHOTOS, project_lock, project_transition
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest
+from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import AuditLog, Role
 from vejapro.core.services import audit_record
 from vejapro.core.storage import StorageError, storage_delete, storage_put
@@ -41,12 +41,18 @@ def evidence_bucket() -> str:
     return settings.SUPABASE_STORAGE_BUCKET_EVIDENCES
 
 
-def _project_id(project: Project | uuid.UUID) -> uuid.UUID:
-    return project.pk if isinstance(project, Project) else project
-
-
 def _locked_project(project: Project | uuid.UUID) -> Project:
-    return Project.objects.select_for_update().get(pk=_project_id(project))
+    """The project row locked, or 404 ``Projektas nerastas`` (it may have been deleted since the caller read it)."""
+    return project_lock(project_id=project.pk if isinstance(project, Project) else project)
+
+
+def _locked_evidence(evidence: Evidence | uuid.UUID) -> Evidence:
+    """The evidence row locked, or 404 ``Evidence not found``."""
+    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
+    locked = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+    if locked is None:
+        raise NotFound(EVIDENCE_NOT_FOUND_TEXT)
+    return locked
 
 
 # --- upload (workflow.md §6.4, §8) ------------------------------------------------------------------------
@@ -276,9 +282,8 @@ def evidence_approve_for_web(
 ) -> Evidence:
     """Publish one photo in the gallery: consent, certified project and a gallery category are required.
     ``location_tag`` / ``is_featured`` change only when given (not None); audit only when something changed."""
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
         if not project.marketing_consent:
             raise BadRequest("Klientas nesutiko su nuotrauku naudojimu")
@@ -309,9 +314,8 @@ def evidence_approve_for_web(
 def evidence_hide_from_web(*, evidence: Evidence | uuid.UUID, actor: Actor) -> Evidence:
     """«Slėpti iš galerijos»: unpublish one photo (``show_on_web`` and ``is_featured`` false together).
     A photo that is not published is left alone (no audit)."""
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         if locked.show_on_web or locked.is_featured:
             old = {"show_on_web": locked.show_on_web, "is_featured": locked.is_featured}
             locked.show_on_web = False
@@ -347,9 +351,8 @@ def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise BadRequest("Priezastis privaloma")
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
         if locked.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES:
             raise BadRequest("Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima")
