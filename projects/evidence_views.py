@@ -1,7 +1,5 @@
 """API views for evidence, certification, the certificate, marketing consent and the gallery (api.md §7)."""
 
-from datetime import UTC
-
 from django.http import HttpResponse
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -22,6 +20,7 @@ from vejapro.core.api import ApiView
 from vejapro.core.errors import NOT_FOUND_TEXT, ApiError
 from vejapro.core.models import Role
 from vejapro.core.settings_helpers import is_production
+from vejapro.core.timestamps import utc_iso
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -154,12 +153,11 @@ class MarketingConsentView(ApiView):
         actor = self.actor()
         project = project_get_for_actor(project_id=project_id, actor=actor, roles=self.allowed_roles)
         project = project_marketing_consent_set(project=project, consent=data["consent"], actor=actor)
-        consent_at = project.marketing_consent_at
         return Response(
             {
                 "success": True,
                 "marketing_consent": project.marketing_consent,
-                "marketing_consent_at": consent_at.astimezone(UTC).isoformat() if consent_at else None,
+                "marketing_consent_at": utc_iso(project.marketing_consent_at),
             }
         )
 
