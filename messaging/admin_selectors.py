@@ -18,3 +18,12 @@ def outbox_for_entities(*, entity_type: str, entity_ids: list) -> list[Notificat
         .defer("payload_json")
         .order_by("-created_at", "-id")
     )
+
+
+def confirmation_requested_after(*, project_id, moment) -> bool:
+    """Whether a client confirmation (e-mail or SMS) was created for the project at or after ``moment``."""
+    return (
+        ClientConfirmation.objects.filter(project_id=project_id, created_at__gte=moment)
+        .exclude(channel="admin")
+        .exists()
+    )

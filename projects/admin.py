@@ -12,16 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from messaging.admin_views import notification_rows
 from payments import admin_selectors as pay_sel
 from projects import admin_display as show
-from projects import admin_forms, admin_views
+from projects import admin_forms, admin_views, client_keys
 from projects import admin_selectors as sel
 from projects.admin_services import project_update
-from projects.models import EstimateRule, Project, ProjectStatus
+from projects.models import CERTIFIED_STATUSES, EstimateRule, Project, ProjectStatus
+from projects.services import project_create
 from vejapro.core.actors import Actor
 from vejapro.core.admin_base import VejaProModelAdmin
 from vejapro.core.admin_display import EMPTY, format_local, format_money, relative_time
 from vejapro.core.admin_errors import message_error
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role, User
+from vejapro.core.settings_helpers import is_production
 
 site = admin.site
 
@@ -223,13 +225,30 @@ class ProjectAdmin(VejaProModelAdmin):
     # Workflow buttons: (name, URL slug, view). The screen shows a button only when its view is listed here.
     ACTIONS = (
         ("final_quote", "galutine-kaina", admin_views.set_final_quote),
+        ("record_deposit", "depozitas", admin_views.record_deposit),
+        ("waive_deposit", "atideti-inasa", admin_views.waive_deposit),
         ("mark_paid", "pazymeti-apmoketu", admin_views.mark_paid),
+        ("assign_contractor", "rangovas", admin_views.assign_contractor),
         ("mark_scheduled", "pazymeti-suplanuotu", admin_views.mark_scheduled),
+        ("assign_expert", "ekspertas", admin_views.assign_expert),
         ("hand_to_expert", "perduoti-ekspertui", admin_views.hand_to_expert),
+        ("certify", "sertifikuoti", admin_views.certify),
+        ("reject", "atmesti", admin_views.reject),
+        ("seed_photos", "sert-foto-seed", admin_views.seed_photos),
+        ("record_final", "galutinis", admin_views.record_final),
+        ("upload", "ikelti-nuotrauka", admin_views.upload_photo),
+        ("consent", "rinkodaros-sutikimas", admin_views.marketing_consent),
+        ("client_link", "kliento-nuoroda", admin_views.client_link),
+        ("certificate", "sertifikatas", admin_views.certificate),
         ("delete", "istrinti", admin_views.delete_project),
     )
     # Buttons on one related row (a payment, a photo): (name, URL pattern after the project id, view).
-    ROW_ACTIONS = ()
+    ROW_ACTIONS = (
+        ("void_payment", "mokejimas/<uuid:payment_id>/anuliuoti", admin_views.void_payment),
+        ("publish_photo", "nuotrauka/<uuid:evidence_id>/rodyti", admin_views.publish_photo),
+        ("hide_photo", "nuotrauka/<uuid:evidence_id>/slepti", admin_views.hide_photo),
+        ("delete_photo", "nuotrauka/<uuid:evidence_id>/istrinti", admin_views.delete_photo),
+    )
 
     def get_urls(self):
         def wrap(view):
@@ -263,6 +282,9 @@ class ProjectAdmin(VejaProModelAdmin):
         action_urls = {
             name: reverse(f"admin:projects_project_{name}", args=[project.pk]) for name, _slug, _view in self.ACTIONS
         }
+        if is_production():
+            action_urls.pop("seed_photos")
+        certified = project.status in CERTIFIED_STATUSES
         return {
             "screen": screen,
             "row": row,
@@ -276,10 +298,13 @@ class ProjectAdmin(VejaProModelAdmin):
             "deposit_label": show.DEPOSIT_STATE_LABELS[row.deposit_state],
             "final_label": show.FINAL_STATE_LABELS[row.final_state],
             "client_label": show.client_label(project),
+            "client_email": client_keys.client_email(project.client_info),
+            "client_phone": client_keys.client_phone(project.client_info),
             "short_id": show.short_id(project),
             "price_label": format_money(project.total_price_client),
             "can_delete": project.status == ProjectStatus.DRAFT and not screen.payments and not screen.confirmations,
             "audit_url": reverse("admin:core_auditlog_changelist") + f"?objekto_id={project.pk}&laikotarpis=all",
+            "certificate_url": action_urls["certificate"] if certified else None,
             "payment_rows": [
                 {
                     "obj": payment,
@@ -366,9 +391,24 @@ class ProjectAdmin(VejaProModelAdmin):
         )
 
     def add_view(self, request, form_url="", extra_context=None):
+        """«Naujas projektas»: a DRAFT through ``project_create`` (audit PROJECT_CREATED, source ``admin``)."""
         if not self.has_add_permission(request):
             raise PermissionDenied
         form = admin_forms.ProjectCreateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                project = project_create(
+                    client_info=form.client_info(),
+                    actor=Actor.for_user(request.user, request),
+                    area_m2=form.cleaned_data["area_m2"],
+                    has_robot=form.cleaned_data["has_robot"],
+                    source="admin",
+                )
+            except ApiError as exc:
+                message_error(request, exc)
+            else:
+                messages.success(request, gettext("The project is created."))
+                return HttpResponseRedirect(admin_views.project_url(project.pk))
         context = {
             **self.admin_site.each_context(request),
             "title": _("New project"),

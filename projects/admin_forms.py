@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from projects.checklist import checklist_failed_items, checklist_items_for
 from projects.models import EstimateMethod, EstimateService, EvidenceCategory, Project
 from vejapro.core.models import Role, User
 
@@ -85,6 +86,11 @@ class ProjectCreateForm(forms.Form):
         label=_("Area (m²)"), required=False, min_value=0, decimal_places=2, widget=forms.NumberInput(DECIMAL_INPUT)
     )
     has_robot = forms.BooleanField(label=_("With a robot mower"), required=False)
+
+    def client_info(self) -> dict:
+        data = self.cleaned_data
+        info = {key: (data[key] or "").strip() for key in ("name", "email", "phone", "address", "client_id")}
+        return {key: value for key, value in info.items() if value}
 
 
 class FinalQuoteForm(forms.Form):
@@ -197,45 +203,23 @@ class ReasonForm(forms.Form):
 class CertificationForm(forms.Form):
     """The checklist of workflow.md §9.1 (robot items only with a robot) and the notes."""
 
-    ITEMS = (
-        (
-            "ground",
-            _("Ground evenness (no holes > 2cm)"),
-            _("No holes deeper than 2 cm, no bumps higher than 3 cm, slope ≤ 25°."),
-        ),
-        (
-            "seed",
-            _("Seeding evenness (≥80 percent of the area)"),
-            _("Grass density ≥ 80 %, no bare patches larger than 0.5 m²."),
-        ),
-        ("edges", _("Edge finishing"), _("Edges and the perimeter zone finished (photo mandatory).")),
-        ("robot", _("Robot base stability"), _("The robot base is level and fixed.")),
-        (
-            "perimeter",
-            _("Perimeter cable integrity"),
-            _("Cable 5-10 cm from the edge, pegged every 75 cm, signal > 80 %."),
-        ),
-        ("cleanliness", _("Site cleanliness"), _("Construction waste removed.")),
-    )
-    ROBOT_ITEMS = ("robot", "perimeter")
-
     notes = forms.CharField(label=_("Notes"), required=False, max_length=1000, widget=forms.Textarea({"rows": 2}))
 
     def __init__(self, *args, has_robot: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        self.items = []
-        for key, label, guidance in self.ITEMS:
-            if key in self.ROBOT_ITEMS and not has_robot:
-                continue
-            self.fields[f"check_{key}"] = forms.BooleanField(label=label, help_text=guidance, required=False)
-            self.items.append(key)
+        self.has_robot = has_robot
+        self.items = [item.key for item in checklist_items_for(has_robot=has_robot)]
+        for item in checklist_items_for(has_robot=has_robot):
+            self.fields[f"check_{item.key}"] = forms.BooleanField(
+                label=item.label, help_text=item.guidance, required=False
+            )
         self.order_fields([f"check_{key}" for key in self.items] + ["notes"])
 
     def checklist(self) -> dict[str, bool]:
         return {key: bool(self.cleaned_data.get(f"check_{key}")) for key in self.items}
 
-    def unticked(self) -> list[str]:
-        return [key for key, ticked in self.checklist().items() if not ticked]
+    def failed_items(self) -> list[str]:
+        return checklist_failed_items(has_robot=self.has_robot, checklist=self.checklist())
 
 
 class EvidenceUploadForm(forms.Form):

@@ -4,6 +4,7 @@ The status is never written here; ``projects.services.project_transition`` stays
 """
 
 import uuid
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.db.models import ProtectedError
 
 from projects.client_keys import client_fields_from_info
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, Project, ProjectStatus
-from projects.services import project_lock
+from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
 from vejapro.core.errors import BadRequest, Conflict
 from vejapro.core.services import audit_record
@@ -158,3 +159,73 @@ def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
                 locked.delete()
         except ProtectedError as exc:
             raise Conflict("Projektas turi susietų įrašų, jo ištrinti negalima") from exc
+
+
+@dataclass(frozen=True)
+class DepositOutcome:
+    payment_id: uuid.UUID
+    replayed: bool
+    status_changed: bool
+
+
+def _mark_paid_after(project_id, payment, actor: Actor) -> bool:
+    result = project_transition(
+        project=project_id,
+        new_status=ProjectStatus.PAID,
+        actor=actor,
+        metadata={"source": "admin", "payment_id": str(payment.pk)},
+    )
+    return result.changed
+
+
+def project_deposit_record_and_mark_paid(
+    *,
+    project_id,
+    amount: Decimal,
+    payment_method: str,
+    provider_event_id: str,
+    actor: Actor,
+    currency: str = "EUR",
+    receipt_no: str | None = None,
+    received_at=None,
+    notes: str = "",
+) -> DepositOutcome:
+    """The DRAFT «Pradinis mokėjimas (DEPOSIT)» section: the manual deposit and DRAFT → PAID in one transaction
+    (audits ``PAYMENT_RECORDED_MANUAL`` with source ``admin`` and ``STATUS_CHANGE`` with the payment id)."""
+    from payments.services import payment_record_manual
+
+    with transaction.atomic():
+        result = payment_record_manual(
+            project_id=project_id,
+            payment_type="DEPOSIT",
+            amount=amount,
+            payment_method=payment_method,
+            provider_event_id=provider_event_id,
+            actor=actor,
+            currency=currency,
+            receipt_no=receipt_no,
+            received_at=received_at,
+            notes=notes,
+            source="admin",
+        )
+        if result.idempotent:
+            return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
+        changed = _mark_paid_after(project_id, result.payment, actor)
+    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)
+
+
+def project_deposit_waive_and_mark_paid(
+    *, project_id, provider_event_id: str, actor: Actor, notes: str = ""
+) -> DepositOutcome:
+    """«Atidėti įnašą»: the waiver and DRAFT → PAID in one transaction (audits ``PAYMENT_RECORDED_MANUAL`` with
+    source ``admin``, ``DEPOSIT_WAIVED`` and ``STATUS_CHANGE``)."""
+    from payments.services import payment_waive_deposit
+
+    with transaction.atomic():
+        result = payment_waive_deposit(
+            project_id=project_id, provider_event_id=provider_event_id, actor=actor, notes=notes, source="admin"
+        )
+        if result.idempotent:
+            return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
+        changed = _mark_paid_after(project_id, result.payment, actor)
+    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
@@ -27,6 +28,10 @@ from vejapro.core.settings_helpers import local_mode
 from vejapro.core.user_services import user_create, user_update
 
 site = admin.site
+
+# Roles come from the token (README §2), not from Django groups: the group screen is not part of the back office.
+if site.is_registered(Group):
+    site.unregister(Group)
 
 
 # --- «Naudotojai» -------------------------------------------------------------------------------------------

@@ -1,24 +1,23 @@
 """Service errors shown in the back office: the API contract texts, translated for people where they are English."""
 
 from django.contrib import messages
-from django.utils.translation import gettext
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext, gettext_noop
 
 from vejapro.core.errors import ApiError
 
 # Contract texts of the API (workflow.md §4, §6) that are not Lithuanian; the admin shows their translation.
 CONTRACT_TEXTS = (
-    noop("Deposit payment not recorded"),
-    noop("Final payment not recorded"),
-    noop("Client confirmation not received"),
-    noop("Deposit allowed only for DRAFT projects"),
-    noop("Final payment allowed only for CERTIFIED/ACTIVE projects"),
-    noop("User role must be SUBCONTRACTOR"),
-    noop("User role must be EXPERT"),
-    noop("Invalid user_id"),
-    noop("Empty file"),
-    noop("File is too large"),
-    noop("Evidence not found"),
+    gettext_noop("Deposit payment not recorded"),
+    gettext_noop("Final payment not recorded"),
+    gettext_noop("Client confirmation not received"),
+    gettext_noop("Deposit allowed only for DRAFT projects"),
+    gettext_noop("Final payment allowed only for CERTIFIED/ACTIVE projects"),
+    gettext_noop("User role must be SUBCONTRACTOR"),
+    gettext_noop("User role must be EXPERT"),
+    gettext_noop("Invalid user_id"),
+    gettext_noop("Empty file"),
+    gettext_noop("File is too large"),
+    gettext_noop("Evidence not found"),
 )
 
 

@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vejapro.core import admin_dashboard
 from vejapro.core.admin_display import format_local, format_money
@@ -48,7 +49,7 @@ def _int(raw) -> int | None:
 
 # --- «Klientai» -----------------------------------------------------------------------------------------------
 CUSTOMER_CHIPS = (
-    ("", _("All")),
+    ("", pgettext_lazy("customer filter", "All")),
     ("pending_confirmation", _("Awaiting confirmation")),
     ("failed_outbox", _("Failed notifications")),
 )

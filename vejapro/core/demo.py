@@ -5,7 +5,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from vejapro.core.actors import Actor
 from vejapro.core.models import Role, User
@@ -103,26 +102,8 @@ def demo_photos_ensure(*, project, actor: Actor) -> None:
         evidence_seed_certification(project=project, count=missing, actor=actor)
 
 
-def demo_client_confirmation_ensure(*, project, admin: User) -> None:
-    """SEAM for the channels engineer: replace with the admin-confirmation service of messaging once merged. Until
-    then an admin-channel CONFIRMED row stands for the client's acceptance."""
-    from messaging.models import ADMIN_CONFIRMED_TOKEN_HASH, ClientConfirmation, ConfirmationChannel
-    from messaging.selectors import client_confirmation_received
-
-    if client_confirmation_received(project_id=project.pk):
-        return
-    now = timezone.now()
-    ClientConfirmation.objects.create(
-        project=project,
-        token_hash=ADMIN_CONFIRMED_TOKEN_HASH,
-        channel=ConfirmationChannel.ADMIN,
-        status="CONFIRMED",
-        confirmed_at=now,
-        expires_at=now,
-    )
-
-
 def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
+    from messaging.services import confirmation_admin_confirm
     from payments.services import payment_record_manual, payment_waive_deposit
     from projects.evidence_services import project_certify
     from projects.models import Project
@@ -169,7 +150,8 @@ def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
             continue
         if status == "ACTIVE":
             _demo_final_payment(demo, project, admin)
-            demo_client_confirmation_ensure(project=project, admin=users[Role.ADMIN])
+            project = confirmation_admin_confirm(project_id=project.pk, reason="Demo: klientas patvirtino", actor=admin)
+            continue
         project = project_transition(
             project=project, new_status=status, actor=admin, metadata={"source": "admin"}
         ).project

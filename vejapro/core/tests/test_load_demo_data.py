@@ -32,6 +32,7 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert Payment.objects.filter(payment_type="FINAL").count() == 2
     assert Project.objects.filter(status="ACTIVE", is_certified=True).count() == 1
     assert AuditLog.objects.filter(action="STATUS_CHANGE", actor_type="ADMIN").count() == 1 + 2 + 3 + 3 + 4
+    assert AuditLog.objects.filter(action="ADMIN_CONFIRMED").count() == 1
     assert AuditLog.objects.filter(action="STATUS_CHANGE", actor_type="EXPERT").count() == 2
     assert AuditLog.objects.filter(action="CERTIFY_PROJECT").count() == 2
     assert Evidence.objects.filter(category="EXPERT_CERTIFICATION").count() == 6
