@@ -95,3 +95,15 @@ def rate_limits(settings):
     }
     settings.RATELIMIT_USE_CACHE = "ratelimit-test"
     return settings
+
+
+def pytest_collection_modifyitems(config, items):
+    """``@pytest.mark.postgres`` tests need PostgreSQL (triggers, exclusion constraints, races); skip them on SQLite."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)

@@ -1,8 +1,29 @@
 """Messaging reads, including the confirmation fact the transition guard uses (workflow.md §5)."""
 
-from django.db.models import Exists, OuterRef
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from messaging.models import ClientConfirmation, ConfirmationStatus, NotificationOutbox, OutboxStatus
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from messaging.models import (
+    ADMIN_CONFIRMED_TOKEN_HASH,
+    ClientConfirmation,
+    ConfirmationChannel,
+    ConfirmationStatus,
+    NotificationOutbox,
+    OutboxStatus,
+)
+from projects.models import Project, ProjectStatus
+from vejapro.core.errors import NotFound
+from vejapro.core.models import AuditLog
+from vejapro.core.redaction import sha256_hex
+
+ADMIN_LIMIT_WINDOW = timedelta(hours=24)
+ADMIN_RESEND_LIMIT = 3
+ADMIN_RETRY_LIMIT = 3
+PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 
 
 def client_confirmation_received(*, project_id) -> bool:
@@ -23,3 +44,124 @@ def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
             entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
         )
     )
+
+
+def project_for_admin(*, project_id) -> Project:
+    """The project of a path id; a malformed id is "not found" too (api.md §1.3)."""
+    try:
+        key = uuid.UUID(str(project_id))
+    except ValueError:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
+    project = Project.objects.filter(pk=key).first()
+    if project is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    return project
+
+
+def confirmation_find_by_token(*, token: str) -> ClientConfirmation | None:
+    """Trimmed and upper-cased, hashed; legacy rows also by the value as presented (messaging.md §2.2)."""
+    presented = token or ""
+    normalized = presented.strip().upper()
+    if not normalized:
+        return None
+    rows = ClientConfirmation.objects.exclude(channel=ConfirmationChannel.ADMIN)
+    found = rows.filter(token_hash=sha256_hex(normalized)).first()
+    if found is None and presented != normalized:
+        found = rows.filter(token_hash=sha256_hex(presented)).first()
+    if found is not None and found.token_hash == ADMIN_CONFIRMED_TOKEN_HASH:
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class LimitState:
+    remaining: int
+    reset_at: datetime | None
+
+    def as_json(self) -> dict:
+        return {"remaining": self.remaining, "reset_at": self.reset_at.isoformat() if self.reset_at else None}
+
+
+def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
+    """Remaining admin actions in the rolling 24 h window, counted from audit rows (security-ops.md §7)."""
+    now = now or timezone.now()
+    stamps = list(
+        AuditLog.objects.filter(
+            entity_type=entity_type, entity_id=entity_id, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
+        )
+        .order_by("timestamp")
+        .values_list("timestamp", flat=True)
+    )
+    return LimitState(
+        remaining=max(0, limit - len(stamps)), reset_at=stamps[0] + ADMIN_LIMIT_WINDOW if stamps else None
+    )
+
+
+def resend_action(channel: str) -> str:
+    return f"ADMIN_CONFIRMATION_RESEND_{channel.upper()}"
+
+
+def confirmation_resend_state(*, project_id, channel: str) -> LimitState:
+    return admin_limit_state(
+        entity_type="project", entity_id=project_id, action=resend_action(channel), limit=ADMIN_RESEND_LIMIT
+    )
+
+
+def notification_retry_state(*, notification_id) -> LimitState:
+    return admin_limit_state(
+        entity_type="notification_outbox",
+        entity_id=notification_id,
+        action="ADMIN_NOTIFICATION_RETRY",
+        limit=ADMIN_RETRY_LIMIT,
+    )
+
+
+def project_confirmations_list(*, project: Project) -> list[dict]:
+    """Confirmations of a project, newest first, with the resend allowance of their channel (api.md §9.4)."""
+    states: dict[str, LimitState] = {}
+    items = []
+    for row in ClientConfirmation.objects.filter(project=project).order_by("-created_at", "-id"):
+        if row.channel not in states:
+            states[row.channel] = confirmation_resend_state(project_id=project.pk, channel=row.channel)
+        state = states[row.channel]
+        items.append(
+            {
+                "id": str(row.pk),
+                "channel": row.channel,
+                "status": row.status,
+                "attempts": row.attempts,
+                "created_at": row.created_at,
+                "expires_at": row.expires_at,
+                "confirmed_at": row.confirmed_at,
+                "can_resend": state.remaining > 0
+                and row.status != ConfirmationStatus.CONFIRMED
+                and project.status == ProjectStatus.CERTIFIED,
+                "resends_remaining": state.remaining,
+                "reset_at": state.reset_at,
+            }
+        )
+    return items
+
+
+def project_notifications_list(*, project: Project) -> list[dict]:
+    """Outbox rows of a project, newest first; the payload is never returned (api.md §10.1)."""
+    items = []
+    rows = NotificationOutbox.objects.filter(entity_type="project", entity_id=project.pk).order_by("-created_at", "-id")
+    for row in rows:
+        state = notification_retry_state(notification_id=row.pk)
+        items.append(
+            {
+                "id": str(row.pk),
+                "channel": row.channel,
+                "template_key": row.template_key,
+                "status": row.status,
+                "attempt_count": row.attempt_count,
+                "last_error": row.last_error,
+                "sent_at": row.sent_at,
+                "created_at": row.created_at,
+                "can_retry": row.status == OutboxStatus.FAILED and state.remaining > 0,
+                "retries_remaining": state.remaining,
+                "reset_at": state.reset_at,
+            }
+        )
+    return items

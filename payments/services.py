@@ -197,13 +197,13 @@ def _start_client_confirmation(project: Project, actor: Actor) -> bool:
     """After a FINAL payment on a CERTIFIED project: the confirmation request flow (messaging.md §2.3), in the
     caller's transaction. Returns whether an e-mail was queued."""
     try:
-        from messaging import services as messaging_services
-    except ModuleNotFoundError as exc:  # pragma: no cover - only until the messaging services are merged
+        from messaging.services import confirmation_request_for_final_payment
+    except ModuleNotFoundError as exc:  # only until the messaging services are merged
         if exc.name != "messaging.services":
             raise
         logger.warning("messaging.services is missing: no client confirmation requested for project %s", project.pk)
         return False
-    result = messaging_services.confirmation_request_for_final_payment(project=project, actor=actor)
+    result = confirmation_request_for_final_payment(project=project, actor=actor)
     if isinstance(result, dict):
         return bool(result.get("email_queued"))
     return bool(getattr(result, "email_queued", result))
@@ -414,6 +414,8 @@ def payment_waive_deposit(
     def replay() -> Payment | None:
         return _waiver_replay(project_id=project_id, provider_event_id=provider_event_id)
 
+    if isinstance(project_id, Project):
+        project_id = project_id.pk
     with transaction.atomic():
         existing = replay()
         if existing is not None:

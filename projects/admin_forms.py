@@ -232,5 +232,14 @@ class PublishPhotoForm(forms.Form):
     is_featured = forms.BooleanField(label=_("Featured"), required=False)
 
 
+class StripeLinkForm(forms.Form):
+    payment_type = forms.ChoiceField(
+        label=_("Type"), choices=[("DEPOSIT", _("Deposit")), ("FINAL", _("Final payment (FINAL)"))]
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2, widget=forms.NumberInput(DECIMAL_INPUT)
+    )
+
+
 class MarketingConsentForm(forms.Form):
     marketing_consent = forms.BooleanField(label=_("Marketing consent"), required=False)

@@ -1,4 +1,5 @@
-"""Reads for evidence, certification and the gallery, plus the project lookup + access rule (workflow.md §3.3)."""
+"""Reads for evidence, certification and the gallery. The project lookup and access rule (workflow.md §3.3) are
+``projects.selectors.project_get_for_actor`` / ``project_can_access``."""
 
 import uuid
 from collections.abc import Collection
@@ -8,76 +9,25 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from projects.models import CERTIFIED_STATUSES, Evidence, EvidenceCategory, Project, ProjectStatus
+from projects.selectors import ALL_ROLES, project_can_access
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
-from vejapro.core.models import AuditLog, Role
+from vejapro.core.models import AuditLog
 from vejapro.core.pagination import INVALID_CURSOR_TEXT, decode_cursor, encode_cursor, page
 
-PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 EVIDENCE_NOT_FOUND_TEXT = "Evidence not found"
-ALL_ROLES = frozenset(Role.values)
-
-
-def _as_uuid(value: object) -> uuid.UUID | None:
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value).strip())
-    except (TypeError, ValueError, AttributeError):
-        return None
-
-
-def project_access_allowed(*, project: Project, actor: Actor, roles: Collection[str] = ALL_ROLES) -> bool:
-    """ADMIN always; the owning CLIENT; the assigned SUBCONTRACTOR / EXPERT — each only when ``roles`` admits it."""
-    role = actor.actor_type
-    if role not in roles:
-        return False
-    caller = str(actor.actor_id or "")
-    if not caller and role != Role.ADMIN:
-        return False
-    if role == Role.ADMIN:
-        return True
-    if role == Role.CLIENT:
-        return (project.client_user_id or "") == caller
-    if role == Role.SUBCONTRACTOR:
-        return str(project.assigned_contractor_id or "") == caller
-    if role == Role.EXPERT:
-        return str(project.assigned_expert_id or "") == caller
-    return False
-
-
-def project_get_accessible(
-    *, project_id: object, actor: Actor, roles: Collection[str] = ALL_ROLES, for_update: bool = False
-) -> Project:
-    """404 ``Projektas nerastas`` (also for a malformed id), then 403 ``Prieiga uždrausta``."""
-    key = _as_uuid(project_id)
-    if key is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    queryset = Project.objects.select_for_update() if for_update else Project.objects
-    project = queryset.filter(pk=key).first()
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    if not project_access_allowed(project=project, actor=actor, roles=roles):
-        raise ApiError(403, ACCESS_DENIED_TEXT)
-    return project
-
-
-def project_get(*, project_id: object) -> Project:
-    """The project or 404 ``Projektas nerastas`` (no access rule: admin-only endpoints)."""
-    key = _as_uuid(project_id)
-    project = Project.objects.filter(pk=key).first() if key else None
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    return project
 
 
 def evidence_get_accessible(*, evidence_id: object, actor: Actor, roles: Collection[str] = ALL_ROLES) -> Evidence:
     """404 ``Evidence not found`` (also for a malformed id), then the project access rule (403)."""
-    key = _as_uuid(evidence_id)
-    evidence = Evidence.objects.select_related("project").filter(pk=key).first() if key else None
+    try:
+        key = uuid.UUID(str(evidence_id))
+    except ValueError:
+        raise NotFound(EVIDENCE_NOT_FOUND_TEXT) from None
+    evidence = Evidence.objects.select_related("project").filter(pk=key).first()
     if evidence is None:
         raise NotFound(EVIDENCE_NOT_FOUND_TEXT)
-    if not project_access_allowed(project=evidence.project, actor=actor, roles=roles):
+    if not project_can_access(project=evidence.project, actor=actor, roles=roles):
         raise ApiError(403, ACCESS_DENIED_TEXT)
     return evidence
 

@@ -1,7 +1,7 @@
 """What can happen to photos, certification and marketing consent (workflow.md §8, §9, §11).
 
 Callers look the project (or evidence) up and check the caller's access first
-(``projects.evidence_selectors.project_get_accessible`` / ``evidence_get_accessible``); these services enforce the
+(``projects.selectors.project_get_for_actor`` / ``evidence_selectors.evidence_get_accessible``); these enforce the
 business rules, lock the rows they change and write the audit row in the same transaction.
 """
 

@@ -8,12 +8,7 @@ from rest_framework.response import Response
 
 from projects.certificate import certificate_pdf
 from projects.checklist import CHECKLIST_KEYS
-from projects.evidence_selectors import (
-    evidence_get_accessible,
-    gallery_page,
-    project_get,
-    project_get_accessible,
-)
+from projects.evidence_selectors import evidence_get_accessible, gallery_page
 from projects.evidence_services import (
     SEED_COUNT_MAX,
     evidence_approve_for_web,
@@ -23,6 +18,7 @@ from projects.evidence_services import (
     project_marketing_consent_set,
 )
 from projects.models import EvidenceCategory
+from projects.selectors import project_get, project_get_for_actor
 from vejapro.core.api import ApiView
 from vejapro.core.errors import NOT_FOUND_TEXT, ApiError
 from vejapro.core.models import Role
@@ -77,7 +73,7 @@ class UploadEvidenceView(ApiView):
     def post(self, request):
         data = self.parse_body(self.InputSerializer)
         actor = self.actor()
-        project = project_get_accessible(project_id=data["project_id"], actor=actor, roles=self.allowed_roles)
+        project = project_get_for_actor(project_id=data["project_id"], actor=actor, roles=self.allowed_roles)
         evidence = evidence_upload(project=project, category=data["category"], upload=data["file"], actor=actor)
         return Response(
             {
@@ -105,7 +101,7 @@ class CertifyProjectView(ApiView):
     def post(self, request):
         data = self.parse_body(self.InputSerializer)
         actor = self.actor()
-        project = project_get_accessible(project_id=data["project_id"], actor=actor, roles=self.allowed_roles)
+        project = project_get_for_actor(project_id=data["project_id"], actor=actor, roles=self.allowed_roles)
         project = project_certify(
             project=project, actor=actor, checklist=data["checklist"] or {}, notes=data["notes"] or ""
         )
@@ -118,7 +114,7 @@ class CertificateView(ApiView):
     allowed_roles = set(Role.values)
 
     def get(self, request, project_id: str):
-        project = project_get_accessible(project_id=project_id, actor=self.actor())
+        project = project_get_for_actor(project_id=project_id, actor=self.actor())
         response = HttpResponse(certificate_pdf(project=project), content_type="application/pdf")
         response["Content-Disposition"] = f"inline; filename=certificate_{project.pk}.pdf"
         response["Cache-Control"] = "no-store"
@@ -156,7 +152,7 @@ class MarketingConsentView(ApiView):
     def post(self, request, project_id: str):
         data = self.parse_body(self.InputSerializer)
         actor = self.actor()
-        project = project_get_accessible(project_id=project_id, actor=actor, roles=self.allowed_roles)
+        project = project_get_for_actor(project_id=project_id, actor=actor, roles=self.allowed_roles)
         project = project_marketing_consent_set(project=project, consent=data["consent"], actor=actor)
         consent_at = project.marketing_consent_at
         return Response(

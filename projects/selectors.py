@@ -23,6 +23,9 @@ DETAIL_AUDIT_LIMIT = 500
 
 
 def _as_uuid(value: Any) -> uuid.UUID | None:
+    """A project id from a UUID, its text, or a ``Project`` (services accept all three); None when malformed."""
+    if isinstance(value, Project):
+        return value.pk
     if isinstance(value, uuid.UUID):
         return value
     try:
@@ -34,6 +37,14 @@ def _as_uuid(value: Any) -> uuid.UUID | None:
 # ---------------------------------------------------------------------------------------------------------------
 # Lookup and access (workflow.md §3.3)
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def project_key(project_id: Any) -> uuid.UUID:
+    """The project's UUID or 404 ``Projektas nerastas``."""
+    key = _as_uuid(project_id)
+    if key is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    return key
 
 
 def project_get(*, project_id: Any) -> Project:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from projects.client_keys import OWNERSHIP_KEYS, client_fields_from_info
 from projects.models import EvidenceCategory, Project, ProjectStatus
-from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, project_get
+from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, project_get, project_key
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType, Role, User
@@ -81,9 +81,8 @@ def project_transition(
     metadata: dict[str, Any] | None = None,
 ) -> TransitionResult:
     """Move a project one step forward (workflow.md §4): lock, no-op, matrix, actor, guards, write, audit."""
-    project_id = project.pk if isinstance(project, Project) else project
     with transaction.atomic():
-        locked = _project_locked(project_id)
+        locked = _project_locked(project)
         current = locked.status
         if new_status == current:
             return TransitionResult(project=locked, changed=False)
@@ -115,11 +114,7 @@ def project_transition(
 
 def _project_locked(project_id: Any) -> Project:
     """The project row locked for the rest of the caller's transaction, or 404 ``Projektas nerastas``."""
-    try:
-        key = project_id if isinstance(project_id, uuid.UUID) else uuid.UUID(str(project_id))
-    except (ValueError, TypeError, AttributeError):
-        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
-    locked = Project.objects.select_for_update().filter(pk=key).first()
+    locked = Project.objects.select_for_update().filter(pk=project_key(project_id)).first()
     if locked is None:
         raise NotFound(PROJECT_NOT_FOUND_TEXT)
     return locked

@@ -62,14 +62,25 @@ class OptionalBearerAuthentication(SupabaseJWTAuthentication):
             return None
 
 
-def _long_text_paths(value, path: str = "") -> list[str]:
+def _client_info_problem(value, path: str = "") -> str | None:
+    """The first string that is too long or holds a NUL character (PostgreSQL JSON cannot store it), else None."""
     if isinstance(value, str):
-        return [path] if len(value) > CLIENT_INFO_TEXT_MAX else []
+        if len(value) > CLIENT_INFO_TEXT_MAX:
+            return f"Per ilgas tekstas (daugiau nei {CLIENT_INFO_TEXT_MAX} simbolių): {path}"
+        return f"Neleistinas simbolis: {path}" if "\x00" in value else None
     if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _long_text_paths(item, f"{path}.{key}" if path else key)]
-    if isinstance(value, list):
-        return [p for index, item in enumerate(value) for p in _long_text_paths(item, f"{path}[{index}]")]
-    return []
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        if isinstance(key, str) and "\x00" in key:
+            return "Neleistinas simbolis lauko pavadinime"
+        problem = _client_info_problem(item, f"{path}.{key}" if path else str(key))
+        if problem:
+            return problem
+    return None
 
 
 class ProjectCreateView(ApiView):
@@ -86,9 +97,9 @@ class ProjectCreateView(ApiView):
         def validate_client_info(self, value):
             if not value:
                 return {}
-            too_long = _long_text_paths(value)
-            if too_long:
-                raise serializers.ValidationError(f"Per ilgas tekstas (daugiau nei 1000 simbolių): {too_long[0]}")
+            problem = _client_info_problem(value)
+            if problem:
+                raise serializers.ValidationError(problem)
             for key, expected in CLIENT_INFO_TYPES.items():
                 if value.get(key) is not None and not isinstance(value[key], expected):
                     raise serializers.ValidationError(f"Netinkamas lauko tipas: {key}")
@@ -181,8 +192,8 @@ class AdminProjectListView(ApiView):
 
     class QuerySerializer(LimitQuerySerializer):
         status = status_field(required=False)
-        assigned_contractor_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
-        assigned_expert_id = serializers.CharField(required=False, allow_blank=True, max_length=200)
+        assigned_contractor_id = serializers.CharField(required=False, allow_blank=True)
+        assigned_expert_id = serializers.CharField(required=False, allow_blank=True)
 
     def get(self, request):
         query = self.parse_query(self.QuerySerializer)
@@ -239,7 +250,7 @@ class ProjectAssignView(ApiView):
     assign = None
 
     class InputSerializer(serializers.Serializer):
-        user_id = serializers.CharField(max_length=200)
+        user_id = serializers.CharField()
 
     def post(self, request, project_id: str):
         data = self.parse_body(self.InputSerializer)
@@ -261,8 +272,8 @@ class TransitionStatusView(ApiView):
     allowed_roles = {Role.ADMIN, Role.SUBCONTRACTOR, Role.EXPERT}
 
     class InputSerializer(serializers.Serializer):
-        project_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
-        entity_id = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=200)
+        project_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
+        entity_id = serializers.CharField(required=False, allow_null=True, allow_blank=True)
         entity_type = serializers.CharField(required=False, allow_null=True, allow_blank=True)
         new_status = serializers.ChoiceField(choices=ProjectStatus.values)
         actor = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=64)

@@ -253,6 +253,7 @@ ENABLE_AI_CONVERSATION_EXTRACT = env.bool("ENABLE_AI_CONVERSATION_EXTRACT", defa
 ENABLE_AI_EMAIL_SENTIMENT = env.bool("ENABLE_AI_EMAIL_SENTIMENT", default=False)
 ENABLE_AI_VISION = env.bool("ENABLE_AI_VISION", default=False)
 ENABLE_AI_FINANCE_EXTRACT = env.bool("ENABLE_AI_FINANCE_EXTRACT", default=False)
+ENABLE_AI_OVERRIDES = env.bool("ENABLE_AI_OVERRIDES", default=False)
 AI_ALLOWED_PROVIDERS = env_list("AI_ALLOWED_PROVIDERS", ["groq", "claude", "openai", "mock"])
 ANTHROPIC_API_KEY = env.str("ANTHROPIC_API_KEY", default="")
 GROQ_API_KEY = env.str("GROQ_API_KEY", default="")

@@ -10,6 +10,7 @@ api_patterns = [
     path("", include("projects.urls")),
     path("", include("projects.evidence_urls")),
     path("", include("payments.urls")),
+    path("", include("payments.stripe_urls")),
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]

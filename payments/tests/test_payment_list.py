@@ -5,6 +5,8 @@ import uuid
 from unittest import mock
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from projects.tests.factories import add_payment, make_project
 
@@ -59,3 +61,17 @@ def test_empty(api, admin_user):
 def test_unknown_project(api, admin_user, project_id):
     response = api(admin_user).get(url(project_id))
     assert (response.status_code, response.json()) == (404, {"detail": "Projektas nerastas"})
+
+
+def test_query_count_does_not_grow_with_rows(api, admin_user):
+    project = make_project("CERTIFIED")
+    client = api(admin_user)
+
+    def count_for(total: int) -> int:
+        while project.payments.count() < total:
+            add_payment(project)
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(url(project)).json()["items"]) == total
+        return len(queries)
+
+    assert count_for(3) == count_for(30)

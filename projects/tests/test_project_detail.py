@@ -4,6 +4,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from projects.models import Evidence
@@ -154,3 +156,17 @@ def test_project_out_shape(api, admin_user, project, contractor_user, expert_use
         str(expert_user.pk),
     )
     assert body["client_info"]["client_id"] == str(client_user.pk)
+
+
+def test_query_count_does_not_grow_with_rows(api, admin_user, project):
+    client = api(admin_user)
+
+    def count_for(total: int) -> int:
+        while Evidence.objects.filter(project=project).count() < total:
+            Evidence.objects.create(project=project, file_url="/x.jpg", category="SITE_BEFORE")
+            AuditLog.objects.create(entity_type="project", entity_id=project.pk, action="NOTE", actor_type="SYSTEM")
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(url(project)).json()["evidences"]) == total
+        return len(queries)
+
+    assert count_for(3) == count_for(30)

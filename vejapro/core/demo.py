@@ -1,9 +1,13 @@
 """Demo data for development and staging: fixed e-mails and ids, so a second run changes nothing."""
 
 import uuid
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
+from vejapro.core.actors import Actor
 from vejapro.core.models import Role, User
 from vejapro.core.settings_helpers import local_mode, public_url
 
@@ -39,9 +43,166 @@ def demo_users_ensure() -> dict[str, User]:
     return users
 
 
+# --- Projects in every status, with payments ---------------------------------------------------------------------
+# Written through the project and payment services (actor: the demo admin), so the audit log reads like real use.
+
+STATUS_ORDER = ("DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE")
+DEMO_CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
+DEMO_ROBOT_CHECKLIST = {**DEMO_CHECKLIST, "robot": True, "perimeter": True}
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    number: int
+    status: str
+    title: str
+    address: str
+    area_m2: str
+    has_robot: bool = False
+    waived: bool = False
+    final_payment: bool = False
+
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(f"00000000-0000-4000-8000-0000000001{self.number:02d}")
+
+
+DEMO_PROJECTS = (
+    DemoProject(1, "DRAFT", "Vejos įrengimas sodyboje", "Vilniaus raj., Pikeliškės", "450"),
+    DemoProject(2, "DRAFT", "Patikimo kliento veja (įnašas atidėtas)", "Kauno raj., Garliava", "300", waived=True),
+    DemoProject(3, "PAID", "Ritininė veja prie namo", "Vilnius, Pilaitė", "180"),
+    DemoProject(4, "SCHEDULED", "Veja ir robotas vejapjovė", "Trakų raj., Lentvaris", "620", has_robot=True),
+    DemoProject(5, "PENDING_EXPERT", "Hidrosėja kieme", "Vilniaus raj., Avižieniai", "520"),
+    DemoProject(6, "CERTIFIED", "Sertifikuota veja, laukia patvirtinimo", "Klaipėda, Giruliai", "260",
+                final_payment=True),
+    DemoProject(7, "ACTIVE", "Užbaigtas projektas su robotu", "Vilnius, Santariškės", "800", has_robot=True,
+                final_payment=True),
+)  # fmt: skip
+
+
+def _demo_client_info(demo: DemoProject, client: User) -> dict:
+    return {
+        "client_id": str(client.pk),
+        "name": client.full_name,
+        "email": client.email,
+        "phone": "+37060000001",
+        "address": demo.address,
+        "title": demo.title,
+    }
+
+
+def demo_photos_ensure(*, project, actor: Actor) -> None:
+    """SEAM for the evidence engineer: the spec wants small images generated on the fly and stored through the
+    storage adapter (security-ops.md §10.9). Until then the development helper seeds placeholder certification
+    photos (audit ``EVIDENCE_SEEDED``), enough for the certification guard."""
+    from projects.evidence_selectors import project_certification_photo_count
+    from projects.evidence_services import evidence_seed_certification
+
+    missing = 3 - project_certification_photo_count(project_id=project.pk)
+    if missing > 0:
+        evidence_seed_certification(project=project, count=missing, actor=actor)
+
+
+def demo_client_confirmation_ensure(*, project, admin: User) -> None:
+    """SEAM for the channels engineer: replace with the admin-confirmation service of messaging once merged. Until
+    then an admin-channel CONFIRMED row stands for the client's acceptance."""
+    from messaging.models import ADMIN_CONFIRMED_TOKEN_HASH, ClientConfirmation, ConfirmationChannel
+    from messaging.selectors import client_confirmation_received
+
+    if client_confirmation_received(project_id=project.pk):
+        return
+    now = timezone.now()
+    ClientConfirmation.objects.create(
+        project=project,
+        token_hash=ADMIN_CONFIRMED_TOKEN_HASH,
+        channel=ConfirmationChannel.ADMIN,
+        status="CONFIRMED",
+        confirmed_at=now,
+        expires_at=now,
+    )
+
+
+def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
+    from payments.services import payment_record_manual, payment_waive_deposit
+    from projects.evidence_services import project_certify
+    from projects.models import Project
+    from projects.services import project_assign_contractor, project_assign_expert, project_create, project_transition
+
+    admin = Actor.for_user(users[Role.ADMIN])
+    project = Project.objects.filter(pk=demo.id).first()
+    if project is None:
+        project = project_create(
+            project_id=demo.id,
+            client_info=_demo_client_info(demo, users[Role.CLIENT]),
+            area_m2=Decimal(demo.area_m2),
+            has_robot=demo.has_robot,
+            total_price_client=Decimal(demo.area_m2) * Decimal("6.50"),
+            actor=admin,
+            source="admin",
+        )
+    project_assign_contractor(project_id=project.pk, user_id=str(users[Role.SUBCONTRACTOR].pk), actor=admin)
+    if STATUS_ORDER.index(demo.status) >= STATUS_ORDER.index("SCHEDULED"):
+        project_assign_expert(project_id=project.pk, user_id=str(users[Role.EXPERT].pk), actor=admin)
+
+    target = STATUS_ORDER.index(demo.status)
+    if demo.waived:
+        payment_waive_deposit(project_id=project.pk, provider_event_id=f"DEMO-{demo.number}-WAIVER", actor=admin,
+                              notes="Patikimas klientas", source="admin")  # fmt: skip
+    elif target >= STATUS_ORDER.index("PAID"):
+        payment_record_manual(
+            project_id=project.pk,
+            payment_type="DEPOSIT",
+            amount=Decimal("150.00"),
+            payment_method="BANK_TRANSFER",
+            provider_event_id=f"DEMO-{demo.number}-DEPOSIT",
+            receipt_no=f"DEMO-{demo.number}-A",
+            actor=admin,
+            source="admin",
+        )
+    project.refresh_from_db()
+    for status in STATUS_ORDER[STATUS_ORDER.index(project.status) + 1 : target + 1]:
+        if status == "CERTIFIED":
+            expert = Actor.for_user(users[Role.EXPERT])
+            demo_photos_ensure(project=project, actor=expert)
+            checklist = DEMO_ROBOT_CHECKLIST if demo.has_robot else DEMO_CHECKLIST
+            project = project_certify(project=project, actor=expert, checklist=checklist, notes="Demo sertifikavimas")
+            continue
+        if status == "ACTIVE":
+            _demo_final_payment(demo, project, admin)
+            demo_client_confirmation_ensure(project=project, admin=users[Role.ADMIN])
+        project = project_transition(
+            project=project, new_status=status, actor=admin, metadata={"source": "admin"}
+        ).project
+    if demo.final_payment:
+        _demo_final_payment(demo, project, admin)
+
+
+def _demo_final_payment(demo: DemoProject, project, admin: Actor) -> None:
+    from payments.services import payment_record_manual
+
+    payment_record_manual(
+        project_id=project.pk,
+        payment_type="FINAL",
+        amount=Decimal(demo.area_m2) * Decimal("6.50") - Decimal("150.00"),
+        payment_method="CASH",
+        provider_event_id=f"DEMO-{demo.number}-FINAL",
+        receipt_no=f"DEMO-{demo.number}-B",
+        actor=admin,
+        source="admin",
+    )
+
+
+@transaction.atomic
+def demo_projects_ensure(users: dict[str, User]) -> int:
+    for demo in DEMO_PROJECTS:
+        _demo_project_ensure(demo, users)
+    return len(DEMO_PROJECTS)
+
+
 def demo_data_load() -> list[str]:
-    demo_users_ensure()
-    lines = ["Demo data ready.", ""]
+    users = demo_users_ensure()
+    projects = demo_projects_ensure(users)
+    lines = ["Demo data ready.", f"Projects: {projects} (every status, with payments)", ""]
     if local_mode():
         lines.append(f"Password for every demo user: {DEMO_PASSWORD}")
         for _user_id, email, role, _name in DEMO_USERS:

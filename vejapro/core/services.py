@@ -1,6 +1,7 @@
 """Core writes: the audit writer used by every service, the local user mirror, minted tokens."""
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -32,6 +33,11 @@ ALERT_THRESHOLDS = {
 }
 
 
+USER_AGENT_MAX = 512
+ALERT_BUCKET_SECONDS = 60
+ALERT_WINDOW_BUCKETS = 60  # a rolling hour of one-minute buckets
+
+
 def _prepared(value: Any) -> Any:
     if value is None:
         return None
@@ -51,7 +57,10 @@ def audit_record(
     new_value: Any = None,
     metadata: Any = None,
 ) -> AuditLog:
-    """Append one audit row. Call it inside the transaction of the change it describes (workflow.md §13.1)."""
+    """Append one audit row. Call it inside the transaction of the change it describes (workflow.md §13.1).
+
+    ``old_value``, ``new_value`` and ``metadata`` become JSON (ISO datetimes, numbers for money) and lose their PII
+    keys (§13.5); the IP and user agent come from the actor (the single client-IP resolver)."""
     row = AuditLog.objects.create(
         entity_type=entity_type,
         entity_id=entity_id or NIL_UUID,
@@ -62,30 +71,36 @@ def audit_record(
         actor_type=actor.actor_type,
         actor_id=actor.actor_id,
         ip_address=actor.ip_address,
-        user_agent=actor.user_agent,
+        user_agent=actor.user_agent[:USER_AGENT_MAX] if actor.user_agent else None,
     )
     if action in ALERT_THRESHOLDS:
-        transaction.on_commit(lambda: _count_for_alert(action))
+        transaction.on_commit(lambda: audit_alert_count(action=action))
     return row
 
 
 def audit_record_standalone(**kwargs: Any) -> AuditLog:
-    """Failure audits on public paths survive the error response: they commit in their own transaction."""
+    """Failure audits on public paths survive the error response: they commit in their own transaction.
+    Call it outside any open transaction (an outer transaction that rolls back would take the row with it)."""
     with transaction.atomic():
         return audit_record(**kwargs)
 
 
-def _count_for_alert(action: str) -> None:
+def audit_alert_count(*, action: str) -> int | None:
+    """Count ``action`` in a rolling hour on the shared cache; log ``ALERT`` when the count reaches the threshold
+    and at each multiple of it (workflow.md §13.6). Returns the count (None when the cache is unavailable)."""
     threshold = ALERT_THRESHOLDS[action]
-    key = f"audit-alert:{action}:{timezone.now():%Y%m%d%H}"
+    bucket = int(time.time()) // ALERT_BUCKET_SECONDS
+    keys = [f"audit-alert:{action}:{number}" for number in range(bucket - ALERT_WINDOW_BUCKETS + 1, bucket + 1)]
     try:
-        cache.add(key, 0, timeout=3600)
-        count = cache.incr(key)
+        cache.add(keys[-1], 0, timeout=(ALERT_WINDOW_BUCKETS + 2) * ALERT_BUCKET_SECONDS)
+        cache.incr(keys[-1])
+        count = sum(int(value) for value in cache.get_many(keys).values())
     except Exception:
         logger.exception("audit alert counter unavailable")
-        return
-    if count % threshold == 0:
+        return None
+    if count >= threshold and count % threshold == 0:
         logger.warning("ALERT audit_action=%s count=%s", action, count)
+    return count
 
 
 def _placeholder_email(sub: str) -> str:

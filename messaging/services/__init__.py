@@ -1,0 +1,42 @@
+"""What messaging can do: the outbox, client confirmations, client access e-mails (messaging.md)."""
+
+from messaging.services.client_access import ClientAccessSent, client_access_send
+from messaging.services.confirmations import (
+    ConfirmationRequest,
+    ConfirmResult,
+    Outcome,
+    confirmation_admin_confirm,
+    confirmation_confirm_by_client,
+    confirmation_confirm_link,
+    confirmation_confirm_sms,
+    confirmation_preview,
+    confirmation_request_for_final_payment,
+    confirmation_resend,
+)
+from messaging.services.outbox import (
+    DispatchCounts,
+    notification_retry,
+    outbox_dispatch,
+    outbox_dispatch_one,
+    outbox_enqueue,
+)
+
+__all__ = [
+    "ClientAccessSent",
+    "ConfirmResult",
+    "ConfirmationRequest",
+    "DispatchCounts",
+    "Outcome",
+    "client_access_send",
+    "confirmation_admin_confirm",
+    "confirmation_confirm_by_client",
+    "confirmation_confirm_link",
+    "confirmation_confirm_sms",
+    "confirmation_preview",
+    "confirmation_request_for_final_payment",
+    "confirmation_resend",
+    "notification_retry",
+    "outbox_dispatch",
+    "outbox_dispatch_one",
+    "outbox_enqueue",
+]

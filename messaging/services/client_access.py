@@ -1,0 +1,64 @@
+"""«Siųsti prieigą klientui»: e-mail the client a portal magic link (api.md §5.5)."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from messaging.models import OutboxChannel
+from messaging.selectors import project_for_admin
+from messaging.services.outbox import outbox_enqueue
+from vejapro.core.actors import Actor
+from vejapro.core.errors import BadRequest
+from vejapro.core.models import Role
+from vejapro.core.services import audit_record, token_mint
+from vejapro.core.settings_helpers import public_url
+
+DEFAULT_CLIENT_TOKEN_TTL_HOURS = 168
+
+
+@dataclass(frozen=True)
+class ClientAccessSent:
+    sent_to: str
+    expires_at: int
+    project_id: uuid.UUID
+
+
+def client_token_ttl_hours() -> int:
+    ttl = int(settings.CLIENT_TOKEN_TTL_HOURS)
+    return ttl if ttl > 0 else DEFAULT_CLIENT_TOKEN_TTL_HOURS
+
+
+def client_access_send(*, project_id: uuid.UUID | str, actor: Actor) -> ClientAccessSent:
+    project = project_for_admin(project_id=project_id)
+    if not project.client_user_id:
+        raise BadRequest("client_id missing in project.client_info")
+    email = str((project.client_info or {}).get("email") or "").strip()
+    if not email:
+        raise BadRequest("Kliento el. pastas nenurodytas project.client_info")
+    ttl_hours = client_token_ttl_hours()
+    minted = token_mint(sub=project.client_user_id, email=email, role=Role.CLIENT, ttl_hours=ttl_hours)
+    portal_url = public_url(f"/client?token={minted.token}&project={project.pk}")
+    info = project.client_info or {}
+    with transaction.atomic():
+        outbox_enqueue(
+            entity_type="project",
+            entity_id=project.pk,
+            channel=OutboxChannel.EMAIL,
+            template_key="CLIENT_PORTAL_ACCESS",
+            payload={
+                "to": email,
+                "client_name": str(info.get("name") or info.get("client_name") or ""),
+                "portal_url": portal_url,
+                "ttl_days": max(ttl_hours // 24, 1),
+            },
+        )
+        audit_record(
+            entity_type="project",
+            entity_id=project.pk,
+            action="CLIENT_ACCESS_EMAIL_SENT",
+            actor=actor,
+            new_value={"client_email": email, "ttl_hours": ttl_hours},
+        )
+    return ClientAccessSent(sent_to=email, expires_at=minted.expires_at, project_id=project.pk)

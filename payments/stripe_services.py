@@ -1,0 +1,333 @@
+"""What Stripe can do to money: the webhook, Checkout links and reconciliation (api.md §8.4, §13.1)."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from payments import stripe_client
+from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
+from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
+from vejapro.core.actors import Actor
+from vejapro.core.errors import ApiError, BadRequest, NotFound
+from vejapro.core.models import ActorType
+from vejapro.core.services import audit_record, audit_record_standalone
+from vejapro.core.settings_helpers import public_url
+
+logger = logging.getLogger(__name__)
+
+PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
+PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
+LAST_ERROR_MAX = 1000
+CENTS = Decimal("0.01")
+
+
+# --- Webhook (api.md §13.1) -------------------------------------------------------------------------------------
+
+
+def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secret: str, request=None) -> dict:
+    """Step 3: the verified event, or 400 with a ``STRIPE_SIGNATURE_INVALID`` audit that outlives the answer."""
+    try:
+        return stripe_client.webhook_event_verify(payload=payload, signature_header=signature_header, secret=secret)
+    except stripe_client.StripeSignatureError as exc:
+        reason, detail = exc.reason, "Invalid signature"
+    except stripe_client.StripePayloadError:
+        reason, detail = "invalid_payload", "Invalid payload"
+    audit_record_standalone(
+        entity_type="system",
+        entity_id=None,
+        action="STRIPE_SIGNATURE_INVALID",
+        actor=Actor.system(request=request),
+        metadata={"path": request.path if request is not None else "/api/v1/webhook/stripe", "reason": reason},
+    )
+    raise BadRequest(detail)
+
+
+def _event_store(event: dict) -> StripeWebhookEvent:
+    """Step 4: insert-or-ignore on ``event_id``, committed on its own so a failed processing keeps the event."""
+    data_object = (event.get("data") or {}).get("object") or {}
+    try:
+        with transaction.atomic():
+            return StripeWebhookEvent.objects.create(
+                event_id=event["id"],
+                event_type=event["type"][:100],
+                livemode=bool(event.get("livemode")),
+                object_id=str(data_object.get("id") or "")[:255] or None,
+                payload=event,
+            )
+    except IntegrityError:
+        return StripeWebhookEvent.objects.get(event_id=event["id"])
+
+
+def _event_mark(event_row: StripeWebhookEvent, *, outcome: str, error: str | None = None, processed: bool) -> None:
+    with transaction.atomic():
+        StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
+            outcome=outcome,
+            processed_at=timezone.now() if processed else None,
+            last_error=error[:LAST_ERROR_MAX] if error else None,
+        )
+
+
+class _Refused(Exception):
+    def __init__(self, status: int, detail: str):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
+def _project_id_of(event: dict) -> uuid.UUID:
+    """Steps 6-7: the project named by the PaymentIntent metadata."""
+    intent = (event.get("data") or {}).get("object") or {}
+    project_ref = (intent.get("metadata") or {}).get("project_id")
+    if not project_ref:
+        raise _Refused(400, "Missing project_id")
+    try:
+        return uuid.UUID(str(project_ref))
+    except ValueError:
+        raise _Refused(404, PROJECT_NOT_FOUND_TEXT) from None
+
+
+def _amount(intent: dict) -> Decimal:
+    cents = intent.get("amount_received")
+    if cents is None:
+        cents = intent.get("amount") or 0
+    return (Decimal(int(cents)) / 100).quantize(CENTS, rounding=ROUND_HALF_UP)
+
+
+def _received_at(intent: dict) -> datetime:
+    created = intent.get("created")
+    return datetime.fromtimestamp(int(created), tz=UTC) if created else timezone.now()
+
+
+def _payment_type(metadata: dict) -> str:
+    value = str(metadata.get("payment_type") or "").strip().upper()
+    return value if value in (PaymentType.DEPOSIT, PaymentType.FINAL) else PaymentType.UNKNOWN
+
+
+@dataclass(frozen=True)
+class StripeEventResult:
+    outcome: str
+    payment_id: uuid.UUID | None = None
+    duplicate: bool = False
+
+
+def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: uuid.UUID, actor: Actor):
+    """Step 8-12 in one transaction: project locked, then the event row; exactly one payment per event."""
+    from messaging.services import confirmation_request_for_final_payment
+    from projects.services import project_transition
+
+    intent = event["data"]["object"]
+    metadata = intent.get("metadata") or {}
+    with transaction.atomic():
+        project = Project.objects.select_for_update().filter(pk=project_id).first()
+        if project is None:
+            raise _Refused(404, PROJECT_NOT_FOUND_TEXT)
+        locked_event = StripeWebhookEvent.objects.select_for_update().get(pk=event_row.pk)
+        if locked_event.processed_at is not None:
+            return StripeEventResult(outcome=locked_event.outcome, duplicate=True)
+        existing = Payment.objects.filter(provider=PaymentProvider.STRIPE, provider_event_id=event["id"]).first()
+        if existing is not None:
+            _processed(locked_event)
+            return StripeEventResult(outcome=StripeEventOutcome.PROCESSED, payment_id=existing.pk, duplicate=True)
+        payment = Payment.objects.create(
+            project=project,
+            provider=PaymentProvider.STRIPE,
+            provider_intent_id=str(intent.get("id") or "")[:128] or None,
+            provider_event_id=event["id"],
+            amount=_amount(intent),
+            currency=str(intent.get("currency") or "EUR").upper()[:10],
+            payment_type=_payment_type(metadata),
+            status=PaymentStatus.SUCCEEDED,
+            received_at=_received_at(intent),
+            raw_payload=intent,
+        )
+        transition, reason = "not_needed", None
+        if payment.payment_type == PaymentType.DEPOSIT:
+            if project.status == ProjectStatus.DRAFT:
+                project = project_transition(
+                    project=project,
+                    new_status=ProjectStatus.PAID,
+                    actor=actor,
+                    metadata={"source": "stripe", "event_id": event["id"], "payment_id": payment.pk},
+                ).project
+                transition = "applied"
+            else:
+                transition, reason = "skipped", "project_not_draft"
+        elif payment.payment_type == PaymentType.FINAL:
+            if project.status not in CERTIFIED_STATUSES:
+                raise _Refused(400, "Projektas dar nesertifikuotas")
+            if project.status == ProjectStatus.CERTIFIED:
+                confirmation_request_for_final_payment(project=project, actor=actor)
+        audit_record(
+            entity_type="payment",
+            entity_id=payment.pk,
+            action="PAYMENT_RECORDED_STRIPE",
+            actor=actor,
+            new_value={
+                "project_id": project.pk,
+                "payment_type": payment.payment_type,
+                "amount": payment.amount,
+                "currency": payment.currency,
+                "provider_event_id": payment.provider_event_id,
+                "provider_intent_id": payment.provider_intent_id,
+            },
+            metadata={"transition": transition, "reason": reason},
+        )
+        _processed(locked_event)
+    return StripeEventResult(outcome=StripeEventOutcome.PROCESSED, payment_id=payment.pk)
+
+
+def _processed(event_row: StripeWebhookEvent, outcome: str = StripeEventOutcome.PROCESSED) -> None:
+    event_row.outcome = outcome
+    event_row.processed_at = timezone.now()
+    event_row.attempts += 1
+    event_row.last_error = None
+    event_row.save(update_fields=["outcome", "processed_at", "attempts", "last_error"])
+
+
+def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
+    """Steps 4-12 for one verified event. Refusals raise ``ApiError`` (400/404) after the outcome ``FAILED`` is
+    stored; an unexpected error stores ``attempts + 1`` and ``last_error`` and raises 500 so Stripe retries."""
+    event_row = _event_store(event)
+    if event_row.processed_at is not None:
+        return StripeEventResult(outcome=event_row.outcome, duplicate=True)
+    actor = Actor.system(ActorType.SYSTEM_STRIPE, request)
+    try:
+        if event["type"] != PAYMENT_INTENT_SUCCEEDED:
+            with transaction.atomic():
+                locked = StripeWebhookEvent.objects.select_for_update().get(pk=event_row.pk)
+                if locked.processed_at is None:
+                    _processed(locked, StripeEventOutcome.IGNORED)
+            return StripeEventResult(outcome=StripeEventOutcome.IGNORED)
+        return _record_payment(event=event, event_row=event_row, project_id=_project_id_of(event), actor=actor)
+    except _Refused as refusal:
+        _event_mark(event_row, outcome=StripeEventOutcome.FAILED, error=refusal.detail, processed=False)
+        raise ApiError(refusal.status, refusal.detail) from None
+    except Exception as exc:
+        logger.exception("Stripe event %s failed", event.get("id"))
+        with transaction.atomic():
+            StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
+                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX]
+            )
+        raise ApiError(500, "Stripe įvykio apdorojimas nepavyko") from exc
+
+
+# --- Checkout links (api.md §8.4) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentLink:
+    url: str
+    session_id: str
+    amount: Decimal
+    currency: str
+    payment_type: str
+    expires_at: int | None
+
+
+def _client_name(project: Project) -> str:
+    info = project.client_info or {}
+    return str(info.get("name") or info.get("client_name") or "").strip()
+
+
+def payment_link_create(
+    *,
+    project_id: Any,
+    payment_type: str,
+    amount: Decimal,
+    currency: str = "EUR",
+    success_url: str | None = None,
+    cancel_url: str | None = None,
+    description: str | None = None,
+    actor: Actor,
+) -> PaymentLink:
+    if not settings.STRIPE_SECRET_KEY:
+        raise ApiError(500, "Nesukonfigūruotas Stripe")
+    try:
+        project = Project.objects.filter(pk=uuid.UUID(str(project_id))).first()
+    except ValueError:
+        project = None
+    if project is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    if payment_type == PaymentType.DEPOSIT and project.status != ProjectStatus.DRAFT:
+        raise BadRequest("Deposit allowed only for DRAFT projects")
+    if payment_type == PaymentType.FINAL and project.status not in CERTIFIED_STATUSES:
+        raise BadRequest("Final payment allowed only for CERTIFIED/ACTIVE projects")
+    amount = Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_UP)
+    success_url = success_url or public_url(f"/client/projektai/{project.pk}/?payment=success")
+    cancel_url = cancel_url or public_url(f"/client/projektai/{project.pk}/?payment=cancel")
+    if not description:
+        name = _client_name(project)
+        description = f"VejaPRO {payment_type} payment" + (f" - {name}" if name else "")
+    email = str((project.client_info or {}).get("email") or "").strip() or None
+    try:
+        session = stripe_client.checkout_session_create(
+            amount_cents=int(amount * 100),
+            currency=currency,
+            description=description[:200],
+            customer_email=email,
+            project_id=str(project.pk),
+            payment_type=payment_type,
+            success_url=success_url,
+            cancel_url=cancel_url,
+        )
+    except stripe_client.StripeApiError as exc:
+        logger.warning("Stripe Checkout failed for project %s: %s", project.pk, exc)
+        raise ApiError(502, "Stripe klaida") from exc
+    with transaction.atomic():
+        audit_record(
+            entity_type="project",
+            entity_id=project.pk,
+            action="PAYMENT_LINK_CREATED",
+            actor=actor,
+            new_value={"payment_type": payment_type, "amount": amount, "currency": currency, "session_id": session.id},
+            metadata={"success_url": success_url, "cancel_url": cancel_url},
+        )
+    return PaymentLink(
+        url=session.url,
+        session_id=session.id,
+        amount=amount,
+        currency=currency,
+        payment_type=payment_type,
+        expires_at=session.expires_at,
+    )
+
+
+# --- Reconciliation (security-ops.md §10.9) ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReconcileCounts:
+    seen: int = 0
+    already: int = 0
+    processed: int = 0
+    failed: int = 0
+
+
+def stripe_reconcile(*, since: datetime) -> ReconcileCounts:
+    """Process every recent ``payment_intent.succeeded`` event that is missing or unprocessed here."""
+    seen = already = processed = failed = 0
+    for event in stripe_client.payment_intent_succeeded_events(since=since):
+        seen += 1
+        stored = StripeWebhookEvent.objects.filter(event_id=event.get("id")).first()
+        if stored is not None and stored.processed_at is not None:
+            already += 1
+            continue
+        try:
+            result = stripe_event_handle(event=event)
+        except ApiError as exc:
+            logger.warning("reconcile: event %s refused: %s", event.get("id"), exc.detail)
+            failed += 1
+            continue
+        if result.duplicate:
+            already += 1
+        else:
+            processed += 1
+    return ReconcileCounts(seen=seen, already=already, processed=processed, failed=failed)

@@ -1,0 +1,46 @@
+"""The one call site of the messaging confirmation flow (messaging.md §2.3) used by every FINAL payment."""
+
+import sys
+import types
+from types import SimpleNamespace
+
+import pytest
+
+from payments.services import _start_client_confirmation
+from projects.tests.factories import make_project
+from vejapro.core.actors import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fake_messaging(monkeypatch):
+    module = types.ModuleType("messaging.services")
+    calls = []
+
+    def confirmation_request_for_final_payment(*, project, actor):
+        calls.append((project, actor))
+        return module.result
+
+    module.confirmation_request_for_final_payment = confirmation_request_for_final_payment
+    module.calls = calls
+    monkeypatch.setitem(sys.modules, "messaging.services", module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("result", "queued"),
+    [(SimpleNamespace(email_queued=True), True), (SimpleNamespace(email_queued=False), False),
+     ({"email_queued": True}, True), (True, True), (False, False)],
+)  # fmt: skip
+def test_calls_messaging_with_keywords_and_reads_email_queued(fake_messaging, result, queued):
+    fake_messaging.result = result
+    project, actor = make_project("CERTIFIED"), Actor(actor_type="ADMIN", actor_id="a")
+
+    assert _start_client_confirmation(project, actor) is queued
+    assert fake_messaging.calls == [(project, actor)]
+
+
+def test_missing_messaging_services_is_reported_not_raised(monkeypatch):
+    monkeypatch.setitem(sys.modules, "messaging.services", None)
+    assert _start_client_confirmation(make_project("CERTIFIED"), Actor(actor_type="ADMIN")) is False

@@ -1,0 +1,84 @@
+"""manage.py stripe_reconcile --since <N>d (security-ops.md §10.9, api.md §13.1)."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from messaging.tests.factories import make_project
+from payments import stripe_client
+from payments.models import Payment, StripeWebhookEvent
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from projects.models import ProjectStatus
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _stripe(settings):
+    settings.ENABLE_STRIPE = True
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+
+
+@pytest.fixture
+def stripe_events(monkeypatch):
+    listed = {"events": [], "since": None}
+
+    def events(*, since):
+        listed["since"] = since
+        yield from listed["events"]
+
+    monkeypatch.setattr(stripe_client, "payment_intent_succeeded_events", events)
+    return listed
+
+
+def reconcile(*args) -> str:
+    out = StringIO()
+    call_command("stripe_reconcile", *args, stdout=out)
+    return out.getvalue().strip()
+
+
+def test_missing_and_unprocessed_events_are_processed(stripe_events):
+    processed_project = make_project(ProjectStatus.DRAFT)
+    already = intent_event(processed_project.pk)
+    assert deliver(already).status_code == 200
+    missing_project = make_project(ProjectStatus.DRAFT)
+    missing = intent_event(missing_project.pk)
+    failed_project = make_project(ProjectStatus.PENDING_EXPERT)
+    refused = intent_event(failed_project.pk, "FINAL")
+    stripe_events["events"] = [already, missing, refused]
+    before = timezone.now()
+
+    output = reconcile("--since", "3d")
+    after = timezone.now()
+
+    assert output == "seen=3 already=1 processed=1 failed=1"
+    assert before - timedelta(days=3) <= stripe_events["since"] <= after - timedelta(days=3)
+    missing_project.refresh_from_db()
+    assert missing_project.status == ProjectStatus.PAID
+    assert Payment.objects.count() == 2
+    assert StripeWebhookEvent.objects.get(event_id=refused["id"]).outcome == "FAILED"
+
+
+def test_a_second_run_changes_nothing(stripe_events):
+    stripe_events["events"] = [intent_event(make_project(ProjectStatus.DRAFT).pk)]
+    reconcile("--since", "1d")
+
+    assert reconcile("--since", "1d") == "seen=1 already=1 processed=0 failed=0"
+    assert Payment.objects.count() == 1
+
+
+@pytest.mark.parametrize("since", ["3", "0d", "abc", "-1d"])
+def test_since_must_be_a_number_of_days(stripe_events, since):
+    with pytest.raises(CommandError, match="--since"):
+        reconcile("--since", since)
+
+
+def test_needs_the_secret_key(settings, stripe_events):
+    settings.STRIPE_SECRET_KEY = ""
+
+    with pytest.raises(CommandError, match="STRIPE_SECRET_KEY"):
+        reconcile()

@@ -1,0 +1,80 @@
+"""Concurrent redeliveries of one Stripe event on PostgreSQL: one payment, one transition, one audit row."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from messaging.tests.factories import audit_rows, make_project
+from payments.models import Payment, StripeWebhookEvent
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from projects.models import ProjectStatus
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+    pytest.mark.django_db(transaction=True),
+]
+
+DELIVERIES = 8
+
+
+@pytest.fixture(autouse=True)
+def _stripe(settings):
+    settings.ENABLE_STRIPE = True
+    settings.STRIPE_SECRET_KEY = "sk_test_x"
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.ALLOW_INSECURE_WEBHOOKS = False
+
+
+def deliver_concurrently(event: dict, count: int = DELIVERIES) -> list[int]:
+    barrier = threading.Barrier(count)
+    statuses: list[int] = []
+    lock = threading.Lock()
+
+    def worker():
+        try:
+            barrier.wait()
+            response = deliver(event)
+            with lock:
+                statuses.append(response.status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return statuses
+
+
+def test_concurrent_deliveries_of_one_deposit_event_record_it_once():
+    project = make_project(ProjectStatus.DRAFT)
+    event = intent_event(project.pk, "DEPOSIT")
+
+    statuses = deliver_concurrently(event)
+
+    assert statuses == [200] * DELIVERIES
+    assert Payment.objects.count() == 1
+    assert StripeWebhookEvent.objects.count() == 1
+    assert StripeWebhookEvent.objects.get().outcome == "PROCESSED"
+    assert len(audit_rows("STATUS_CHANGE")) == 1
+    assert len(audit_rows("PAYMENT_RECORDED_STRIPE")) == 1
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PAID
+
+
+def test_concurrent_deliveries_of_one_final_event_request_one_confirmation(settings):
+    from messaging.models import ClientConfirmation, NotificationOutbox
+
+    settings.ENABLE_EMAIL_INTAKE = True
+    project = make_project(ProjectStatus.CERTIFIED)
+
+    statuses = deliver_concurrently(intent_event(project.pk, "FINAL"))
+
+    assert statuses == [200] * DELIVERIES
+    assert Payment.objects.count() == 1
+    assert ClientConfirmation.objects.count() == 1
+    assert NotificationOutbox.objects.count() == 1
+    assert len(audit_rows("EMAIL_CONFIRMATION_CREATED")) == 1
