@@ -280,6 +280,7 @@ class ProjectAdmin(VejaProModelAdmin):
         context = dict(extra_context or {})
         if project is not None:
             context.update(self._screen_context(request, project))
+        context.update(show_save_and_add_another=False, show_save_and_continue=False)
         return super().change_view(request, object_id, form_url, context)
 
     def _screen_context(self, request, project) -> dict:

@@ -125,7 +125,9 @@ class ManualPaymentForm(forms.Form):
     )
     payment_method = forms.ChoiceField(label=pgettext_lazy("payment", "Method"), choices=PAYMENT_METHOD_CHOICES)
     currency = forms.CharField(label=_("Currency"), initial="EUR", required=False, max_length=10)
-    provider_event_id = forms.CharField(label=_("Reference / ID"), required=False, max_length=128)
+    provider_event_id = forms.CharField(
+        label=_("Reference / ID"), max_length=128, error_messages={"required": _("An idempotency ID is required.")}
+    )
     receipt_no = forms.CharField(label=_("Receipt no. (optional)"), required=False, max_length=64)
     received_at = forms.DateTimeField(
         label=_("Date received"),
