@@ -3,8 +3,8 @@
 The outbox payload (message text) is never loaded or shown; confirmation token hashes are never shown.
 """
 
-from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.contrib import admin, messages
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -66,8 +66,42 @@ class NotificationOutboxAdmin(FactAdmin):
     ]
     readonly_fields = fields
 
+    actions = ["retry_failed"]
+    change_form_template = "admin/messaging/notificationoutbox/change_form.html"
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("payload_json")
+
+    def get_urls(self):
+        from messaging import admin_views
+
+        urls = [
+            path(
+                "<uuid:notification_id>/kartoti/",
+                self.admin_site.admin_view(admin_views.retry_notification),
+                name="messaging_notificationoutbox_retry",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from messaging import admin_views
+
+        row = self.get_object(request, object_id)
+        context = {"outbox_row": admin_views.notification_rows([row])[0]} if row is not None else {}
+        return super().change_view(request, object_id, form_url, {**context, **(extra_context or {})})
+
+    @admin.action(description=_("Retry"))
+    def retry_failed(self, request, queryset):
+        """«Kartoti» the selected FAILED rows (3 per row per 24 h)."""
+        from messaging import admin_views
+
+        rows = list(queryset.only("pk", "status"))
+        if any(row.status != OutboxStatus.FAILED for row in rows):
+            messages.warning(request, _("Only FAILED notifications can be retried."))
+        for row in rows:
+            if row.status == OutboxStatus.FAILED:
+                admin_views.notification_retry_report(request, row.pk)
 
     @admin.display(description=_("Channel"), ordering="channel")
     def channel_label(self, obj):
@@ -121,8 +155,21 @@ class ClientConfirmationAdmin(FactAdmin):
     fields = ["project", "channel", "status", "attempts", "created_at", "expires_at", "confirmed_at"]
     readonly_fields = fields
 
+    actions = ["resend"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("token_hash", "confirmed_from_phone")
+
+    @admin.action(description=_("Resend"))
+    def resend(self, request, queryset):
+        """«Persiųsti»: a new confirmation on the row's channel (same limits as the project screen)."""
+        from messaging import admin_views
+
+        for row in queryset.only("pk", "project_id", "channel"):
+            if row.channel in ("email", "sms"):
+                admin_views.confirmation_resend_report(request, project_id=row.project_id, channel=row.channel)
+            else:
+                messages.warning(request, _("Only e-mail and SMS confirmations can be resent."))
 
     def get_search_results(self, request, queryset, search_term):
         from projects.admin_selectors import project_id_prefix_q

@@ -27,3 +27,48 @@ def confirmation_requested_after(*, project_id, moment) -> bool:
         .exclude(channel="admin")
         .exists()
     )
+
+
+def outbox_retries_remaining(*, notification_ids: list) -> dict:
+    """«Kartoti (N)» for many outbox rows in one query: 3 minus the retries of the last 24 h (api.md §10.2)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from messaging.selectors import ADMIN_LIMIT_WINDOW, ADMIN_RETRY_LIMIT
+    from vejapro.core.models import AuditLog
+
+    used = dict(
+        AuditLog.objects.filter(
+            entity_type="notification_outbox",
+            entity_id__in=notification_ids,
+            action="ADMIN_NOTIFICATION_RETRY",
+            timestamp__gt=timezone.now() - ADMIN_LIMIT_WINDOW,
+        )
+        .values_list("entity_id")
+        .annotate(count=Count("pk"))
+        .values_list("entity_id", "count")
+    )
+    return {key: max(0, ADMIN_RETRY_LIMIT - used.get(key, 0)) for key in notification_ids}
+
+
+def confirmation_resends_remaining(*, project_id) -> dict[str, int]:
+    """Resends left per channel for the project, in one query (api.md §9.4: 3 per channel per 24 h)."""
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from messaging.selectors import ADMIN_LIMIT_WINDOW, ADMIN_RESEND_LIMIT
+    from vejapro.core.models import AuditLog
+
+    actions = {"email": "ADMIN_CONFIRMATION_RESEND_EMAIL", "sms": "ADMIN_CONFIRMATION_RESEND_SMS"}
+    used = dict(
+        AuditLog.objects.filter(
+            entity_type="project",
+            entity_id=project_id,
+            action__in=actions.values(),
+            timestamp__gt=timezone.now() - ADMIN_LIMIT_WINDOW,
+        )
+        .values_list("action")
+        .annotate(count=Count("pk"))
+        .values_list("action", "count")
+    )
+    return {channel: max(0, ADMIN_RESEND_LIMIT - used.get(action, 0)) for channel, action in actions.items()}

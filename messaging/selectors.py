@@ -1,5 +1,6 @@
 """Messaging reads, including the confirmation fact the transition guard uses (workflow.md §5)."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -67,19 +68,27 @@ class LimitState:
         return {"remaining": self.remaining, "reset_at": self.reset_at.isoformat() if self.reset_at else None}
 
 
-def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
-    """Remaining admin actions in the rolling 24 h window, counted from audit rows (security-ops.md §7)."""
+def _limit_states(*, entity_type: str, entity_ids: list, action: str, limit: int, now=None) -> dict:
+    """Remaining admin actions per entity in the rolling 24 h window, counted from audit rows (one query)."""
     now = now or timezone.now()
-    stamps = list(
-        AuditLog.objects.filter(
-            entity_type=entity_type, entity_id=entity_id, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
+    stamps: dict = {entity_id: [] for entity_id in entity_ids}
+    rows = AuditLog.objects.filter(
+        entity_type=entity_type, entity_id__in=entity_ids, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
+    ).order_by("timestamp")
+    for entity_id, timestamp in rows.values_list("entity_id", "timestamp"):
+        stamps[entity_id].append(timestamp)
+    return {
+        entity_id: LimitState(
+            remaining=max(0, limit - len(times)), reset_at=times[0] + ADMIN_LIMIT_WINDOW if times else None
         )
-        .order_by("timestamp")
-        .values_list("timestamp", flat=True)
-    )
-    return LimitState(
-        remaining=max(0, limit - len(stamps)), reset_at=stamps[0] + ADMIN_LIMIT_WINDOW if stamps else None
-    )
+        for entity_id, times in stamps.items()
+    }
+
+
+def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
+    """Remaining admin actions in the rolling 24 h window (security-ops.md §7: resend and retry limits)."""
+    key = uuid.UUID(str(entity_id))
+    return _limit_states(entity_type=entity_type, entity_ids=[key], action=action, limit=limit, now=now)[key]
 
 
 def resend_action(channel: str) -> str:
@@ -131,9 +140,17 @@ def project_confirmations_list(*, project: Project) -> list[dict]:
 def project_notifications_list(*, project: Project) -> list[dict]:
     """Outbox rows of a project, newest first; the payload is never returned (api.md §10.1)."""
     items = []
-    rows = NotificationOutbox.objects.filter(entity_type="project", entity_id=project.pk).order_by("-created_at", "-id")
+    rows = list(
+        NotificationOutbox.objects.filter(entity_type="project", entity_id=project.pk).order_by("-created_at", "-id")
+    )
+    states = _limit_states(
+        entity_type="notification_outbox",
+        entity_ids=[row.pk for row in rows],
+        action="ADMIN_NOTIFICATION_RETRY",
+        limit=ADMIN_RETRY_LIMIT,
+    )
     for row in rows:
-        state = notification_retry_state(notification_id=row.pk)
+        state = states[row.pk]
         items.append(
             {
                 "id": str(row.pk),

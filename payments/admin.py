@@ -1,15 +1,22 @@
 """«Mokėjimai»: payments and Stripe events, read-only facts (ui.md §3.7)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from payments import admin_selectors as sel
-from payments.models import Payment, StripeWebhookEvent
+from payments.models import Payment, StripeEventOutcome, StripeWebhookEvent
+from payments.services import payment_void
+from payments.stripe_services import stripe_event_handle
+from vejapro.core.actors import Actor
 from vejapro.core.admin_base import FactAdmin
 from vejapro.core.admin_display import EMPTY, format_local, format_money
+from vejapro.core.admin_errors import message_error
+from vejapro.core.errors import ApiError
 
 site = admin.site
 
@@ -58,8 +65,36 @@ class PaymentAdmin(FactAdmin):
     ]
     fields = readonly_fields
 
+    actions = ["void_payments"]
+
     def get_queryset(self, request):
         return sel.payment_admin_list()
+
+    @admin.action(description=_("Void the payment"))
+    def void_payments(self, request, queryset):
+        """«Anuliuoti mokėjimą»: asks for the reason first, then calls ``payment_void`` for each selected row."""
+        reason = (request.POST.get("reason") or "").strip()
+        if "apply" not in request.POST or not reason:
+            if "apply" in request.POST:
+                messages.error(request, _("Enter the reason."))
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Void the payment"),
+                "opts": self.model._meta,
+                "payments": list(queryset.select_related(None)),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "action": "void_payments",
+            }
+            return TemplateResponse(request, "admin/payments/payment/void.html", context)
+        actor = Actor.for_user(request.user, request)
+        for payment in queryset.select_related(None).only("pk"):
+            try:
+                payment_void(payment=payment.pk, actor=actor, reason=reason)
+            except ApiError as exc:
+                message_error(request, exc)
+            else:
+                messages.success(request, _("The payment is voided. The project status is unchanged."))
+        return None
 
     @admin.display(description=_("Project"), ordering="project")
     def project_link(self, obj):
@@ -123,8 +158,28 @@ class StripeWebhookEventAdmin(FactAdmin):
     ]
     readonly_fields = fields
 
+    actions = ["process_again"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).defer("payload")
+
+    @admin.action(description=_("Process again"))
+    def process_again(self, request, queryset):
+        """«Apdoroti iš naujo» for FAILED and PENDING events: the same processing as the webhook."""
+        for row in queryset.only("pk", "event_id", "outcome"):
+            if row.outcome not in (StripeEventOutcome.FAILED, StripeEventOutcome.PENDING):
+                messages.warning(request, _("Only FAILED and PENDING events can be processed again."))
+                continue
+            event = StripeWebhookEvent.objects.filter(pk=row.pk).values_list("payload", flat=True).first()
+            if not event:
+                messages.error(request, _("The event content is no longer stored."))
+                continue
+            try:
+                stripe_event_handle(event=event, request=request)
+            except ApiError as exc:
+                message_error(request, exc)
+            else:
+                messages.success(request, _("The event %(id)s is processed.") % {"id": row.event_id})
 
     @admin.display(description=_("Received"), ordering="received_at")
     def received_local(self, obj):

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from messaging import admin_selectors as msg_sel
 from messaging.admin_views import notification_rows
 from payments import admin_selectors as pay_sel
 from projects import admin_display as show
@@ -23,7 +24,7 @@ from vejapro.core.admin_display import EMPTY, format_local, format_money, relati
 from vejapro.core.admin_errors import message_error
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role, User
-from vejapro.core.settings_helpers import is_production
+from vejapro.core.settings_helpers import flag, is_production
 
 site = admin.site
 
@@ -236,6 +237,11 @@ class ProjectAdmin(VejaProModelAdmin):
         ("reject", "atmesti", admin_views.reject),
         ("seed_photos", "sert-foto-seed", admin_views.seed_photos),
         ("record_final", "galutinis", admin_views.record_final),
+        ("resend_email", "persiusti-el-pastu", admin_views.resend_email),
+        ("resend_sms", "persiusti-sms", admin_views.resend_sms),
+        ("activate", "aktyvuoti", admin_views.activate),
+        ("send_access", "siusti-prieiga", admin_views.send_access),
+        ("stripe_link", "stripe-nuoroda", admin_views.stripe_link),
         ("upload", "ikelti-nuotrauka", admin_views.upload_photo),
         ("consent", "rinkodaros-sutikimas", admin_views.marketing_consent),
         ("client_link", "kliento-nuoroda", admin_views.client_link),
@@ -274,6 +280,7 @@ class ProjectAdmin(VejaProModelAdmin):
         context = dict(extra_context or {})
         if project is not None:
             context.update(self._screen_context(request, project))
+        context.update(show_save_and_add_another=False, show_save_and_continue=False)
         return super().change_view(request, object_id, form_url, context)
 
     def _screen_context(self, request, project) -> dict:
@@ -284,6 +291,8 @@ class ProjectAdmin(VejaProModelAdmin):
         }
         if is_production():
             action_urls.pop("seed_photos")
+        if not flag("ENABLE_STRIPE"):
+            action_urls.pop("stripe_link")
         certified = project.status in CERTIFIED_STATUSES
         return {
             "screen": screen,
@@ -332,7 +341,19 @@ class ProjectAdmin(VejaProModelAdmin):
                 for photo in screen.photos
             ],
             "notification_rows": notification_rows(screen.notifications),
+            "resend_buttons": self._resend_buttons(project, screen.section, action_urls),
         }
+
+    def _resend_buttons(self, project, section: str, action_urls: dict) -> list[dict]:
+        """«Persiųsti el. paštu (N)» / «Persiųsti SMS (N)» or «Limitas» (3 per channel per 24 h)."""
+        if section != sel.SECTION_ACTIVATION:
+            return []
+        remaining = msg_sel.confirmation_resends_remaining(project_id=project.pk)
+        labels = {"email": gettext("Resend by e-mail (%(count)s)"), "sms": gettext("Resend by SMS (%(count)s)")}
+        return [
+            {"url": action_urls[f"resend_{channel}"], "remaining": left, "label": labels[channel] % {"count": left}}
+            for channel, left in remaining.items()
+        ]
 
     def _section_forms(self, project, section: str) -> dict:
         forms = {}
@@ -363,6 +384,7 @@ class ProjectAdmin(VejaProModelAdmin):
         elif section == sel.SECTION_ACTIVATION:
             forms["activate"] = admin_forms.ReasonForm()
         forms["upload"] = admin_forms.EvidenceUploadForm()
+        forms["stripe_link"] = admin_forms.StripeLinkForm(prefix=None)
         return forms
 
     def save_model(self, request, obj, form, change):

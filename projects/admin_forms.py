@@ -125,7 +125,9 @@ class ManualPaymentForm(forms.Form):
     )
     payment_method = forms.ChoiceField(label=pgettext_lazy("payment", "Method"), choices=PAYMENT_METHOD_CHOICES)
     currency = forms.CharField(label=_("Currency"), initial="EUR", required=False, max_length=10)
-    provider_event_id = forms.CharField(label=_("Reference / ID"), required=False, max_length=128)
+    provider_event_id = forms.CharField(
+        label=_("Reference / ID"), max_length=128, error_messages={"required": _("An idempotency ID is required.")}
+    )
     receipt_no = forms.CharField(label=_("Receipt no. (optional)"), required=False, max_length=64)
     received_at = forms.DateTimeField(
         label=_("Date received"),
@@ -230,6 +232,15 @@ class EvidenceUploadForm(forms.Form):
 class PublishPhotoForm(forms.Form):
     location_tag = forms.CharField(label=_("Region"), required=False, max_length=128)
     is_featured = forms.BooleanField(label=_("Featured"), required=False)
+
+
+class StripeLinkForm(forms.Form):
+    payment_type = forms.ChoiceField(
+        label=_("Type"), choices=[("DEPOSIT", _("Deposit")), ("FINAL", _("Final payment (FINAL)"))]
+    )
+    amount = forms.DecimalField(
+        label=_("Amount"), min_value=Decimal("0.01"), decimal_places=2, widget=forms.NumberInput(DECIMAL_INPUT)
+    )
 
 
 class MarketingConsentForm(forms.Form):

@@ -11,8 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from messaging.admin_selectors import confirmation_requested_after
+from messaging.admin_views import confirmation_resend_report
+from messaging.services import client_access_send, confirmation_admin_confirm
 from payments.models import Payment
 from payments.services import payment_record_manual, payment_void
+from payments.stripe_services import payment_link_create
 from projects import admin_forms
 from projects.admin_services import (
     project_delete,
@@ -43,7 +46,7 @@ from vejapro.core.admin_display import format_local
 from vejapro.core.admin_errors import message_error
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role
-from vejapro.core.settings_helpers import is_production
+from vejapro.core.settings_helpers import flag, is_production
 
 ADMIN_SOURCE = {"source": "admin"}
 
@@ -478,3 +481,77 @@ def certificate(request, project_id):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=certificate_{project.pk}.pdf"
     return response
+
+
+def _resend(request, project_id, channel: str):
+    confirmation_resend_report(request, project_id=project_id, channel=channel)
+    return _back(project_id, "veiksmas-aktyvavimas")
+
+
+@post_only
+def resend_email(request, project_id):
+    """«Persiųsti el. paštu (N)»."""
+    return _resend(request, project_id, "email")
+
+
+@post_only
+def resend_sms(request, project_id):
+    """«Persiųsti SMS (N)»."""
+    return _resend(request, project_id, "sms")
+
+
+@post_only
+def activate(request, project_id):
+    """«Aktyvuoti»: the admin override with a written reason (CERTIFIED with a final payment → ACTIVE)."""
+    form = admin_forms.ReasonForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "veiksmas-aktyvavimas")
+    try:
+        confirmation_admin_confirm(project_id=project_id, reason=form.cleaned_data["reason"], actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project_id, "veiksmas-aktyvavimas")
+    messages.success(request, gettext("The project is activated."))
+    return _back(project_id)
+
+
+@post_only
+def send_access(request, project_id):
+    """«Siųsti prieigą klientui»: the CLIENT_PORTAL_ACCESS e-mail with a portal link."""
+    try:
+        client_access_send(project_id=project_id, actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The access e-mail has been sent."))
+    return _back(project_id, "papildomos")
+
+
+@post_only
+def stripe_link(request, project_id):
+    """«Stripe nuoroda» (with ``ENABLE_STRIPE``): a Checkout link to copy and send by hand."""
+    from django.contrib import admin
+
+    if not flag("ENABLE_STRIPE"):
+        raise Http404
+    form = admin_forms.StripeLinkForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "papildomos")
+    try:
+        link = payment_link_create(
+            project_id=project_id,
+            payment_type=form.cleaned_data["payment_type"],
+            amount=form.cleaned_data["amount"],
+            actor=_actor(request),
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project_id, "papildomos")
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Stripe link"),
+        "link": link.url,
+        "expires": format_local(datetime.fromtimestamp(link.expires_at, tz=UTC)) if link.expires_at else "",
+        "back_url": project_url(project_id, "papildomos"),
+    }
+    return TemplateResponse(request, "admin/projects/project/stripe_link.html", context)

@@ -299,6 +299,7 @@ class Outcome(StrEnum):
     PROJECT_STATUS = "project_status"
     FINAL_MISSING = "final_missing"
     CONFIRMED = "confirmed"
+    PENDING = "pending"  # preview only: the link can still confirm
 
 
 @dataclass(frozen=True)
@@ -501,7 +502,7 @@ def confirmation_preview(*, token: str) -> ConfirmResult:
     if row is None:
         return ConfirmResult(Outcome.UNKNOWN)
     project = Project.objects.filter(pk=row.project_id).first()
-    outcome = Outcome.CONFIRMED
+    outcome = Outcome.PENDING
     if row.status == ConfirmationStatus.CONFIRMED:
         outcome = Outcome.ALREADY_CONFIRMED
     elif row.status == ConfirmationStatus.FAILED or row.attempts >= MAX_ATTEMPTS:

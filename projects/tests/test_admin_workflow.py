@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from messaging.models import ClientConfirmation
 from payments.models import Payment
 from projects.models import Evidence, Project
 from projects.tests.admin_factories import add_payment, make_project
@@ -42,7 +43,8 @@ def _payment_key(client, project, prefix: str) -> str:
 
 
 @pytest.mark.django_db
-def test_draft_to_certified_through_the_admin(admin_client, admin_user, contractor_user, expert_user):
+def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_user, expert_user, settings):
+    settings.ENABLE_EMAIL_INTAKE = True
     # «Naujas projektas»
     response = _post(
         admin_client,
@@ -136,6 +138,41 @@ def test_draft_to_certified_through_the_admin(admin_client, admin_user, contract
     project.refresh_from_db()
     assert (project.status, project.is_certified) == ("CERTIFIED", True)
 
+    # CERTIFIED without a final payment: «Galutinis mokėjimas (FINAL)»; recording it asks the client to confirm.
+    html = _screen(admin_client, project)
+    assert "Galutinis mokėjimas (FINAL)" in html
+    assert "Įrašius galutinį mokėjimą klientui bus išsiųstas patvirtinimo laiškas (arba SMS)." in html
+    key = _payment_key(admin_client, project, "final")
+    response = _post(
+        admin_client,
+        _url(project, "galutinis"),
+        {
+            "final-amount": "900",
+            "final-payment_method": "CASH",
+            "final-currency": "EUR",
+            "final-provider_event_id": key,
+        },
+    )
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    final = Payment.objects.get(project=project, payment_type="FINAL")
+    assert final.amount == Decimal("900.00")
+    assert ClientConfirmation.objects.get(project=project).channel == "email"
+
+    # CERTIFIED with the final payment: «Aktyvavimas» — resend once, then activate with a reason.
+    html = _screen(admin_client, project)
+    assert "Aktyvavimas" in html
+    assert "Persiųsti el. paštu (3)" in html
+    response = _post(admin_client, _url(project, "persiusti-el-pastu"))
+    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert "Persiųsti el. paštu (2)" in response.content.decode()
+    refused = _post(admin_client, _url(project, "aktyvuoti"), {"reason": "   "})
+    assert _messages(refused) == ["Įveskite priežastį."]
+    response = _post(admin_client, _url(project, "aktyvuoti"), {"reason": "Klientas patvirtino telefonu"})
+    assert _messages(response) == ["Projektas aktyvuotas."]
+    project.refresh_from_db()
+    assert project.status == "ACTIVE"
+    assert "Projektas aktyvus — veiksmai nebūtini." in response.content.decode()
+
     assert _actions(project) == [
         "PROJECT_CREATED",
         "STATUS_CHANGE",
@@ -146,9 +183,25 @@ def test_draft_to_certified_through_the_admin(admin_client, admin_user, contract
         "EVIDENCE_SEEDED",
         "STATUS_CHANGE",
         "CERTIFY_PROJECT",
+        "EMAIL_CONFIRMATION_CREATED",
+        "EMAIL_CONFIRMATION_CREATED",
+        "ADMIN_CONFIRMATION_RESEND_EMAIL",
+        "STATUS_CHANGE",
+        "ADMIN_CONFIRMED",
     ]
     transitions = AuditLog.objects.filter(entity_id=project.pk, action="STATUS_CHANGE").order_by("timestamp", "id")
-    assert [row.new_value["status"] for row in transitions] == ["PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED"]
+    assert [row.new_value["status"] for row in transitions] == [
+        "PAID",
+        "SCHEDULED",
+        "PENDING_EXPERT",
+        "CERTIFIED",
+        "ACTIVE",
+    ]
+    assert transitions[4].metadata == {
+        "channel": "admin",
+        "confirmed_by": str(admin_user.pk),
+        "reason": "Klientas patvirtino telefonu",
+    }
     assert all(row.actor_type == "ADMIN" for row in transitions)
     assert transitions[1].metadata == {"source": "admin"}
 

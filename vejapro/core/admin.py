@@ -190,7 +190,9 @@ class UserAdmin(VejaProModelAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         user = self.get_object(request, object_id)
         can_link = user is not None and user.role in (Role.SUBCONTRACTOR, Role.EXPERT) and user.is_active
-        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "can_link": can_link})
+        context = {**(extra_context or {}), "can_link": can_link}
+        context.update(show_save_and_add_another=False, show_save_and_continue=False)
+        return super().change_view(request, object_id, form_url, context)
 
     def portal_link_view(self, request, user_id):
         """«Sugeneruoti portalo nuorodą»: a 7-day portal link for a contractor or expert (audit *_TOKEN_ISSUED)."""

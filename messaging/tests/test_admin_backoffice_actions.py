@@ -1,0 +1,158 @@
+"""Back office buttons of «Pranešimai» and the project screen that call the messaging services (ui.md §3.3, §3.8)."""
+
+import pytest
+
+from messaging.models import ClientConfirmation, NotificationOutbox
+from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
+from vejapro.core.models import AuditLog
+
+OUTBOX_LIST = "/admin/messaging/notificationoutbox/"
+CONFIRMATION_LIST = "/admin/messaging/clientconfirmation/"
+
+
+def _messages(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+@pytest.mark.django_db
+def test_retry_from_the_project_screen_until_the_limit(admin_client):
+    project = make_project(status="CERTIFIED")
+    row = add_outbox(project)
+    screen = f"/admin/projects/project/{project.pk}/change/"
+    retry = f"/admin/messaging/notificationoutbox/{row.pk}/kartoti/"
+    assert "Kartoti (3)" in admin_client.get(screen).content.decode()
+
+    for left in (2, 1, 0):
+        response = admin_client.post(retry, {"next": screen}, follow=True)
+        assert response.redirect_chain[-1][0] == screen
+        assert _messages(response) == [f"Pranešimas bus kartotas. Liko: {left}"]
+        NotificationOutbox.objects.filter(pk=row.pk).update(status="FAILED")
+
+    refused = admin_client.post(retry, {"next": screen}, follow=True)
+    assert _messages(refused) == ["Kartojimų limitas pasiektas"]
+    html = refused.content.decode()
+    assert "Kartoti (" not in html
+    assert AuditLog.objects.filter(entity_id=row.pk, action="ADMIN_NOTIFICATION_RETRY").count() == 3
+
+
+@pytest.mark.django_db
+def test_retry_action_on_the_outbox_list(admin_client):
+    project = make_project()
+    failed = add_outbox(project)
+    sent = add_outbox(project, status="SENT")
+
+    response = admin_client.post(
+        OUTBOX_LIST, {"action": "retry_failed", "_selected_action": [failed.pk, sent.pk]}, follow=True
+    )
+
+    assert _messages(response) == [
+        "Kartoti galima tik nepavykusius pranešimus.",
+        "Pranešimas bus kartotas. Liko: 2",
+    ]
+    failed.refresh_from_db()
+    sent.refresh_from_db()
+    assert (failed.status, failed.attempt_count, failed.last_error) == ("PENDING", 0, None)
+    assert sent.status == "SENT"
+
+
+@pytest.mark.django_db
+def test_retry_button_on_the_outbox_detail(admin_client):
+    row = add_outbox(make_project())
+
+    html = admin_client.get(f"/admin/messaging/notificationoutbox/{row.pk}/change/").content.decode()
+
+    assert f'action="/admin/messaging/notificationoutbox/{row.pk}/kartoti/"' in html
+    assert "Kartoti (3)" in html
+
+
+@pytest.mark.django_db
+def test_resend_action_on_the_confirmation_list(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = True
+    project = make_project(status="CERTIFIED")
+    add_payment(project, payment_type="FINAL")
+    confirmation = add_confirmation(project)
+
+    response = admin_client.post(
+        CONFIRMATION_LIST, {"action": "resend", "_selected_action": [confirmation.pk]}, follow=True
+    )
+
+    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert ClientConfirmation.objects.filter(project=project, channel="email").count() == 2
+    assert AuditLog.objects.filter(entity_id=project.pk, action="ADMIN_CONFIRMATION_RESEND_EMAIL").count() == 1
+
+
+@pytest.mark.django_db
+def test_resend_shows_the_service_refusal(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = False
+    project = make_project(status="CERTIFIED")
+    add_payment(project, payment_type="FINAL")
+    add_confirmation(project)
+
+    response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/persiusti-el-pastu/", follow=True)
+
+    assert _messages(response) == ["El. pašto kanalas išjungtas"]
+
+
+@pytest.mark.django_db
+def test_final_payment_without_any_channel_says_so(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = False
+    settings.ENABLE_TWILIO = False
+    project = make_project(status="CERTIFIED")
+
+    response = admin_client.post(
+        f"/admin/projects/project/{project.pk}/veiksmas/galutinis/",
+        {
+            "final-amount": "500",
+            "final-payment_method": "CASH",
+            "final-currency": "EUR",
+            "final-provider_event_id": "K-1",
+        },
+        follow=True,
+    )
+
+    assert _messages(response) == [
+        "Mokėjimas įrašytas. Klientui nepavyko išsiųsti patvirtinimo: nėra el. pašto ar telefono."
+    ]
+    assert AuditLog.objects.filter(entity_id=project.pk, action="FIN_CHANNEL_UNAVAILABLE").count() == 1
+
+
+@pytest.mark.django_db
+def test_final_payment_falls_back_to_sms(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = False
+    settings.ENABLE_TWILIO = True
+    project = make_project(status="CERTIFIED", email=None, phone="+37061234567")
+
+    response = admin_client.post(
+        f"/admin/projects/project/{project.pk}/veiksmas/galutinis/",
+        {
+            "final-amount": "500",
+            "final-payment_method": "CASH",
+            "final-currency": "EUR",
+            "final-provider_event_id": "K-2",
+        },
+        follow=True,
+    )
+
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    assert ClientConfirmation.objects.get(project=project).channel == "sms"
+    assert "Persiųsti SMS (3)" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_send_client_access(admin_client, client_user):
+    project = make_project(client_info={"client_id": str(client_user.pk)})
+
+    response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
+
+    assert _messages(response) == ["Prieigos laiškas išsiųstas."]
+    assert NotificationOutbox.objects.get(entity_id=project.pk).template_key == "CLIENT_PORTAL_ACCESS"
+    assert AuditLog.objects.filter(entity_id=project.pk, action="CLIENT_ACCESS_EMAIL_SENT").count() == 1
+
+
+@pytest.mark.django_db
+def test_send_client_access_needs_an_owner(admin_client):
+    project = make_project()
+
+    response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
+
+    assert _messages(response) == ["client_id missing in project.client_info"]

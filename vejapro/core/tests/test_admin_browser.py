@@ -1,0 +1,184 @@
+"""The back office in a real Chromium (Debian's chromium + chromedriver): sign in, dashboard, project screen, a workflow
+button with the confirm dialog, at 1280 px and 375 px. Screenshots go to ``test-artifacts/`` (not committed)."""
+
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from projects.models import Project
+from projects.tests.admin_factories import make_project
+from vejapro.core.models import AuditLog
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+PASSWORD = "Slaptas-123"
+WAIT_SECONDS = 15
+VIEWPORT_HEIGHT = 900
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER), reason="chromium and chromedriver are not installed"),
+]
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="vejapro-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--lang=lt",
+        f"--user-data-dir={profile}",
+    ):
+        options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "lt,lt-LT"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _wait(driver):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    # The page may be replaced while a condition is evaluated (a form posts and redirects).
+    return WebDriverWait(
+        driver, WAIT_SECONDS, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
+    )
+
+
+def _shot(driver, name: str) -> None:
+    """A full-page screenshot: the viewport is stretched to the document for the capture, then restored."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    width = driver.execute_script("return window.innerWidth")
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    _resize(driver, width, min(max(height, VIEWPORT_HEIGHT), 6000))
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+    _resize(driver, width)
+
+
+def _resize(driver, width: int, height: int = 0) -> None:
+    # Headless Chromium keeps a minimum window width; the emulated layout viewport is what the page sees.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height or VIEWPORT_HEIGHT, "deviceScaleFactor": 1, "mobile": width < 600},
+    )
+
+
+def _csp_violations(driver) -> list[str]:
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
+
+
+def _sign_in(driver, live_server, email: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{live_server.url}/admin/login/?next=/admin/")
+    driver.find_element(By.NAME, "username").send_keys(email)
+    driver.find_element(By.NAME, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "#login-form input[type=submit]").click()
+    try:
+        _wait(driver).until(lambda d: "Darbo eilė" in d.title)
+    except Exception:
+        _shot(driver, "sign-in-failed")
+        raise AssertionError(driver.current_url + "\n" + driver.find_element(By.TAG_NAME, "body").text[:2000]) from None
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("width", [1280, 375])
+def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, width):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+
+    project = make_project(name="Naršyklės Klientas", email="narsykle@example.com", phone="+37061234500")
+    make_project(name="Kitas Klientas", email="kitas@example.com", phone=None, status="SCHEDULED")
+    _resize(browser, width)
+
+    _sign_in(browser, live_server, admin_user.email)
+    body = browser.find_element(By.TAG_NAME, "body").text
+    assert "Darbo eilė" in body
+    assert "Reikia veiksmo" in body
+    assert "Naršyklės Klientas" in body
+    assert "n***@e***.com / +370******00" in body
+    _shot(browser, f"dashboard-{width}")
+
+    browser.get(f"{live_server.url}/admin/projects/project/")
+    _wait(browser).until(lambda d: "reikalauja dėmesio" in d.find_element(By.TAG_NAME, "body").text)
+    _shot(browser, f"project-list-{width}")
+
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    _wait(browser).until(ec.presence_of_element_located((By.ID, "veiksmas-depozitas")))
+    assert "Pradinis mokėjimas (DEPOSIT)" in browser.find_element(By.ID, "workflow").text
+    _resize(browser, width)
+    _shot(browser, f"project-screen-{width}")
+
+    waive = browser.find_element(By.XPATH, "//button[normalize-space()='Atidėti įnašą']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", waive)
+    waive.click()
+    dialog = _wait(browser).until(ec.visibility_of_element_located((By.ID, "vp-confirm")))
+    assert "Atidėti įnašą? (tik DRAFT projektams)" in dialog.text
+    yes = dialog.find_element(By.CSS_SELECTOR, "[data-confirm-yes]")
+    assert yes.text == "Taip"
+    assert dialog.find_element(By.CSS_SELECTOR, "[data-confirm-no]").text == "Atšaukti"
+    if width == 375:
+        assert yes.size["height"] >= 44
+        assert waive.size["height"] >= 44
+    yes.click()
+
+    _wait(browser).until(lambda d: "Įnašas atidėtas, projektas apmokėtas." in d.find_element(By.TAG_NAME, "body").text)
+    assert "Planavimas" in browser.find_element(By.ID, "workflow").text
+    _shot(browser, f"project-paid-{width}")
+
+    project.refresh_from_db()
+    assert project.status == "PAID"
+    assert AuditLog.objects.filter(entity_id=project.pk, action="STATUS_CHANGE").count() == 1
+    assert Project.objects.count() == 2
+    assert _csp_violations(browser) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mobile_layout_has_no_horizontal_scroll_and_large_targets(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    project = make_project(name="Mobilus", status="PAID")
+    _resize(browser, 375)
+    _sign_in(browser, live_server, admin_user.email)
+
+    for path in ("/admin/", f"/admin/projects/project/{project.pk}/change/", "/admin/klientai/?visi=1"):
+        browser.get(live_server.url + path)
+        _resize(browser, 375)
+        overflow = browser.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        wide = browser.execute_script(
+            "const w = document.documentElement.clientWidth;"
+            "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > w + 1)"
+            ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className);"
+        )
+        assert overflow <= 1, (path, wide)
+        for button in browser.find_elements(By.CSS_SELECTOR, "#content .vp-button"):
+            if button.is_displayed():
+                assert button.size["height"] >= 44, (path, button.text)
+    _shot(browser, "customers-375")
