@@ -31,6 +31,9 @@ GARBAGE_BODIES = [
     '{"project_id": "\\u0000", "entity_id": "x", "new_status": "PAID", "actor": "\\u0000"}',
     '{"user_id": "\\u0000"}',
     "\xff\xfe",
+    # Nested past Python's recursion limit (json raises RecursionError, not ValueError), and merely absurdly deep.
+    "[" * 5000 + "]" * 5000,
+    '{"client_info": ' + '{"a": ' * 200 + "1" + "}" * 200 + ', "name": "J", "user_id": "x", "new_status": "PAID"}',
 ]
 POST_PATHS = [
     "/api/v1/projects",
