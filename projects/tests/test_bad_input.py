@@ -33,6 +33,7 @@ GARBAGE_BODIES = [
     "\xff\xfe",
     # Nested past Python's recursion limit (json raises RecursionError, not ValueError), and merely absurdly deep.
     "[" * 5000 + "]" * 5000,
+    '{"client_info": {"name": "J", "x": 1e999}, "amount": 1, "checklist": {"ground": 1e999}, "notes": [-1e999]}',
     '{"client_info": ' + '{"a": ' * 200 + "1" + "}" * 200 + ', "name": "J", "user_id": "x", "new_status": "PAID"}',
 ]
 POST_PATHS = [

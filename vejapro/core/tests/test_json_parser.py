@@ -1,8 +1,9 @@
-"""The /api/v1 JSON parser refuses bodies nested too deeply with the 422 envelope instead of a RecursionError."""
+"""The /api/v1 JSON parser refuses bodies nested too deeply, or numbers Python reads as infinity, with the 422
+envelope instead of a 500 (RecursionError, or a JSON column check that fails on ``Infinity``)."""
 
 import pytest
 
-from vejapro.core.parsers import MAX_JSON_DEPTH, json_depth_exceeds
+from vejapro.core.parsers import MAX_JSON_DEPTH, json_problem
 
 
 def nested(depth: int):
@@ -12,18 +13,25 @@ def nested(depth: int):
     return value
 
 
-def test_depth_limit():
-    assert json_depth_exceeds(nested(MAX_JSON_DEPTH)) is False
-    assert json_depth_exceeds(nested(MAX_JSON_DEPTH + 1)) is True
-    assert json_depth_exceeds({"a": [1, {"b": "c"}], "d": None}) is False
-    assert json_depth_exceeds("text") is False
+def test_limits():
+    assert json_problem(nested(MAX_JSON_DEPTH)) is None
+    assert json_problem(nested(MAX_JSON_DEPTH + 1)) == "nested too deeply"
+    assert json_problem({"a": [1, {"b": "c"}], "d": None, "e": 1e308}) is None
+    assert json_problem({"a": [1, {"b": float("inf")}]}) == "number out of range"
+    assert json_problem("text") is None
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "raw",
-    ["[" * 100_000 + "]" * 100_000, '{"name": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}", "[" * 65 + "]" * 65],
-    ids=["past-recursion-limit", "deep-object", "just-too-deep"],
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"name": ' + '{"a": ' * 3000 + "1" + "}" * 3000 + "}",
+        "[" * 65 + "]" * 65,
+        '{"client_info": {"name": "J", "x": 1e999}}',
+        '{"client_info": {"name": "J", "estimate": {"total": [-1e400]}}}',
+    ],
+    ids=["past-recursion-limit", "deep-object", "just-too-deep", "infinity", "minus-infinity"],
 )
 def test_deep_bodies_are_422(client, raw):
     response = client.post("/api/v1/projects", data=raw, content_type="application/json")
