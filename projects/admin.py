@@ -43,11 +43,11 @@ class AttentionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(self.ALL, _("All")), *[(flag, show.FLAG_PILLS[flag]) for flag in sel.ATTENTION_FLAGS]]
 
-    def _default_applies(self, request) -> bool:
+    def default_applies(self, request) -> bool:
         return self.value() is None and not (set(request.GET) - LIST_CONTROL_PARAMS)
 
     def choices(self, changelist):
-        default = self._default_applies(changelist.request) if hasattr(changelist, "request") else self.value() is None
+        default = self.default_applies(changelist.request) if hasattr(changelist, "request") else self.value() is None
         yield {
             "selected": default,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
@@ -67,7 +67,7 @@ class AttentionFilter(admin.SimpleListFilter):
             return queryset
         if value in sel.ATTENTION_FLAGS:
             return queryset.filter(sel.project_flag_q(value))
-        if self._default_applies(request):
+        if self.default_applies(request):
             return queryset.filter(sel.project_attention_q())
         return queryset
 
@@ -216,10 +216,13 @@ class ProjectAdmin(VejaProModelAdmin):
         context = getattr(response, "context_data", None)
         if context is not None and "cl" in context:
             changelist = context["cl"]
-            context["attention_count"] = sel.project_attention_count()
+            default_view = False
             for spec in changelist.filter_specs:
                 if isinstance(spec, AttentionFilter):
                     context["attention_chips"] = list(spec.choices(changelist))[:2]
+                    default_view = spec.default_applies(request)
+            # The default view lists exactly the projects needing attention: its count is the pill.
+            context["attention_count"] = changelist.result_count if default_view else sel.project_attention_count()
         return response
 
     # --- project screen ----------------------------------------------------------------------------------
