@@ -14,11 +14,11 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet .
 	touch $@
 
 $(DEV_STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	touch $@ $(STAMP)
 
 install: $(STAMP)
@@ -42,7 +42,7 @@ test: $(DEV_STAMP)
 
 messages: $(DEV_STAMP)
 	$(PY) manage.py makemessages -l lt --no-obsolete --no-location --ignore=.venv --ignore=bench
-	$(PY) manage.py compilemessages -l lt
+	$(PY) manage.py compilemessages -l lt --ignore=.venv --ignore=bench
 
 bench: $(DEV_STAMP)
 	$(PY) bench/run.py

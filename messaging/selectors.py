@@ -16,14 +16,12 @@ from messaging.models import (
     OutboxStatus,
 )
 from projects.models import Project, ProjectStatus
-from vejapro.core.errors import NotFound
 from vejapro.core.models import AuditLog
 from vejapro.core.redaction import sha256_hex
 
 ADMIN_LIMIT_WINDOW = timedelta(hours=24)
 ADMIN_RESEND_LIMIT = 3
 ADMIN_RETRY_LIMIT = 3
-PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 
 
 def client_confirmation_received(*, project_id) -> bool:
@@ -44,18 +42,6 @@ def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
             entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
         )
     )
-
-
-def project_for_admin(*, project_id) -> Project:
-    """The project of a path id; a malformed id is "not found" too (api.md §1.3)."""
-    try:
-        key = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
-    project = Project.objects.filter(pk=key).first()
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    return project
 
 
 def confirmation_find_by_token(*, token: str) -> ClientConfirmation | None:
@@ -82,19 +68,27 @@ class LimitState:
         return {"remaining": self.remaining, "reset_at": self.reset_at.isoformat() if self.reset_at else None}
 
 
-def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
-    """Remaining admin actions in the rolling 24 h window, counted from audit rows (security-ops.md §7)."""
+def _limit_states(*, entity_type: str, entity_ids: list, action: str, limit: int, now=None) -> dict:
+    """Remaining admin actions per entity in the rolling 24 h window, counted from audit rows (one query)."""
     now = now or timezone.now()
-    stamps = list(
-        AuditLog.objects.filter(
-            entity_type=entity_type, entity_id=entity_id, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
+    stamps: dict = {entity_id: [] for entity_id in entity_ids}
+    rows = AuditLog.objects.filter(
+        entity_type=entity_type, entity_id__in=entity_ids, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
+    ).order_by("timestamp")
+    for entity_id, timestamp in rows.values_list("entity_id", "timestamp"):
+        stamps[entity_id].append(timestamp)
+    return {
+        entity_id: LimitState(
+            remaining=max(0, limit - len(times)), reset_at=times[0] + ADMIN_LIMIT_WINDOW if times else None
         )
-        .order_by("timestamp")
-        .values_list("timestamp", flat=True)
-    )
-    return LimitState(
-        remaining=max(0, limit - len(stamps)), reset_at=stamps[0] + ADMIN_LIMIT_WINDOW if stamps else None
-    )
+        for entity_id, times in stamps.items()
+    }
+
+
+def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
+    """Remaining admin actions in the rolling 24 h window (security-ops.md §7: resend and retry limits)."""
+    key = uuid.UUID(str(entity_id))
+    return _limit_states(entity_type=entity_type, entity_ids=[key], action=action, limit=limit, now=now)[key]
 
 
 def resend_action(channel: str) -> str:
@@ -146,9 +140,17 @@ def project_confirmations_list(*, project: Project) -> list[dict]:
 def project_notifications_list(*, project: Project) -> list[dict]:
     """Outbox rows of a project, newest first; the payload is never returned (api.md §10.1)."""
     items = []
-    rows = NotificationOutbox.objects.filter(entity_type="project", entity_id=project.pk).order_by("-created_at", "-id")
+    rows = list(
+        NotificationOutbox.objects.filter(entity_type="project", entity_id=project.pk).order_by("-created_at", "-id")
+    )
+    states = _limit_states(
+        entity_type="notification_outbox",
+        entity_ids=[row.pk for row in rows],
+        action="ADMIN_NOTIFICATION_RETRY",
+        limit=ADMIN_RETRY_LIMIT,
+    )
     for row in rows:
-        state = notification_retry_state(notification_id=row.pk)
+        state = states[row.pk]
         items.append(
             {
                 "id": str(row.pk),

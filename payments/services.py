@@ -6,7 +6,6 @@ written. Anything else under that key is a 409. An ``IntegrityError`` on insert 
 becomes the replay answer, or the 409, exactly as if the row had been there before.
 """
 
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,8 +24,6 @@ from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, Conflict
 from vejapro.core.models import Role, User
 from vejapro.core.services import audit_record
-
-logger = logging.getLogger(__name__)
 
 CENTS = Decimal("0.01")
 KEY_CLASH_TEXT = "provider_event_id jau panaudotas su kitais parametrais"
@@ -196,13 +193,8 @@ def _audit_recorded_manual(payment: Payment, actor: Actor, source: str, notes: s
 def _start_client_confirmation(project: Project, actor: Actor) -> bool:
     """After a FINAL payment on a CERTIFIED project: the confirmation request flow (messaging.md §2.3), in the
     caller's transaction. Returns whether an e-mail was queued."""
-    try:
-        from messaging.services import confirmation_request_for_final_payment
-    except ModuleNotFoundError as exc:  # only until the messaging services are merged
-        if exc.name != "messaging.services":
-            raise
-        logger.warning("messaging.services is missing: no client confirmation requested for project %s", project.pk)
-        return False
+    from messaging.services import confirmation_request_for_final_payment
+
     result = confirmation_request_for_final_payment(project=project, actor=actor)
     if isinstance(result, dict):
         return bool(result.get("email_queued"))

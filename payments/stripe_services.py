@@ -15,8 +15,9 @@ from django.utils import timezone
 from payments import stripe_client
 from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
 from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
+from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest, NotFound
+from vejapro.core.errors import ApiError, BadRequest
 from vejapro.core.models import ActorType
 from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
@@ -24,7 +25,6 @@ from vejapro.core.settings_helpers import public_url
 logger = logging.getLogger(__name__)
 
 PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
-PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 LAST_ERROR_MAX = 1000
 CENTS = Decimal("0.01")
 
@@ -250,12 +250,7 @@ def payment_link_create(
 ) -> PaymentLink:
     if not settings.STRIPE_SECRET_KEY:
         raise ApiError(500, "Nesukonfigūruotas Stripe")
-    try:
-        project = Project.objects.filter(pk=uuid.UUID(str(project_id))).first()
-    except ValueError:
-        project = None
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    project = project_get(project_id=project_id)
     if payment_type == PaymentType.DEPOSIT and project.status != ProjectStatus.DRAFT:
         raise BadRequest("Deposit allowed only for DRAFT projects")
     if payment_type == PaymentType.FINAL and project.status not in CERTIFIED_STATUSES:

@@ -1,6 +1,6 @@
 """Stripe endpoints: the webhook and the admin Checkout link (api.md §8.4, §13.1)."""
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 from rest_framework import serializers
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from payments.models import PaymentType
 from payments.stripe_services import payment_link_create, stripe_event_handle, stripe_webhook_verify
+from projects.serializers import AmountField, CurrencyField
 from vejapro.core.api import ApiView
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role
@@ -50,24 +51,6 @@ class StripeWebhookView(ApiView):
         return Response(RECEIVED)
 
 
-class AmountField(serializers.Field):
-    """A JSON number rounded half-up to cents, then 0 < amount ≤ 1 000 000 (api.md §1.3)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int | float | str):
-            raise serializers.ValidationError("Turi būti skaičius", code="decimal_type")
-        try:
-            amount = Decimal(str(data)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        except InvalidOperation:
-            raise serializers.ValidationError("Turi būti skaičius", code="decimal_type") from None
-        if not amount.is_finite() or amount <= 0 or amount > 1_000_000:
-            raise serializers.ValidationError("Turi būti daugiau nei 0 ir ne daugiau nei 1000000", code="range")
-        return amount
-
-    def to_representation(self, value):
-        return float(value)
-
-
 def _https_url(value: str) -> str:
     if not value.lower().startswith("https://"):
         raise serializers.ValidationError("Turi būti https:// adresas")
@@ -82,8 +65,8 @@ class PaymentLinkView(ApiView):
 
     class InputSerializer(serializers.Serializer):
         payment_type = serializers.ChoiceField(choices=[PaymentType.DEPOSIT, PaymentType.FINAL])
-        amount = AmountField()
-        currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, default="EUR")
+        amount = AmountField(gt=Decimal(0), max_value=Decimal(1_000_000))
+        currency = CurrencyField()
         success_url = serializers.URLField(required=False, max_length=2000, validators=[_https_url])
         cancel_url = serializers.URLField(required=False, max_length=2000, validators=[_https_url])
         description = serializers.CharField(required=False, max_length=200, allow_blank=True)
@@ -94,7 +77,7 @@ class PaymentLinkView(ApiView):
             project_id=project_id,
             payment_type=data["payment_type"],
             amount=data["amount"],
-            currency=data["currency"].upper(),
+            currency=data["currency"],
             success_url=data.get("success_url"),
             cancel_url=data.get("cancel_url"),
             description=data.get("description"),

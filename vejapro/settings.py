@@ -341,7 +341,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Servers: next to the checkout (/srv/vejapro/static, served by nginx); development: ./staticfiles.
+STATIC_ROOT = env.str(
+    "STATIC_ROOT", default=str(BASE_DIR.parent / "static" if IS_PRODUCTION or IS_STAGING else BASE_DIR / "staticfiles")
+)
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 
 # --- HTTP security (§4) ----------------------------------------------------------------------------------

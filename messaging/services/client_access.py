@@ -7,8 +7,8 @@ from django.conf import settings
 from django.db import transaction
 
 from messaging.models import OutboxChannel
-from messaging.selectors import project_for_admin
 from messaging.services.outbox import outbox_enqueue
+from projects.selectors import project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import BadRequest
 from vejapro.core.models import Role
@@ -31,7 +31,7 @@ def client_token_ttl_hours() -> int:
 
 
 def client_access_send(*, project_id: uuid.UUID | str, actor: Actor) -> ClientAccessSent:
-    project = project_for_admin(project_id=project_id)
+    project = project_get(project_id=project_id)
     if not project.client_user_id:
         raise BadRequest("client_id missing in project.client_info")
     email = str((project.client_info or {}).get("email") or "").strip()

@@ -26,7 +26,6 @@ from messaging.models import (
     OutboxChannel,
 )
 from messaging.selectors import (
-    PROJECT_NOT_FOUND_TEXT,
     LimitState,
     confirmation_find_by_token,
     confirmation_resend_state,
@@ -34,6 +33,7 @@ from messaging.selectors import (
 )
 from messaging.services.outbox import outbox_enqueue
 from projects.models import Project, ProjectStatus
+from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_key
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType, User
@@ -196,11 +196,7 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
 
 
 def _project_locked(project_id) -> Project:
-    try:
-        key = uuid.UUID(str(project_id))
-    except ValueError:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
-    project = Project.objects.select_for_update().filter(pk=key).first()
+    project = Project.objects.select_for_update().filter(pk=project_key(project_id)).first()
     if project is None:
         raise NotFound(PROJECT_NOT_FOUND_TEXT)
     return project
@@ -303,6 +299,7 @@ class Outcome(StrEnum):
     PROJECT_STATUS = "project_status"
     FINAL_MISSING = "final_missing"
     CONFIRMED = "confirmed"
+    PENDING = "pending"  # preview only: the link can still confirm
 
 
 @dataclass(frozen=True)
@@ -505,7 +502,7 @@ def confirmation_preview(*, token: str) -> ConfirmResult:
     if row is None:
         return ConfirmResult(Outcome.UNKNOWN)
     project = Project.objects.filter(pk=row.project_id).first()
-    outcome = Outcome.CONFIRMED
+    outcome = Outcome.PENDING
     if row.status == ConfirmationStatus.CONFIRMED:
         outcome = Outcome.ALREADY_CONFIRMED
     elif row.status == ConfirmationStatus.FAILED or row.attempts >= MAX_ATTEMPTS:

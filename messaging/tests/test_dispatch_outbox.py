@@ -1,6 +1,7 @@
 """manage.py dispatch_outbox --once and the dispatch pass (messaging.md §3.3, §3.4)."""
 
 import email
+import socket
 import uuid
 from datetime import timedelta
 from email import policy
@@ -19,6 +20,13 @@ from messaging.tests.factories import audit_rows, make_project
 from messaging.tests.smtp_sink import SmtpSink
 
 pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    """A local port nothing listens on: bound once to learn a free number, then released."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def dispatch() -> str:
@@ -125,7 +133,7 @@ def test_the_email_leaves_through_the_real_smtp_backend(settings):
 def test_an_smtp_failure_is_retried_later(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = 9  # nothing listens here
+    settings.EMAIL_PORT = closed_port()
     settings.EMAIL_TIMEOUT = 2
     row = queue_email(make_project())
     before = timezone.now()

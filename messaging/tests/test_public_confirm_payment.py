@@ -55,6 +55,7 @@ def test_confirming_activates_the_project(client, certified):
 
     assert response.status_code == 200
     assert response.json() == {"success": True, "project_id": str(certified.pk), "new_status": "ACTIVE"}
+    assert response["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.ACTIVE
     confirmation.refresh_from_db()
@@ -235,8 +236,13 @@ def test_a_browser_get_shows_the_page_and_changes_nothing(client, certified):
     assert '<form method="post" action="/api/v1/public/confirm-payment/AB7KQ2XZ-Q1">' in page
     assert page.count("<button") == 1
     assert "Patvirtinu" in page
-    assert "Content-Security-Policy" in response
+    assert response["Content-Security-Policy"] == (
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    )
     assert "no-store" in response["Cache-Control"]
+    assert response["Pragma"] == "no-cache"
     confirmation.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.PENDING
     assert audit_rows() == []

@@ -1,26 +1,19 @@
 """Admin endpoints of messaging: confirmations, activation override, notifications, client access (api.md)."""
 
-import datetime as dt
-
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from messaging.selectors import project_confirmations_list, project_for_admin, project_notifications_list
+from messaging.selectors import project_confirmations_list, project_notifications_list
 from messaging.services import (
     client_access_send,
     confirmation_admin_confirm,
     confirmation_resend,
     notification_retry,
 )
+from projects.selectors import project_get
+from projects.serializers import UtcDateTimeField
 from vejapro.core.api import ApiView
 from vejapro.core.models import Role
-
-
-class UtcDateTimeField(serializers.DateTimeField):
-    """Output in UTC with ``+00:00`` (api.md §1.3)."""
-
-    def to_representation(self, value):
-        return value.astimezone(dt.UTC).isoformat() if value is not None else None
 
 
 class AdminApiView(ApiView):
@@ -56,7 +49,7 @@ class ConfirmationListView(AdminApiView):
         reset_at = UtcDateTimeField(allow_null=True)
 
     def get(self, request, project_id: str):
-        project = project_for_admin(project_id=project_id)
+        project = project_get(project_id=project_id)
         items = project_confirmations_list(project=project)
         return Response({"items": self.OutputSerializer(items, many=True).data})
 
@@ -88,7 +81,7 @@ class NotificationListView(AdminApiView):
         reset_at = UtcDateTimeField(allow_null=True)
 
     def get(self, request, project_id: str):
-        project = project_for_admin(project_id=project_id)
+        project = project_get(project_id=project_id)
         items = project_notifications_list(project=project)
         return Response({"items": self.OutputSerializer(items, many=True).data})
 

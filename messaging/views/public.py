@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from messaging.limits import rate_limited
 from messaging.services import ConfirmResult, Outcome, confirmation_confirm_link, confirmation_preview
 from projects.models import ProjectStatus
 from vejapro.core.api import ApiView
 from vejapro.core.csp import html_page
 from vejapro.core.errors import ApiError
+from vejapro.core.ratelimit import rate_limited
 from vejapro.core.settings_helpers import public_url
 
 CONFIRM_IP_LIMIT = 20
@@ -114,27 +114,28 @@ class ConfirmationLinkView(ApiView):
         return request.content_type.split(";")[0].strip().lower() in FORM_CONTENT_TYPES
 
     def _handle(self, request, token: str):
+        django_request = request._request
         wants_page = self._wants_page(request)
-        if rate_limited(request._request, group="confirm:ip", limit=CONFIRM_IP_LIMIT):
+        if rate_limited(django_request, group="confirm:ip", limit=CONFIRM_IP_LIMIT):
             if wants_page:
-                return _message_page(request._request, _("Too many requests, please wait"), 429)
+                return _message_page(django_request, _("Too many requests, please wait"), 429)
             raise ApiError(429, "Too Many Requests")
         if wants_page and request.method == "GET":
-            return self._preview_page(request._request, token)
+            return self._preview_page(django_request, token)
         try:
-            result = confirmation_confirm_link(token=token, via=self.via, request=request._request)
+            result = confirmation_confirm_link(token=token, via=self.via, request=django_request)
         except ApiError as exc:
             if not wants_page:
                 raise
-            return _message_page(request._request, _("Server error. Please try later."), exc.status)
+            return _message_page(django_request, _("Server error. Please try later."), exc.status)
         status, body = self._answer(result)
         if wants_page:
-            return _result_page(request._request, result, status)
+            return _result_page(django_request, result, status)
         return Response(body, status=status)
 
     def _preview_page(self, request, token: str):
         preview = confirmation_preview(token=token)
-        if preview.outcome != Outcome.CONFIRMED:
+        if preview.outcome != Outcome.PENDING:
             status, _body = self._answer(preview)
             return _result_page(request, preview, status)
         context = {"project_short_id": _short_id(preview), "action_url": request.path}

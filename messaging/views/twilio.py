@@ -7,19 +7,19 @@ from django.http import HttpResponse, QueryDict
 from django.utils.translation import gettext, override
 
 from messaging import sms
-from messaging.limits import rate_limited
 from messaging.services import Outcome, confirmation_confirm_sms
 from messaging.views.public import AnyAcceptNegotiation
 from vejapro.core.actors import Actor
 from vejapro.core.api import ApiView
 from vejapro.core.errors import ApiError
+from vejapro.core.ratelimit import rate_limit_blocked_record, rate_limited
 from vejapro.core.services import audit_record_standalone
 from vejapro.core.settings_helpers import public_url
 
 logger = logging.getLogger(__name__)
 
 SENDER_RULE = "twilio:from"
-SENDER_WINDOW_SECONDS = 60
+SENDER_WINDOW = 60
 
 
 def _reply_text(outcome: Outcome) -> str | None:
@@ -65,19 +65,10 @@ class TwilioSmsWebhookView(ApiView):
             group=SENDER_RULE,
             key=f"{SENDER_RULE}:{sender}",
             limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
-            window_seconds=SENDER_WINDOW_SECONDS,
+            window_seconds=SENDER_WINDOW,
         ):
-            audit_record_standalone(
-                entity_type="system",
-                entity_id=None,
-                action="RATE_LIMIT_BLOCKED",
-                actor=Actor.system(request=request),
-                metadata={
-                    "path": request.path,
-                    "key": SENDER_RULE,
-                    "limit": settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
-                    "window_seconds": SENDER_WINDOW_SECONDS,
-                },
+            rate_limit_blocked_record(
+                request, key=SENDER_RULE, limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN, window_seconds=SENDER_WINDOW
             )
             return _twiml()
         if not insecure:

@@ -39,8 +39,3 @@ def test_calls_messaging_with_keywords_and_reads_email_queued(fake_messaging, re
 
     assert _start_client_confirmation(project, actor) is queued
     assert fake_messaging.calls == [(project, actor)]
-
-
-def test_missing_messaging_services_is_reported_not_raised(monkeypatch):
-    monkeypatch.setitem(sys.modules, "messaging.services", None)
-    assert _start_client_confirmation(make_project("CERTIFIED"), Actor(actor_type="ADMIN")) is False

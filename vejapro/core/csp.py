@@ -21,6 +21,7 @@ SELF = "'self'"
 NONE = "'none'"
 
 PAGE_FAMILIES = ("public", "token", "portal", "login")
+DEBUG_PAGE_STATUSES = (404, 500)
 
 
 def _supabase_origin() -> list[str]:
@@ -95,6 +96,9 @@ class OrderedCSPMiddleware(CSPMiddleware):
 
     def process_response(self, request, response):
         if HEADER in response or getattr(response, "_csp_exempt", False):
+            return response
+        if settings.DEBUG and response.status_code in DEBUG_PAGE_STATUSES:
+            # Like django-csp: Django's technical 404/500 pages need their inline styles and scripts.
             return response
         parts = self.get_policy_parts(request=request, response=response)
         policy = build_ordered_policy(

@@ -1,11 +1,11 @@
 """Demo data for development and staging: fixed e-mails and ids, so a second run changes nothing."""
 
+import io
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 
 from vejapro.core.actors import Actor
 from vejapro.core.models import Role, User
@@ -91,38 +91,44 @@ def _demo_client_info(demo: DemoProject, client: User) -> dict:
     }
 
 
+DEMO_PHOTO_COLOURS = {
+    "SITE_BEFORE": (139, 115, 85),
+    "WORK_IN_PROGRESS": (120, 150, 80),
+    "EXPERT_CERTIFICATION": (46, 139, 60),
+}
+
+
+def _demo_image(*, colour: tuple[int, int, int], number: int) -> bytes:
+    """A small JPEG made on the fly: a lawn-coloured field with a stripe, so each photo looks different."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (640, 480), colour)
+    stripe = tuple(min(channel + 40, 255) for channel in colour)
+    ImageDraw.Draw(image).rectangle((0, 60 * number, 640, 60 * number + 40), fill=stripe)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
 def demo_photos_ensure(*, project, actor: Actor) -> None:
-    """SEAM for the evidence engineer: the spec wants small images generated on the fly and stored through the
-    storage adapter (security-ops.md §10.9). Until then the development helper seeds placeholder certification
-    photos (audit ``EVIDENCE_SEEDED``), enough for the certification guard."""
-    from projects.evidence_selectors import project_certification_photo_count
-    from projects.evidence_services import evidence_seed_certification
+    """Before-work, work-in-progress and three certification photos, generated and stored through the storage
+    adapter by the same upload service the API uses (security-ops.md §10.9). Only missing categories are added."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
-    missing = 3 - project_certification_photo_count(project_id=project.pk)
-    if missing > 0:
-        evidence_seed_certification(project=project, count=missing, actor=actor)
+    from projects.evidence_services import evidence_upload
+    from projects.models import Evidence
 
-
-def demo_client_confirmation_ensure(*, project, admin: User) -> None:
-    """SEAM for the channels engineer: replace with the admin-confirmation service of messaging once merged. Until
-    then an admin-channel CONFIRMED row stands for the client's acceptance."""
-    from messaging.models import ADMIN_CONFIRMED_TOKEN_HASH, ClientConfirmation, ConfirmationChannel
-    from messaging.selectors import client_confirmation_received
-
-    if client_confirmation_received(project_id=project.pk):
-        return
-    now = timezone.now()
-    ClientConfirmation.objects.create(
-        project=project,
-        token_hash=ADMIN_CONFIRMED_TOKEN_HASH,
-        channel=ConfirmationChannel.ADMIN,
-        status="CONFIRMED",
-        confirmed_at=now,
-        expires_at=now,
-    )
+    wanted = {"SITE_BEFORE": 1, "WORK_IN_PROGRESS": 1, "EXPERT_CERTIFICATION": 3}
+    for category, count in wanted.items():
+        present = Evidence.objects.filter(project_id=project.pk, category=category).count()
+        for number in range(present + 1, count + 1):
+            data = _demo_image(colour=DEMO_PHOTO_COLOURS[category], number=number)
+            upload = SimpleUploadedFile(f"demo-{category.lower()}-{number}.jpg", data, content_type="image/jpeg")
+            evidence_upload(project=project, category=category, upload=upload, actor=actor)
 
 
 def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
+    from messaging.services import confirmation_admin_confirm
     from payments.services import payment_record_manual, payment_waive_deposit
     from projects.evidence_services import project_certify
     from projects.models import Project
@@ -163,13 +169,14 @@ def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
     for status in STATUS_ORDER[STATUS_ORDER.index(project.status) + 1 : target + 1]:
         if status == "CERTIFIED":
             expert = Actor.for_user(users[Role.EXPERT])
-            demo_photos_ensure(project=project, actor=expert)
+            demo_photos_ensure(project=project, actor=admin)
             checklist = DEMO_ROBOT_CHECKLIST if demo.has_robot else DEMO_CHECKLIST
             project = project_certify(project=project, actor=expert, checklist=checklist, notes="Demo sertifikavimas")
             continue
         if status == "ACTIVE":
             _demo_final_payment(demo, project, admin)
-            demo_client_confirmation_ensure(project=project, admin=users[Role.ADMIN])
+            project = confirmation_admin_confirm(project_id=project.pk, reason="Demo: klientas patvirtino", actor=admin)
+            continue
         project = project_transition(
             project=project, new_status=status, actor=admin, metadata={"source": "admin"}
         ).project

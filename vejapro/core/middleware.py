@@ -24,19 +24,18 @@ from vejapro.core.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limit_blocked_re
 
 logger = logging.getLogger(__name__)
 
-STRICT_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "geolocation=(), microphone=(), camera=()",
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
-    "Content-Security-Policy": STRICT_CSP,
 }
 
 
 class SecurityHeadersMiddleware:
-    """§4.1: each header is added only when the view (or an inner middleware) has not set it."""
+    """§4.1: each header is added only when the view (or an inner middleware) has not set it. The sixth header of the
+    table, ``Content-Security-Policy``, comes from the CSP middleware (its default policy is the §4.1 one)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -12,7 +12,6 @@ import copy
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.apps import apps
 from django.conf import settings
@@ -57,14 +56,6 @@ def _days_ago(now: datetime, setting_name: str) -> datetime:
 # --- Projects ---------------------------------------------------------------------------------------------------
 
 
-def _is_uuid(value: Any) -> bool:
-    try:
-        uuid.UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 def _anonymized_client_info(client_info: dict) -> tuple[dict, list[str]]:
     info = copy.deepcopy(client_info) if isinstance(client_info, dict) else {}
     removed = []
@@ -87,6 +78,8 @@ def project_anonymize(*, project_id: uuid.UUID, actor: Actor, reason: str) -> li
     marketing consent revoked and photos unpublished; payments, ledger and photos stay. ``reason`` is
     ``"retention"`` or ``"request"``. Writes ``PROJECT_ANONYMIZED`` and returns the removed keys; a project with
     nothing left to erase is not touched (no audit row) and gives ``[]``."""
+    from projects.client_keys import client_fields_from_info
+
     project_model = apps.get_model("projects", "Project")
     with transaction.atomic():
         project = project_model.objects.select_for_update().get(pk=project_id)
@@ -94,13 +87,12 @@ def project_anonymize(*, project_id: uuid.UUID, actor: Actor, reason: str) -> li
         published = project.evidences.filter(models.Q(show_on_web=True) | models.Q(is_featured=True))
         if not removed and not project.marketing_consent and not published.exists():
             return []
-        project.client_info = client_info
-        project.client_key = project.client_user_id if _is_uuid(project.client_user_id) else "unknown"
+        fields = client_fields_from_info(client_info)
+        for name, value in fields.items():
+            setattr(project, name, value)
         project.marketing_consent = False
         project.marketing_consent_at = None
-        project.save(
-            update_fields=["client_info", "client_key", "marketing_consent", "marketing_consent_at", "updated_at"]
-        )
+        project.save(update_fields=[*fields, "marketing_consent", "marketing_consent_at", "updated_at"])
         published.update(show_on_web=False, is_featured=False)
         audit_record(
             entity_type=AuditEntityType.PROJECT,

@@ -110,3 +110,12 @@ def test_policy_keeps_the_configured_order_with_replace_update_and_removal():
     )
 
     assert policy == "img-src 'self' data:; default-src 'none'; frame-ancestors 'none'; upgrade-insecure-requests"
+
+
+def test_debug_error_pages_keep_djangos_inline_styles(client, settings):
+    settings.DEBUG = True
+
+    response = client.get("/no-such-page")
+
+    assert response.status_code == 404
+    assert "Content-Security-Policy" not in response

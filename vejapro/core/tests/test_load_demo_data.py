@@ -1,8 +1,11 @@
 """load_demo_data: projects in every status with payments, written through the services; a second run changes
 nothing."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
+from PIL import Image
 
 from payments.models import Payment
 from projects.models import Evidence, Project
@@ -32,9 +35,12 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert Payment.objects.filter(payment_type="FINAL").count() == 2
     assert Project.objects.filter(status="ACTIVE", is_certified=True).count() == 1
     assert AuditLog.objects.filter(action="STATUS_CHANGE", actor_type="ADMIN").count() == 1 + 2 + 3 + 3 + 4
+    assert AuditLog.objects.filter(action="ADMIN_CONFIRMED").count() == 1
     assert AuditLog.objects.filter(action="STATUS_CHANGE", actor_type="EXPERT").count() == 2
     assert AuditLog.objects.filter(action="CERTIFY_PROJECT").count() == 2
     assert Evidence.objects.filter(category="EXPERT_CERTIFICATION").count() == 6
+    assert Evidence.objects.filter(category="SITE_BEFORE").count() == 2
+    assert AuditLog.objects.filter(action="UPLOAD_EVIDENCE").count() == 10
     assert "admin@demo.vejapro.lt" in output
     assert "VejaPRO-demo-2026" in output
 
@@ -46,3 +52,17 @@ def test_refuses_in_production(settings):
     settings.ENVIRONMENT = "production"
     with pytest.raises(Exception, match="production"):
         call_command("load_demo_data")
+
+
+def test_demo_photos_are_generated_images_stored_with_variants(settings):
+    call_command("load_demo_data")
+
+    photo = Evidence.objects.filter(category="EXPERT_CERTIFICATION").first()
+    assert photo.file_url.startswith("/media/evidences/")
+    assert photo.thumbnail_url.endswith(".webp")
+    assert photo.medium_url.endswith(".webp")
+    for url in (photo.file_url, photo.thumbnail_url, photo.medium_url):
+        stored = Path(settings.MEDIA_ROOT) / url.removeprefix("/media/")
+        assert stored.stat().st_size > 0
+    with Image.open(Path(settings.MEDIA_ROOT) / photo.thumbnail_url.removeprefix("/media/")) as thumbnail:
+        assert thumbnail.format == "WEBP"

@@ -1,0 +1,58 @@
+"""confirmation_confirm_by_client: the client portal «Patvirtinti darbų priėmimą» (messaging.md §2.4)."""
+
+from datetime import timedelta
+
+import pytest
+
+from messaging.models import ConfirmationStatus
+from messaging.services import Outcome, confirmation_confirm_by_client
+from messaging.tests.factories import add_confirmation, add_payment, audit_rows, make_project
+from projects.models import ProjectStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_newest_valid_pending_confirmation_is_used(client_user):
+    project = make_project(ProjectStatus.CERTIFIED)
+    add_payment(project)
+    add_confirmation(project, "EXPIRED-ONE", expires_in=-timedelta(minutes=1))
+    older = add_confirmation(project, "OLDER-ONE")
+    newest = add_confirmation(project, "NEWEST-ONE")
+
+    result = confirmation_confirm_by_client(project=project, user=client_user)
+
+    assert result.outcome == Outcome.CONFIRMED
+    newest.refresh_from_db()
+    older.refresh_from_db()
+    assert (newest.status, older.status) == (ConfirmationStatus.CONFIRMED, ConfirmationStatus.PENDING)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.ACTIVE
+    [change] = audit_rows("STATUS_CHANGE")
+    assert (change.actor_type, change.actor_id) == ("SYSTEM_EMAIL", str(client_user.pk))
+    assert change.metadata == {"channel": "email", "confirmed_via": "client_portal", "confirmation_id": str(newest.pk)}
+    [confirmed] = audit_rows("EMAIL_CONFIRMED")
+    assert confirmed.metadata == {"confirmation_id": str(newest.pk), "via": "client_portal"}
+
+
+def test_without_a_pending_confirmation_nothing_happens(client_user):
+    project = make_project(ProjectStatus.CERTIFIED)
+    add_payment(project)
+    add_confirmation(project, "USED-ONE", status="CONFIRMED")
+
+    result = confirmation_confirm_by_client(project=project, user=client_user)
+
+    assert result.outcome == Outcome.UNKNOWN
+    assert audit_rows() == []
+
+
+def test_missing_final_payment_is_counted_and_audited_as_the_client(client_user):
+    project = make_project(ProjectStatus.CERTIFIED)
+    confirmation = add_confirmation(project, "PENDING-ONE")
+
+    result = confirmation_confirm_by_client(project=project, user=client_user)
+
+    assert result.outcome == Outcome.FINAL_MISSING
+    confirmation.refresh_from_db()
+    assert confirmation.attempts == 1
+    [audit] = audit_rows("EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING")
+    assert (audit.actor_type, audit.actor_id) == ("CLIENT", str(client_user.pk))
