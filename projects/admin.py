@@ -249,6 +249,7 @@ class ProjectAdmin(VejaProModelAdmin):
         ("consent", "rinkodaros-sutikimas", admin_views.marketing_consent),
         ("client_link", "kliento-nuoroda", admin_views.client_link),
         ("certificate", "sertifikatas", admin_views.certificate),
+        ("anonymize", "anonimizuoti", admin_views.anonymize),
         ("delete", "istrinti", admin_views.delete_project),
     )
     # Buttons on one related row (a payment, a photo): (name, URL pattern after the project id, view).
