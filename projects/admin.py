@@ -1,12 +1,13 @@
 """«Projektai» (list and project screen, ui.md §3.3) and «Kainų taisyklės» (ui.md §3.12)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from messaging import admin_selectors as msg_sel
@@ -16,7 +17,7 @@ from projects import admin_display as show
 from projects import admin_forms, admin_views, client_keys
 from projects import admin_selectors as sel
 from projects.admin_services import project_update
-from projects.models import CERTIFIED_STATUSES, EstimateRule, Project, ProjectStatus
+from projects.models import CERTIFIED_STATUSES, ESTIMATE_METHODS_BY_SERVICE, EstimateRule, Project, ProjectStatus
 from projects.services import project_create
 from vejapro.core.actors import Actor
 from vejapro.core.admin_base import VejaProModelAdmin
@@ -446,14 +447,39 @@ class ProjectAdmin(VejaProModelAdmin):
 
 
 # --- «Kainų taisyklės» --------------------------------------------------------------------------------------
+class EstimateRuleForm(forms.ModelForm):
+    class Meta:
+        model = EstimateRule
+        fields = ["service", "method", "label", "price_per_m2", "minimum_price", "is_active"]
+        labels = {
+            "service": _("Service"),
+            "method": _("Method"),
+            "label": _("Title"),
+            "price_per_m2": _("Price per m² (EUR)"),
+            "minimum_price": _("Minimum price (EUR)"),
+            "is_active": pgettext_lazy("price rule", "Active"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        service, method = data.get("service"), data.get("method")
+        if service and method and method not in ESTIMATE_METHODS_BY_SERVICE.get(service, ()):
+            self.add_error("method", _("This method does not belong to the chosen service."))
+        for name in ("price_per_m2", "minimum_price"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("The price cannot be negative."))
+        return data
+
+
 @admin.register(EstimateRule, site=site)
 class EstimateRuleAdmin(VejaProModelAdmin):
     list_title = _("Price rules")
-    list_display = ["service_label", "method_label", "label", "price_column", "minimum_column", "is_active"]
+    list_display = ["service_label", "method_label", "label", "price_column", "minimum_column", "active_column"]
     list_display_links = ["label"]
     list_filter = ["service", "is_active"]
     search_fields = ["label", "service", "method"]
     ordering = ["service", "method"]
+    form = EstimateRuleForm
     fields = ["service", "method", "label", "price_per_m2", "minimum_price", "is_active"]
 
     @admin.display(description=_("Service"), ordering="service")
@@ -474,6 +500,10 @@ class EstimateRuleAdmin(VejaProModelAdmin):
             if placeholder
             else "",
         )
+
+    @admin.display(description=pgettext_lazy("price rule", "Active"), boolean=True, ordering="is_active")
+    def active_column(self, obj):
+        return obj.is_active
 
     @admin.display(description=_("Minimum price (EUR)"), ordering="minimum_price")
     def minimum_column(self, obj):
