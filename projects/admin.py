@@ -412,11 +412,6 @@ class ProjectAdmin(VejaProModelAdmin):
             messages.info(request, gettext("Nothing changed."))
         return HttpResponseRedirect(admin_views.project_url(obj.pk))
 
-    def history_view(self, request, object_id, extra_context=None):
-        return HttpResponseRedirect(
-            reverse("admin:core_auditlog_changelist") + f"?objekto_id={object_id}&laikotarpis=all"
-        )
-
     def add_view(self, request, form_url="", extra_context=None):
         """«Naujas projektas»: a DRAFT through ``project_create`` (audit PROJECT_CREATED, source ``admin``)."""
         if not self.has_add_permission(request):
