@@ -469,7 +469,7 @@ class EstimateRuleForm(forms.ModelForm):
 @admin.register(EstimateRule, site=site)
 class EstimateRuleAdmin(VejaProModelAdmin):
     list_title = _("Price rules")
-    list_display = ["service_label", "method_label", "label", "price_column", "minimum_column", "active_column"]
+    list_display = ["service_label", "method_label", "label", "price_money", "minimum_money", "active_column"]
     list_display_links = ["label"]
     list_filter = ["service", "is_active"]
     search_fields = ["label", "service", "method"]
@@ -486,7 +486,7 @@ class EstimateRuleAdmin(VejaProModelAdmin):
         return obj.get_method_display()
 
     @admin.display(description=_("Price per m² (EUR)"), ordering="price_per_m2")
-    def price_column(self, obj):
+    def price_money(self, obj):
         placeholder = sel.estimate_rule_is_placeholder(obj)
         return format_html(
             '<span class="vp-money">{}</span>{}',
@@ -501,5 +501,5 @@ class EstimateRuleAdmin(VejaProModelAdmin):
         return obj.is_active
 
     @admin.display(description=_("Minimum price (EUR)"), ordering="minimum_price")
-    def minimum_column(self, obj):
+    def minimum_money(self, obj):
         return format_html('<span class="vp-money">{}</span>', format_money(obj.minimum_price))
