@@ -15,7 +15,8 @@ from django.utils import timezone
 
 from payments import stripe_client
 from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
-from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
+from projects.client_keys import client_email, client_name
+from projects.models import CERTIFIED_STATUSES, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
@@ -292,11 +293,6 @@ class PaymentLink:
     expires_at: int | None
 
 
-def _client_name(project: Project) -> str:
-    info = project.client_info or {}
-    return str(info.get("name") or info.get("client_name") or "").strip()
-
-
 def payment_link_create(
     *,
     project_id: Any,
@@ -319,9 +315,9 @@ def payment_link_create(
     success_url = success_url or public_url(f"/client/projektai/{project.pk}/?payment=success")
     cancel_url = cancel_url or public_url(f"/client/projektai/{project.pk}/?payment=cancel")
     if not description:
-        name = _client_name(project)
+        name = client_name(project.client_info)
         description = f"VejaPRO {payment_type} payment" + (f" - {name}" if name else "")
-    email = str((project.client_info or {}).get("email") or "").strip() or None
+    email = client_email(project.client_info)
     try:
         session = stripe_client.checkout_session_create(
             amount_cents=int(amount * 100),
