@@ -62,9 +62,28 @@ def webhook_event_verify(*, payload: bytes, signature_header: str | None, secret
         event = json.loads(text)
     except ValueError:
         raise StripePayloadError("payload is not JSON") from None
-    if not isinstance(event, dict) or not isinstance(event.get("id"), str) or not isinstance(event.get("type"), str):
+    if not _is_event(event):
         raise StripePayloadError("not a Stripe event")
     return event
+
+
+EVENT_ID_MAX = 255
+
+
+def _is_event(event: object) -> bool:
+    """The shape every Stripe event has: a text ``id`` that fits ``stripe_webhook_events``, a ``type`` and a
+    ``data.object`` dict."""
+    if not isinstance(event, dict):
+        return False
+    event_id, event_type, data = event.get("id"), event.get("type"), event.get("data")
+    return (
+        isinstance(event_id, str)
+        and 0 < len(event_id) <= EVENT_ID_MAX
+        and isinstance(event_type, str)
+        and bool(event_type)
+        and isinstance(data, dict)
+        and isinstance(data.get("object"), dict)
+    )
 
 
 @dataclass(frozen=True)

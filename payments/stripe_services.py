@@ -1,6 +1,7 @@
 """What Stripe can do to money: the webhook, Checkout links and reconciliation (api.md §8.4, §13.1)."""
 
 import logging
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,10 +15,11 @@ from django.utils import timezone
 
 from payments import stripe_client
 from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
-from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
+from projects.client_keys import client_email, client_name
+from projects.models import CERTIFIED_STATUSES, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest
+from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
 from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
@@ -52,14 +54,15 @@ def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secre
 
 def _event_store(event: dict) -> StripeWebhookEvent:
     """Step 4: insert-or-ignore on ``event_id``, committed on its own so a failed processing keeps the event."""
-    data_object = (event.get("data") or {}).get("object") or {}
+    data_object = event["data"]["object"]
+    object_id = data_object.get("id")
     try:
         with transaction.atomic():
             return StripeWebhookEvent.objects.create(
                 event_id=event["id"],
                 event_type=event["type"][:100],
                 livemode=bool(event.get("livemode")),
-                object_id=str(data_object.get("id") or "")[:255] or None,
+                object_id=object_id[:255] if isinstance(object_id, str) and object_id else None,
                 payload=event,
             )
     except IntegrityError:
@@ -75,40 +78,90 @@ def _event_mark(event_row: StripeWebhookEvent, *, outcome: str, error: str | Non
         )
 
 
-class _Refused(Exception):
-    def __init__(self, status: int, detail: str):
-        super().__init__(detail)
-        self.status = status
-        self.detail = detail
+def _intent_metadata(event: dict) -> dict:
+    metadata = event["data"]["object"].get("metadata")
+    return metadata if isinstance(metadata, dict) else {}
 
 
 def _project_id_of(event: dict) -> uuid.UUID:
     """Steps 6-7: the project named by the PaymentIntent metadata."""
-    intent = (event.get("data") or {}).get("object") or {}
-    project_ref = (intent.get("metadata") or {}).get("project_id")
+    project_ref = _intent_metadata(event).get("project_id")
     if not project_ref:
-        raise _Refused(400, "Missing project_id")
+        raise BadRequest("Missing project_id")
     try:
         return uuid.UUID(str(project_ref))
     except ValueError:
-        raise _Refused(404, PROJECT_NOT_FOUND_TEXT) from None
+        raise NotFound(PROJECT_NOT_FOUND_TEXT) from None
 
 
-def _amount(intent: dict) -> Decimal:
+INVALID_PAYLOAD_TEXT = "Invalid payload"
+MAX_AMOUNT_CENTS = 999_999_999_999  # payments.amount is Decimal(12, 2)
+PAYMENT_KEY_MAX = 128  # payments.provider_event_id and provider_intent_id
+CURRENCY_RE = re.compile(r"^[A-Za-z]{3}$")
+
+
+class _InvalidIntent(BadRequest):
+    """A signed event whose PaymentIntent cannot be a payment: 400 ``Invalid payload``, outcome ``FAILED``."""
+
+    def __init__(self, field: str):
+        super().__init__(INVALID_PAYLOAD_TEXT)
+        self.field = field
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _timestamp(value: object) -> datetime | None:
+    if not _is_int(value):
+        return None
+    try:
+        return datetime.fromtimestamp(value, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass(frozen=True)
+class _IntentPayment:
+    """The payment columns of step 8, read from the PaymentIntent and checked against the ``payments`` columns."""
+
+    intent_id: str | None
+    amount: Decimal
+    currency: str
+    payment_type: str
+    received_at: datetime
+
+
+def _intent_payment(event: dict) -> _IntentPayment:
+    intent = event["data"]["object"]
+    if len(event["id"]) > PAYMENT_KEY_MAX:
+        raise _InvalidIntent("id")
+    intent_id = intent.get("id")
+    if intent_id is not None and not (isinstance(intent_id, str) and 0 < len(intent_id) <= PAYMENT_KEY_MAX):
+        raise _InvalidIntent("data.object.id")
     cents = intent.get("amount_received")
     if cents is None:
-        cents = intent.get("amount") or 0
-    return (Decimal(int(cents)) / 100).quantize(CENTS, rounding=ROUND_HALF_UP)
-
-
-def _received_at(intent: dict) -> datetime:
+        cents = intent.get("amount")
+    if not _is_int(cents) or not 0 < cents <= MAX_AMOUNT_CENTS:
+        raise _InvalidIntent("data.object.amount_received")
+    currency = intent.get("currency")
+    if not isinstance(currency, str) or not CURRENCY_RE.match(currency):
+        raise _InvalidIntent("data.object.currency")
     created = intent.get("created")
-    return datetime.fromtimestamp(int(created), tz=UTC) if created else timezone.now()
-
-
-def _payment_type(metadata: dict) -> str:
-    value = str(metadata.get("payment_type") or "").strip().upper()
-    return value if value in (PaymentType.DEPOSIT, PaymentType.FINAL) else PaymentType.UNKNOWN
+    if created is None:
+        received_at = timezone.now()
+    else:
+        received_at = _timestamp(created)
+        if received_at is None:
+            raise _InvalidIntent("data.object.created")
+    payment_type = str(_intent_metadata(event).get("payment_type") or "").strip().upper()
+    return _IntentPayment(
+        intent_id=intent_id,
+        amount=(Decimal(cents) / 100).quantize(CENTS, rounding=ROUND_HALF_UP),
+        currency=currency.upper(),
+        payment_type=payment_type if payment_type in (PaymentType.DEPOSIT, PaymentType.FINAL) else PaymentType.UNKNOWN,
+        received_at=received_at,
+    )
 
 
 @dataclass(frozen=True)
@@ -121,14 +174,11 @@ class StripeEventResult:
 def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: uuid.UUID, actor: Actor):
     """Step 8-12 in one transaction: project locked, then the event row; exactly one payment per event."""
     from messaging.services import confirmation_request_for_final_payment
-    from projects.services import project_transition
+    from projects.services import project_lock, project_transition
 
-    intent = event["data"]["object"]
-    metadata = intent.get("metadata") or {}
     with transaction.atomic():
-        project = Project.objects.select_for_update().filter(pk=project_id).first()
-        if project is None:
-            raise _Refused(404, PROJECT_NOT_FOUND_TEXT)
+        project = project_lock(project_id=project_id)
+        fields = _intent_payment(event)
         locked_event = StripeWebhookEvent.objects.select_for_update().get(pk=event_row.pk)
         if locked_event.processed_at is not None:
             return StripeEventResult(outcome=locked_event.outcome, duplicate=True)
@@ -139,14 +189,14 @@ def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: u
         payment = Payment.objects.create(
             project=project,
             provider=PaymentProvider.STRIPE,
-            provider_intent_id=str(intent.get("id") or "")[:128] or None,
+            provider_intent_id=fields.intent_id,
             provider_event_id=event["id"],
-            amount=_amount(intent),
-            currency=str(intent.get("currency") or "EUR").upper()[:10],
-            payment_type=_payment_type(metadata),
+            amount=fields.amount,
+            currency=fields.currency,
+            payment_type=fields.payment_type,
             status=PaymentStatus.SUCCEEDED,
-            received_at=_received_at(intent),
-            raw_payload=intent,
+            received_at=fields.received_at,
+            raw_payload=event["data"]["object"],
         )
         transition, reason = "not_needed", None
         if payment.payment_type == PaymentType.DEPOSIT:
@@ -162,7 +212,7 @@ def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: u
                 transition, reason = "skipped", "project_not_draft"
         elif payment.payment_type == PaymentType.FINAL:
             if project.status not in CERTIFIED_STATUSES:
-                raise _Refused(400, "Projektas dar nesertifikuotas")
+                raise BadRequest("Projektas dar nesertifikuotas")
             if project.status == ProjectStatus.CERTIFIED:
                 confirmation_request_for_final_payment(project=project, actor=actor)
         audit_record(
@@ -192,9 +242,18 @@ def _processed(event_row: StripeWebhookEvent, outcome: str = StripeEventOutcome.
     event_row.save(update_fields=["outcome", "processed_at", "attempts", "last_error"])
 
 
+def _refusal_text(refusal: ApiError) -> str:
+    if isinstance(refusal, _InvalidIntent):
+        return f"{INVALID_PAYLOAD_TEXT}: {refusal.field}"
+    return str(refusal.detail)
+
+
 def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
-    """Steps 4-12 for one verified event. Refusals raise ``ApiError`` (400/404) after the outcome ``FAILED`` is
-    stored; an unexpected error stores ``attempts + 1`` and ``last_error`` and raises 500 so Stripe retries."""
+    """Steps 4-12 for one verified event (``stripe_client.webhook_event_verify`` checked its shape).
+
+    Refusals (missing metadata, unknown project, a PaymentIntent that cannot be a payment, a project that is not
+    ready, a transition the engine refuses) roll back, store the outcome ``FAILED`` and raise their 4xx
+    ``ApiError``; an unexpected error stores ``attempts + 1`` and ``last_error`` and raises 500 so Stripe retries."""
     event_row = _event_store(event)
     if event_row.processed_at is not None:
         return StripeEventResult(outcome=event_row.outcome, duplicate=True)
@@ -207,9 +266,11 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
                     _processed(locked, StripeEventOutcome.IGNORED)
             return StripeEventResult(outcome=StripeEventOutcome.IGNORED)
         return _record_payment(event=event, event_row=event_row, project_id=_project_id_of(event), actor=actor)
-    except _Refused as refusal:
-        _event_mark(event_row, outcome=StripeEventOutcome.FAILED, error=refusal.detail, processed=False)
-        raise ApiError(refusal.status, refusal.detail) from None
+    except ApiError as refusal:
+        if refusal.status >= 500:
+            raise
+        _event_mark(event_row, outcome=StripeEventOutcome.FAILED, error=_refusal_text(refusal), processed=False)
+        raise
     except Exception as exc:
         logger.exception("Stripe event %s failed", event.get("id"))
         with transaction.atomic():
@@ -230,11 +291,6 @@ class PaymentLink:
     currency: str
     payment_type: str
     expires_at: int | None
-
-
-def _client_name(project: Project) -> str:
-    info = project.client_info or {}
-    return str(info.get("name") or info.get("client_name") or "").strip()
 
 
 def payment_link_create(
@@ -259,9 +315,9 @@ def payment_link_create(
     success_url = success_url or public_url(f"/client/projektai/{project.pk}/?payment=success")
     cancel_url = cancel_url or public_url(f"/client/projektai/{project.pk}/?payment=cancel")
     if not description:
-        name = _client_name(project)
+        name = client_name(project.client_info)
         description = f"VejaPRO {payment_type} payment" + (f" - {name}" if name else "")
-    email = str((project.client_info or {}).get("email") or "").strip() or None
+    email = client_email(project.client_info)
     try:
         session = stripe_client.checkout_session_create(
             amount_cents=int(amount * 100),

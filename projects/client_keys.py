@@ -24,6 +24,15 @@ def client_user_id_from_info(client_info: dict[str, Any] | None) -> str | None:
     return None
 
 
+def client_name(client_info: dict[str, Any] | None) -> str:
+    """``name``, or the legacy ``client_name``; ``""`` when neither is text."""
+    for key in ("name", "client_name"):
+        value = (client_info or {}).get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return ""
+
+
 def client_email(client_info: dict[str, Any] | None) -> str | None:
     value = (client_info or {}).get("email")
     return value.strip() or None if isinstance(value, str) else None

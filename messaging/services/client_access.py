@@ -8,6 +8,7 @@ from django.db import transaction
 
 from messaging.models import OutboxChannel
 from messaging.services.outbox import outbox_enqueue
+from projects.client_keys import client_email, client_name
 from projects.selectors import project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import BadRequest
@@ -34,13 +35,12 @@ def client_access_send(*, project_id: uuid.UUID | str, actor: Actor) -> ClientAc
     project = project_get(project_id=project_id)
     if not project.client_user_id:
         raise BadRequest("client_id missing in project.client_info")
-    email = str((project.client_info or {}).get("email") or "").strip()
+    email = client_email(project.client_info)
     if not email:
         raise BadRequest("Kliento el. pastas nenurodytas project.client_info")
     ttl_hours = client_token_ttl_hours()
     minted = token_mint(sub=project.client_user_id, email=email, role=Role.CLIENT, ttl_hours=ttl_hours)
     portal_url = public_url(f"/client?token={minted.token}&project={project.pk}")
-    info = project.client_info or {}
     with transaction.atomic():
         outbox_enqueue(
             entity_type="project",
@@ -49,7 +49,7 @@ def client_access_send(*, project_id: uuid.UUID | str, actor: Actor) -> ClientAc
             template_key="CLIENT_PORTAL_ACCESS",
             payload={
                 "to": email,
-                "client_name": str(info.get("name") or info.get("client_name") or ""),
+                "client_name": client_name(project.client_info),
                 "portal_url": portal_url,
                 "ttl_days": max(ttl_hours // 24, 1),
             },

@@ -32,10 +32,11 @@ from messaging.selectors import (
     resend_action,
 )
 from messaging.services.outbox import outbox_enqueue
+from projects.client_keys import client_email, client_name, client_phone
 from projects.models import Project, ProjectStatus
-from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_key
+from projects.services import project_lock
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest, NotFound
+from vejapro.core.errors import ApiError, BadRequest
 from vejapro.core.models import ActorType, User
 from vejapro.core.redaction import normalize_phone, sha256_hex
 from vejapro.core.services import audit_record, audit_record_standalone
@@ -90,17 +91,8 @@ def _confirmation_create(*, project: Project, channel: str) -> tuple[ClientConfi
     raise RuntimeError("could not draw a unique confirmation credential")
 
 
-def _client_name(project: Project) -> str:
-    info = project.client_info or {}
-    return str(info.get("name") or info.get("client_name") or "").strip()
-
-
-def _client_email(project: Project) -> str:
-    return str((project.client_info or {}).get("email") or "").strip()
-
-
 def _client_phone(project: Project) -> str | None:
-    return normalize_phone((project.client_info or {}).get("phone"))
+    return normalize_phone(client_phone(project.client_info))
 
 
 def _email_confirmation_queue(*, project: Project, actor: Actor, trigger: str) -> ClientConfirmation:
@@ -119,8 +111,8 @@ def _email_confirmation_queue(*, project: Project, actor: Actor, trigger: str) -
         channel=OutboxChannel.EMAIL,
         template_key=TEMPLATE_KEY,
         payload={
-            "to": _client_email(project),
-            "client_name": _client_name(project),
+            "to": client_email(project.client_info),
+            "client_name": client_name(project.client_info),
             "token": token,
             "confirmation_url": confirmation_link(token),
             "ttl_hours": _ttl_hours(),
@@ -167,7 +159,7 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
 
     Call it inside the payment's transaction, only when the project is CERTIFIED.
     """
-    email, phone = _client_email(project), _client_phone(project)
+    email, phone = client_email(project.client_info), _client_phone(project)
     if flag("ENABLE_EMAIL_INTAKE") and email:
         row = _email_confirmation_queue(project=project, actor=actor, trigger="final_payment")
         if flag("ENABLE_WHATSAPP_PING") and (project.client_info or {}).get("whatsapp_consent") is True and phone:
@@ -195,13 +187,6 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
 # --- Admin resend and override (api.md §9.1, §9.5) -------------------------------------------------------------
 
 
-def _project_locked(project_id) -> Project:
-    project = Project.objects.select_for_update().filter(pk=project_key(project_id)).first()
-    if project is None:
-        raise NotFound(PROJECT_NOT_FOUND_TEXT)
-    return project
-
-
 def _require_certified(project: Project) -> None:
     if project.status != ProjectStatus.CERTIFIED:
         raise BadRequest(f"Projektas turi būti CERTIFIED būsenoje. Dabartinė: {project.status}")
@@ -215,7 +200,7 @@ def confirmation_resend(*, project_id: uuid.UUID | str, channel: str, actor: Act
     if channel not in RESEND_CHANNELS:
         raise BadRequest("Kanalas turi būti email arba sms")
     with transaction.atomic():
-        project = _project_locked(project_id)
+        project = project_lock(project_id=project_id)
         _require_certified(project)
         if not ClientConfirmation.objects.filter(project=project).exists():
             raise BadRequest("Patvirtinimo irasas nerastas")
@@ -225,7 +210,7 @@ def confirmation_resend(*, project_id: uuid.UUID | str, channel: str, actor: Act
         if channel == ConfirmationChannel.EMAIL:
             if not flag("ENABLE_EMAIL_INTAKE"):
                 raise BadRequest("El. pašto kanalas išjungtas")
-            if not _client_email(project):
+            if not client_email(project.client_info):
                 raise BadRequest("Kliento el. paštas nenurodytas")
             row = _email_confirmation_queue(project=project, actor=actor, trigger="admin_resend")
         else:
@@ -252,7 +237,7 @@ def confirmation_admin_confirm(*, project_id: uuid.UUID | str, reason: str, acto
     from projects.services import project_transition
 
     with transaction.atomic():
-        project = _project_locked(project_id)
+        project = project_lock(project_id=project_id)
         _require_certified(project)
         if not payment_final_fact_exists(project_id=project.pk):
             raise BadRequest("Galutinis mokėjimas nerastas")

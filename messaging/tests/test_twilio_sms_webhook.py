@@ -291,3 +291,72 @@ def test_the_per_sender_limit(settings, client, certified):
     assert certified.status == ProjectStatus.CERTIFIED
     assert reply(sms(client, body="labas", sender="+37069999999")) is None
     assert len(audit_rows("RATE_LIMIT_BLOCKED")) == 1
+
+
+@pytest.mark.parametrize(
+    "signed_url",
+    [f"http://testserver{PATH}", f"https://testserver{PATH}", f"https://evil.example{PATH}"],
+)
+def test_the_signature_url_never_comes_from_the_request_headers(settings, client, certified, signed_url):
+    """Signed for the URL the request's own Host / X-Forwarded-Host names: refused (security-ops.md §5)."""
+    settings.TWILIO_WEBHOOK_URL = ""
+    settings.PUBLIC_BASE_URL = "https://vejapro.lt"
+    add_confirmation(certified, CODE, channel="sms")
+    data = {"From": SENDER, "Body": f"TAIP {CODE}"}
+
+    response = sms(
+        client,
+        params=data,
+        signature=sign(data, signed_url),
+        HTTP_X_FORWARDED_HOST="evil.example",
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+
+    assert reply(response) is None
+    assert audit_actions() == ["TWILIO_SIGNATURE_INVALID"]
+    certified.refresh_from_db()
+    assert certified.status == ProjectStatus.CERTIFIED
+
+
+@pytest.mark.parametrize("body", [f"TAIP\u00a0{CODE}", f"\tTaIp\r\n{CODE.lower()}\t"])
+def test_unicode_whitespace_is_collapsed(client, certified, body):
+    add_confirmation(certified, CODE, channel="sms")
+
+    assert reply(sms(client, body=body)).startswith("VejaPRO: aciu!")
+
+
+FULLWIDTH_TAIP = "\uff34\uff21\uff29\uff30"
+
+
+@pytest.mark.parametrize("body", [f"{FULLWIDTH_TAIP} {CODE}", f"TAIP {CODE}\x00", "TAIP ĄB7KQ2XZ", f"TAIP {CODE} AČIŪ"])
+def test_look_alike_texts_do_not_match(client, certified, body):
+    add_confirmation(certified, CODE, channel="sms")
+
+    assert reply(sms(client, body=body)) is None
+    assert audit_rows() == []
+
+
+@pytest.mark.parametrize("sender", ["", "whatsapp:+370612345670000000", "8 612 34567"])
+def test_odd_sender_numbers_still_confirm_and_are_kept_short(client, certified, sender):
+    confirmation = add_confirmation(certified, CODE, channel="sms")
+
+    assert reply(sms(client, sender=sender)).startswith("VejaPRO: aciu!")
+
+    confirmation.refresh_from_db()
+    assert confirmation.confirmed_from_phone == (sender[:20] or None)
+
+
+def test_a_transition_the_engine_refuses_rolls_back_and_answers_empty_twiml(client, certified, monkeypatch):
+    from vejapro.core.errors import BadRequest
+
+    confirmation = add_confirmation(certified, CODE, channel="sms")
+
+    def refuse(**kwargs):
+        raise BadRequest("Client confirmation not received")
+
+    monkeypatch.setattr("projects.services.project_transition", refuse)
+
+    assert reply(sms(client)) is None
+    confirmation.refresh_from_db()
+    assert (confirmation.status, confirmation.confirmed_at) == ("PENDING", None)
+    assert audit_rows() == []

@@ -324,6 +324,148 @@ def test_a_signed_but_unparseable_payload_is_400_invalid_payload(body):
     assert _signature_audit()["reason"] == "invalid_payload"
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"data": "x"},
+        {"data": {"object": "x"}},
+        {"data": {}},
+        {"id": ""},
+        {"id": "evt_" + "x" * 252},
+        {"type": 7},
+    ],
+    ids=["data-text", "object-text", "no-object", "empty-id", "id-too-long", "type-not-text"],
+)
+def test_a_signed_event_without_the_event_shape_is_400_invalid_payload(change):
+    event = {**intent_event(uuid.uuid4()), **change}
+
+    response = deliver(event)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid payload"}
+    assert StripeWebhookEvent.objects.count() == 0
+    assert _signature_audit()["reason"] == "invalid_payload"
+
+
+# --- A signed event that cannot be a payment (steps 6-8) --------------------------------------------------------
+
+
+def _intent_with(event: dict, **fields) -> dict:
+    event["data"]["object"].update(fields)
+    return event
+
+
+@pytest.mark.parametrize("metadata", ["x", ["project_id"], None, {}])
+def test_metadata_that_is_not_an_object_is_a_missing_project_id(metadata):
+    event = _intent_with(intent_event(uuid.uuid4()), metadata=metadata)
+
+    response = deliver(event)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Missing project_id"}
+    stored = StripeWebhookEvent.objects.get()
+    assert (stored.outcome, stored.processed_at, stored.last_error) == ("FAILED", None, "Missing project_id")
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"amount_received": 0}, "data.object.amount_received"),
+        ({"amount_received": -100}, "data.object.amount_received"),
+        ({"amount_received": "15000"}, "data.object.amount_received"),
+        ({"amount_received": 150.5}, "data.object.amount_received"),
+        ({"amount_received": True}, "data.object.amount_received"),
+        ({"amount_received": 10**12}, "data.object.amount_received"),
+        ({"amount_received": None, "amount": None}, "data.object.amount_received"),
+        ({"currency": None}, "data.object.currency"),
+        ({"currency": "euro"}, "data.object.currency"),
+        ({"currency": 978}, "data.object.currency"),
+        ({"created": "yesterday"}, "data.object.created"),
+        ({"created": 10**20}, "data.object.created"),
+        ({"id": {"nested": True}}, "data.object.id"),
+        ({"id": "pi_" + "x" * 200}, "data.object.id"),
+    ],
+)
+def test_a_payment_intent_that_cannot_be_a_payment_fails_without_writing(fields, field):
+    project = make_project(ProjectStatus.DRAFT)
+    event = _intent_with(intent_event(project.pk, "DEPOSIT"), **fields)
+
+    response = deliver(event)
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Invalid payload"}
+    stored = StripeWebhookEvent.objects.get()
+    assert (stored.outcome, stored.processed_at, stored.attempts) == ("FAILED", None, 0)
+    assert stored.last_error == f"Invalid payload: {field}"
+    assert Payment.objects.count() == 0
+    assert audit_actions() == []
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.DRAFT
+
+
+def test_an_event_id_longer_than_the_payment_key_fails():
+    project = make_project(ProjectStatus.DRAFT)
+
+    response = deliver(intent_event(project.pk, "DEPOSIT", event_id="evt_" + "x" * 125))
+
+    assert response.status_code == 400
+    assert StripeWebhookEvent.objects.get().last_error == "Invalid payload: id"
+    assert Payment.objects.count() == 0
+
+
+def test_amount_edges_in_cents():
+    project = make_project(ProjectStatus.DRAFT)
+
+    received(deliver(intent_event(project.pk, "DEPOSIT", amount_received=1)))
+    received(deliver(intent_event(project.pk, "DEPOSIT", amount_received=999_999_999_999)))
+
+    amounts = sorted(Payment.objects.values_list("amount", flat=True))
+    assert amounts == [Decimal("0.01"), Decimal("9999999999.99")]
+
+
+def test_the_amount_falls_back_to_amount_and_the_currency_is_upper_cased():
+    project = make_project(ProjectStatus.DRAFT)
+    event = _intent_with(intent_event(project.pk, "deposit "), amount_received=None, amount=2500, currency="uSd")
+
+    received(deliver(event))
+
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.currency, payment.payment_type) == (Decimal("25.00"), "USD", "DEPOSIT")
+
+
+def test_a_transition_the_engine_refuses_fails_the_event_instead_of_retrying_forever(monkeypatch):
+    from vejapro.core.errors import BadRequest
+
+    project = make_project(ProjectStatus.DRAFT)
+
+    def refuse(**kwargs):
+        raise BadRequest("Deposit payment not recorded")
+
+    monkeypatch.setattr("projects.services.project_transition", refuse)
+    response = deliver(intent_event(project.pk, "DEPOSIT"))
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Deposit payment not recorded"}
+    stored = StripeWebhookEvent.objects.get()
+    assert (stored.outcome, stored.attempts, stored.last_error) == ("FAILED", 0, "Deposit payment not recorded")
+    assert Payment.objects.count() == 0
+
+
+def test_a_replay_of_a_processed_event_with_another_payload_changes_nothing():
+    project = make_project(ProjectStatus.DRAFT)
+    event = intent_event(project.pk, "DEPOSIT", amount_received=15000)
+    received(deliver(event))
+    audits = audit_actions()
+
+    replay = json.loads(json.dumps(event))
+    replay["data"]["object"]["amount_received"] = 99900
+    replay["data"]["object"]["metadata"]["payment_type"] = "FINAL"
+    received(deliver(replay))
+
+    assert list(Payment.objects.values_list("amount", "payment_type")) == [(Decimal("150.00"), "DEPOSIT")]
+    assert audit_actions() == audits
+
+
 # --- Configuration and insecure mode (steps 1-2) ---------------------------------------------------------------
 
 
