@@ -51,6 +51,15 @@
     if (event.key === "Escape" && pending) { closeDialog(); }
   });
 
+  // «Meniu» on phones: Django hides its navigation side bar below 768 px; the button shows it above the page.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (!toggle) { return; }
+    var open = document.body.classList.toggle("vp-nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) { window.scrollTo(0, 0); }
+  });
+
   onReady(function () {
     // «Kopijuoti»: copy the value or text of the element named by data-copy.
     document.querySelectorAll("[data-copy]").forEach(function (button) {

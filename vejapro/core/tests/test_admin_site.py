@@ -181,3 +181,12 @@ def test_history_links_open_the_audit_log_of_the_object(admin_client, contractor
 
     assert response.status_code == 302
     assert response["Location"] == f"/admin/core/auditlog/?objekto_id={contractor_user.pk}&laikotarpis=all"
+
+
+@pytest.mark.django_db
+def test_phones_get_a_menu_button_for_the_navigation(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+
+    assert 'data-nav-toggle aria-controls="nav-sidebar" aria-expanded="false">Meniu</button>' in page
+    assert 'id="nav-sidebar"' in page
+
