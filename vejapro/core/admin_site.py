@@ -204,6 +204,17 @@ class VejaProAdminSite(admin.AdminSite):
 
         return redirect_old_bookmark
 
+    def app_index(self, request, app_label, extra_context=None):
+        """Django's per-app pages («Branduolys administravimas») are not part of the back office: an app's address
+        opens the first screen of that app in the navigation."""
+        for _key, _title, entries in NAVIGATION:
+            for kind, target, label in entries:
+                if kind == "model" and target.split(".")[0] == app_label:
+                    entry = self._model_entry(request, target, label)
+                    if entry is not None and entry["admin_url"]:
+                        return HttpResponseRedirect(entry["admin_url"])
+        raise Http404
+
     def index(self, request, extra_context=None):
         from vejapro.core.admin_dashboard import dashboard_data
 
