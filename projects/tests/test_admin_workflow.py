@@ -470,3 +470,17 @@ def test_anonymise_the_client_on_request(admin_client):
     assert row.metadata == {"reason": "request"}
     again = _post(admin_client, _url(project, "anonimizuoti"))
     assert _messages(again) == ["Nebėra ką anonimizuoti."]
+
+
+@pytest.mark.django_db
+def test_history_shows_the_staff_status_labels(admin_client):
+    project = make_project()
+    add_payment(project)
+    _post(admin_client, _url(project, "pazymeti-apmoketu"))
+
+    html = _screen(admin_client, project)
+
+    history = html.split('id="istorija"', 1)[1].split("</section>", 1)[0]
+    assert "STATUS_CHANGE" in history
+    assert "→ Apmokėtas" in history
+    assert "→ PAID" not in history
