@@ -65,12 +65,15 @@ OLD_BOOKMARKS = {
 
 
 def is_back_office_user(user) -> bool:
-    """Only the ADMIN role (kept as ``is_staff``) and break-glass superusers enter the back office."""
+    """Only the ADMIN role (kept as ``is_staff``) and break-glass superusers enter the back office. A superuser is
+    an ADMIN too (``createsuperuser``): one whose role was later changed has no more access than that role, and
+    the services would take their actions as that role's."""
     return bool(
         user is not None
         and user.is_authenticated
         and user.is_active
-        and (user.is_superuser or (user.is_staff and getattr(user, "role", None) == "ADMIN"))
+        and getattr(user, "role", None) == "ADMIN"
+        and (user.is_staff or user.is_superuser)
     )
 
 

@@ -233,3 +233,14 @@ def test_list_search_has_no_show_all_link_that_only_drops_the_default_filter(adm
     assert "Rodyti visus" not in listing
     assert 'alt="Ieškoti"' in listing
     assert "0 rezultatų" in searched
+
+
+@pytest.mark.django_db
+def test_a_superuser_whose_role_was_changed_cannot_enter():
+    user = User.objects.create_superuser("demoted@vejapro.test", password="Slaptas-123")
+    User.objects.filter(pk=user.pk).update(role="CLIENT", is_staff=False)
+
+    client, response = _login("demoted@vejapro.test")
+
+    assert NOT_ADMIN_TEXT in response.content.decode()
+    assert client.get("/admin/").status_code == 302
