@@ -484,3 +484,12 @@ def test_history_shows_the_staff_status_labels(admin_client):
     assert "STATUS_CHANGE" in history
     assert "→ Apmokėtas" in history
     assert "→ PAID" not in history
+
+
+@pytest.mark.django_db
+def test_refusals_written_without_diacritics_in_the_api_read_as_lithuanian_here(admin_client, client_user):
+    project = make_project(email=None, client_info={"client_id": str(client_user.pk)})
+
+    response = _post(admin_client, _url(project, "siusti-prieiga"))
+
+    assert _messages(response) == ["Projekte nenurodytas kliento el. pašto adresas."]
