@@ -281,7 +281,7 @@ def customer_list(
     fell_back = False
     if attention_only and not attention:
         attention_keys = keys.filter(client_key__in=flagged.filter(project_attention_q()).values("client_key"))
-        if attention_keys.exists() or query:
+        if attention_keys.exists():
             keys = attention_keys
         else:
             attention_only, fell_back = False, True
