@@ -1,4 +1,5 @@
-/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, copy buttons, auto-submit, margin preview.
+/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, phone menu, opening the linked collapsed
+   block, copy buttons, auto-submit, margin preview.
    Self-hosted and without inline code (admin CSP: script-src 'self'). */
 (function () {
   "use strict";
@@ -60,7 +61,18 @@
     if (open) { window.scrollTo(0, 0); }
   });
 
+  // A link or redirect to a section inside a collapsed block («Papildomos parinktys», #papildomos) opens it.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
+    if (details) { details.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+
   onReady(function () {
+    openTarget();
+
     // «Kopijuoti»: copy the value or text of the element named by data-copy.
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {

@@ -246,3 +246,26 @@ def test_phone_menu_opens_the_navigation(live_server, browser, admin_user):
     _resize(browser, 1280)
     assert browser.find_element(By.ID, "nav-sidebar").is_displayed()
     assert not browser.find_element(By.CSS_SELECTOR, "[data-nav-toggle]").is_displayed()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_more_options_stay_open_after_their_own_buttons(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    project = make_project(name="Sutikimas", status="ACTIVE")
+    _resize(browser, 1280)
+    _sign_in(browser, live_server, admin_user.email)
+
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    extra = browser.find_element(By.ID, "papildomos")
+    assert extra.get_attribute("open") is None
+    extra.find_element(By.TAG_NAME, "summary").click()
+    extra.find_element(By.NAME, "marketing_consent").click()
+    extra.find_element(By.XPATH, ".//button[normalize-space()='Išsaugoti']").click()
+
+    _wait(browser).until(lambda d: "Sutikimas išsaugotas." in d.find_element(By.TAG_NAME, "body").text)
+    assert browser.current_url.endswith("#papildomos")
+    assert browser.find_element(By.ID, "papildomos").get_attribute("open") is not None
+    assert browser.find_element(By.NAME, "marketing_consent").is_selected()
+    project.refresh_from_db()
+    assert project.marketing_consent is True
