@@ -493,3 +493,27 @@ def test_refusals_written_without_diacritics_in_the_api_read_as_lithuanian_here(
     response = _post(admin_client, _url(project, "siusti-prieiga"))
 
     assert _messages(response) == ["Projekte nenurodytas kliento el. pašto adresas."]
+
+
+@pytest.mark.django_db
+def test_a_receipt_number_used_before_is_refused_in_lithuanian(admin_client):
+    earlier = make_project(status="PAID")
+    add_payment(earlier, receipt_no="K-100")
+    project = make_project()
+
+    response = _post(
+        admin_client,
+        _url(project, "depozitas"),
+        {
+            "deposit-amount": "100",
+            "deposit-payment_method": "CASH",
+            "deposit-currency": "EUR",
+            "deposit-provider_event_id": "MANUAL-kvitas-1",
+            "deposit-receipt_no": "K-100",
+        },
+    )
+
+    assert _messages(response) == ["Toks kvito nr. jau įrašytas."]
+    project.refresh_from_db()
+    assert project.status == "DRAFT"
+    assert not Payment.objects.filter(project=project).exists()

@@ -27,6 +27,9 @@ CONTRACT_TEXTS = (
     gettext_noop("Projektas dar neparuotas sertifikavimui"),
     gettext_noop("Galima kartoti tik FAILED pranesimus"),
     gettext_noop("Klientas nesutiko su nuotrauku naudojimu"),
+    gettext_noop("provider_event_id jau panaudotas su kitais parametrais"),
+    gettext_noop("provider_event_id jau panaudotas kitam mokėjimui"),
+    gettext_noop("receipt_no jau panaudotas"),
 )
 
 
