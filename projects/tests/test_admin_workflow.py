@@ -517,3 +517,41 @@ def test_a_receipt_number_used_before_is_refused_in_lithuanian(admin_client):
     project.refresh_from_db()
     assert project.status == "DRAFT"
     assert not Payment.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_payment_form_comes_back_filled_in_with_the_errors_next_to_the_fields(admin_client):
+    project = make_project()
+    posted = {
+        "deposit-amount": "0",
+        "deposit-payment_method": "CARD",
+        "deposit-currency": "EUR",
+        "deposit-provider_event_id": "MANUAL-pildyta-1",
+        "deposit-receipt_no": "K-7",
+        "deposit-notes": "Sumokėjo vietoje",
+    }
+
+    response = _post(admin_client, _url(project, "depozitas"), posted)
+
+    html = response.content.decode()
+    section = html.split('id="veiksmas-depozitas"', 1)[1].split("</form>", 1)[0]
+    assert '<ul class="errorlist" id="id_deposit-amount_error"><li>Įveskite sumą (&gt; 0).</li></ul>' in section
+    assert 'value="K-7"' in section
+    assert 'value="MANUAL-pildyta-1"' in section
+    assert '<option value="CARD" selected>' in section
+    assert "Sumokėjo vietoje</textarea>" in section
+    again = _screen(admin_client, project).split('id="veiksmas-depozitas"', 1)[1].split("</form>", 1)[0]
+    assert 'value="K-7"' not in again
+    assert "errorlist" not in again
+
+
+@pytest.mark.django_db
+def test_a_refused_certification_keeps_the_ticked_items(admin_client):
+    project = make_project(status="PENDING_EXPERT")
+
+    response = _post(admin_client, _url(project, "sertifikuoti"), {**ALL_TICKED, "notes": "Gerai"})
+
+    assert _messages(response) == ["Reikia mažiausiai 3 sertifikavimo nuotraukų. Rasta: 0."]
+    section = response.content.decode().split('id="veiksmas-sertifikavimas"', 1)[1].split("</form>", 1)[0]
+    assert section.count("checked") == 4
+    assert "Gerai</textarea>" in section

@@ -1,5 +1,5 @@
 /* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, phone menu, opening the linked collapsed
-   block, copy buttons, auto-submit, margin preview.
+   block, results shown at the section a button returns to, copy buttons, auto-submit, margin preview.
    Self-hosted and without inline code (admin CSP: script-src 'self'). */
 (function () {
   "use strict";
@@ -70,8 +70,23 @@
   }
   window.addEventListener("hashchange", openTarget);
 
+  // A button lower on the page returns to its section (#mokejimai, #veiksmas-…): its result messages, printed at
+  // the top of the page, are moved to the top of that section, where the person is looking.
+  function messagesToSection() {
+    var list = document.querySelector("ul.messagelist");
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!list || !target || !target.closest(".vp-project-screen #content")) { return; }
+    list.classList.add("vp-local-messages");
+    list.setAttribute("role", "status");
+    var heading = target.querySelector("h2");
+    if (heading && heading.parentNode === target) { heading.after(list); } else { target.prepend(list); }
+    target.scrollIntoView();
+  }
+
   onReady(function () {
     openTarget();
+    messagesToSection();
 
     // «Kopijuoti»: copy the value or text of the element named by data-copy.
     document.querySelectorAll("[data-copy]").forEach(function (button) {

@@ -269,3 +269,28 @@ def test_more_options_stay_open_after_their_own_buttons(live_server, browser, ad
     assert browser.find_element(By.NAME, "marketing_consent").is_selected()
     project.refresh_from_db()
     assert project.marketing_consent is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_form_shows_its_errors_where_the_person_is(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    project = make_project(name="Klaidinga forma")
+    _resize(browser, 375)
+    _sign_in(browser, live_server, admin_user.email)
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    section = browser.find_element(By.ID, "veiksmas-depozitas")
+    section.find_element(By.NAME, "deposit-receipt_no").send_keys("K-9")
+    button = section.find_element(By.XPATH, ".//button[normalize-space()='Įrašyti mokėjimą']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+    _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#veiksmas-depozitas .vp-local-messages"))
+    section = browser.find_element(By.ID, "veiksmas-depozitas")
+    local = section.find_element(By.CSS_SELECTOR, ".vp-local-messages")
+    assert "Įveskite sumą (> 0)." in local.text
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", local)
+    assert 0 <= top < browser.execute_script("return window.innerHeight")
+    assert "Įveskite sumą (> 0)." in section.find_element(By.CSS_SELECTOR, ".errorlist").text
+    assert section.find_element(By.NAME, "deposit-receipt_no").get_attribute("value") == "K-9"
+    _shot(browser, "refused-deposit-375")
