@@ -367,7 +367,11 @@ def stripe_reconcile(*, since: datetime) -> ReconcileCounts:
     seen = already = processed = failed = 0
     for event in stripe_client.payment_intent_succeeded_events(since=since):
         seen += 1
-        stored = StripeWebhookEvent.objects.filter(event_id=event.get("id")).first()
+        if not stripe_client.event_shape_valid(event):
+            logger.warning("reconcile: an event without the Stripe event shape was skipped")
+            failed += 1
+            continue
+        stored = StripeWebhookEvent.objects.filter(event_id=event["id"]).first()
         if stored is not None and stored.processed_at is not None:
             already += 1
             continue
