@@ -181,10 +181,9 @@ def _deliver(row: NotificationOutbox) -> str:
     sender = CHANNEL_SENDERS.get(row.channel)
     if sender is None:
         raise PermanentError(f"Nepalaikomas kanalas: {row.channel}")
-    if not isinstance(row.payload_json, dict):
-        raise PermanentError("Trūksta laukų: " + ", ".join(EMAIL_REQUIRED))
+    payload = row.payload_json if isinstance(row.payload_json, dict) else {}
     try:
-        return sender(row.payload_json)
+        return sender(payload)
     except (PermanentError, TemporaryError, Skipped):
         raise
     except Exception as exc:

@@ -227,6 +227,28 @@ def test_an_sms_without_fields_fails_permanently():
     assert (row.status, row.last_error) == (OutboxStatus.FAILED, "Truksta SMS lauku (to_number/body)")
 
 
+@pytest.mark.parametrize(
+    ("channel", "error"),
+    [
+        ("email", "Trūksta laukų: to, subject, body_text"),
+        ("sms", "Truksta SMS lauku (to_number/body)"),
+        ("whatsapp_ping", "WHATSAPP_MISSING_FIELDS"),
+    ],
+)
+@pytest.mark.parametrize("payload", [["a list"], "text", None])
+def test_a_payload_that_is_not_an_object_fails_with_the_channels_own_error(settings, channel, error, payload):
+    settings.ENABLE_TWILIO = True
+    settings.ENABLE_WHATSAPP_PING = True
+    row = raw_row(channel, payload)
+
+    dispatch()
+
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (OutboxStatus.FAILED, error)
+    [audit] = audit_rows("NOTIFICATION_FAILED")
+    assert audit.metadata["error"] == error
+
+
 def test_provider_errors_are_stored_masked(monkeypatch):
     def refuse(**kwargs):
         raise sms.SmsError("Unable to create record: +37061234567 is not reachable, contact jonas@gmail.com")
