@@ -21,6 +21,7 @@ from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
+from vejapro.core.redaction import mask_contacts_in_text
 from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
 
@@ -275,7 +276,8 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
         logger.exception("Stripe event %s failed", event.get("id"))
         with transaction.atomic():
             StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX]
+                attempts=F("attempts") + 1,
+                last_error=mask_contacts_in_text(f"{type(exc).__name__}: {exc}")[:LAST_ERROR_MAX],
             )
         raise ApiError(500, "Stripe įvykio apdorojimas nepavyko") from exc
 
@@ -330,7 +332,7 @@ def payment_link_create(
             cancel_url=cancel_url,
         )
     except stripe_client.StripeApiError as exc:
-        logger.warning("Stripe Checkout failed for project %s: %s", project.pk, exc)
+        logger.warning("Stripe Checkout failed for project %s: %s", project.pk, mask_contacts_in_text(str(exc)))
         raise ApiError(502, "Stripe klaida") from exc
     with transaction.atomic():
         audit_record(

@@ -259,6 +259,23 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     assert stripe_services.StripeWebhookEvent.objects.get().outcome == "PROCESSED"
 
 
+def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
+    project = make_project(ProjectStatus.DRAFT)
+
+    def explode(**kwargs):
+        raise RuntimeError('duplicate row (client_info)=({"email": "jonas@gmail.com", "phone": "+37061234567"})')
+
+    monkeypatch.setattr("projects.services.project_transition", explode)
+
+    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code == 500
+
+    error = StripeWebhookEvent.objects.get().last_error
+    assert "j***@gmail.com" in error
+    assert "***567" in error
+    assert "jonas@" not in error
+    assert "+37061234567" not in error
+
+
 # --- Signatures (step 3) ---------------------------------------------------------------------------------------
 
 
