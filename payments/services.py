@@ -74,7 +74,13 @@ def _actor_user(actor: Actor) -> User | None:
 
 
 def _same_project(payment: Payment, project_id: Any) -> bool:
-    return str(payment.project_id) == str(project_id)
+    """Whether ``project_id`` (a UUID, its text in any case, or a Project) names the payment's project."""
+    if isinstance(project_id, Project):
+        project_id = project_id.pk
+    try:
+        return payment.project_id == uuid.UUID(str(project_id))
+    except ValueError:
+        return False
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 """«Projektai» (list and project screen, ui.md §3.3) and «Kainų taisyklės» (ui.md §3.12)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from messaging import admin_selectors as msg_sel
@@ -16,7 +17,7 @@ from projects import admin_display as show
 from projects import admin_forms, admin_views, client_keys
 from projects import admin_selectors as sel
 from projects.admin_services import project_update
-from projects.models import CERTIFIED_STATUSES, EstimateRule, Project, ProjectStatus
+from projects.models import CERTIFIED_STATUSES, ESTIMATE_METHODS_BY_SERVICE, EstimateRule, Project, ProjectStatus
 from projects.services import project_create
 from vejapro.core.actors import Actor
 from vejapro.core.admin_base import VejaProModelAdmin
@@ -43,11 +44,11 @@ class AttentionFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [(self.ALL, _("All")), *[(flag, show.FLAG_PILLS[flag]) for flag in sel.ATTENTION_FLAGS]]
 
-    def _default_applies(self, request) -> bool:
+    def default_applies(self, request) -> bool:
         return self.value() is None and not (set(request.GET) - LIST_CONTROL_PARAMS)
 
     def choices(self, changelist):
-        default = self._default_applies(changelist.request) if hasattr(changelist, "request") else self.value() is None
+        default = self.default_applies(changelist.request) if hasattr(changelist, "request") else self.value() is None
         yield {
             "selected": default,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
@@ -67,7 +68,7 @@ class AttentionFilter(admin.SimpleListFilter):
             return queryset
         if value in sel.ATTENTION_FLAGS:
             return queryset.filter(sel.project_flag_q(value))
-        if self._default_applies(request):
+        if self.default_applies(request):
             return queryset.filter(sel.project_attention_q())
         return queryset
 
@@ -216,10 +217,13 @@ class ProjectAdmin(VejaProModelAdmin):
         context = getattr(response, "context_data", None)
         if context is not None and "cl" in context:
             changelist = context["cl"]
-            context["attention_count"] = sel.project_attention_count()
+            default_view = False
             for spec in changelist.filter_specs:
                 if isinstance(spec, AttentionFilter):
                     context["attention_chips"] = list(spec.choices(changelist))[:2]
+                    default_view = spec.default_applies(request)
+            # The default view lists exactly the projects needing attention: its count is the pill.
+            context["attention_count"] = changelist.result_count if default_view else sel.project_attention_count()
         return response
 
     # --- project screen ----------------------------------------------------------------------------------
@@ -246,6 +250,7 @@ class ProjectAdmin(VejaProModelAdmin):
         ("consent", "rinkodaros-sutikimas", admin_views.marketing_consent),
         ("client_link", "kliento-nuoroda", admin_views.client_link),
         ("certificate", "sertifikatas", admin_views.certificate),
+        ("anonymize", "anonimizuoti", admin_views.anonymize),
         ("delete", "istrinti", admin_views.delete_project),
     )
     # Buttons on one related row (a payment, a photo): (name, URL pattern after the project id, view).
@@ -407,11 +412,6 @@ class ProjectAdmin(VejaProModelAdmin):
             messages.info(request, gettext("Nothing changed."))
         return HttpResponseRedirect(admin_views.project_url(obj.pk))
 
-    def history_view(self, request, object_id, extra_context=None):
-        return HttpResponseRedirect(
-            reverse("admin:core_auditlog_changelist") + f"?objekto_id={object_id}&laikotarpis=all"
-        )
-
     def add_view(self, request, form_url="", extra_context=None):
         """«Naujas projektas»: a DRAFT through ``project_create`` (audit PROJECT_CREATED, source ``admin``)."""
         if not self.has_add_permission(request):
@@ -442,14 +442,39 @@ class ProjectAdmin(VejaProModelAdmin):
 
 
 # --- «Kainų taisyklės» --------------------------------------------------------------------------------------
+class EstimateRuleForm(forms.ModelForm):
+    class Meta:
+        model = EstimateRule
+        fields = ["service", "method", "label", "price_per_m2", "minimum_price", "is_active"]
+        labels = {
+            "service": _("Service"),
+            "method": _("Method"),
+            "label": _("Title"),
+            "price_per_m2": _("Price per m² (EUR)"),
+            "minimum_price": _("Minimum price (EUR)"),
+            "is_active": pgettext_lazy("price rule", "Active"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        service, method = data.get("service"), data.get("method")
+        if service and method and method not in ESTIMATE_METHODS_BY_SERVICE.get(service, ()):
+            self.add_error("method", _("This method does not belong to the chosen service."))
+        for name in ("price_per_m2", "minimum_price"):
+            if data.get(name) is not None and data[name] < 0:
+                self.add_error(name, _("The price cannot be negative."))
+        return data
+
+
 @admin.register(EstimateRule, site=site)
 class EstimateRuleAdmin(VejaProModelAdmin):
     list_title = _("Price rules")
-    list_display = ["service_label", "method_label", "label", "price_column", "minimum_column", "is_active"]
+    list_display = ["service_label", "method_label", "label", "price_money", "minimum_money", "active_column"]
     list_display_links = ["label"]
     list_filter = ["service", "is_active"]
     search_fields = ["label", "service", "method"]
     ordering = ["service", "method"]
+    form = EstimateRuleForm
     fields = ["service", "method", "label", "price_per_m2", "minimum_price", "is_active"]
 
     @admin.display(description=_("Service"), ordering="service")
@@ -461,7 +486,7 @@ class EstimateRuleAdmin(VejaProModelAdmin):
         return obj.get_method_display()
 
     @admin.display(description=_("Price per m² (EUR)"), ordering="price_per_m2")
-    def price_column(self, obj):
+    def price_money(self, obj):
         placeholder = sel.estimate_rule_is_placeholder(obj)
         return format_html(
             '<span class="vp-money">{}</span>{}',
@@ -471,6 +496,10 @@ class EstimateRuleAdmin(VejaProModelAdmin):
             else "",
         )
 
+    @admin.display(description=pgettext_lazy("price rule", "Active"), boolean=True, ordering="is_active")
+    def active_column(self, obj):
+        return obj.is_active
+
     @admin.display(description=_("Minimum price (EUR)"), ordering="minimum_price")
-    def minimum_column(self, obj):
+    def minimum_money(self, obj):
         return format_html('<span class="vp-money">{}</span>', format_money(obj.minimum_price))

@@ -46,6 +46,7 @@ from vejapro.core.admin_display import format_local
 from vejapro.core.admin_errors import message_error
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role
+from vejapro.core.retention import project_anonymize
 from vejapro.core.settings_helpers import flag, is_production
 
 ADMIN_SOURCE = {"source": "admin"}
@@ -555,3 +556,15 @@ def stripe_link(request, project_id):
         "back_url": project_url(project_id, "papildomos"),
     }
     return TemplateResponse(request, "admin/projects/project/stripe_link.html", context)
+
+
+@post_only
+def anonymize(request, project_id):
+    """«Anonimizuoti klientą»: erasure on request (audit PROJECT_ANONYMIZED with reason ``request``)."""
+    project = get_object_or_404(Project, pk=project_id)
+    removed = project_anonymize(project_id=project.pk, actor=_actor(request), reason="request")
+    if removed:
+        messages.success(request, gettext("The client is anonymised."))
+    else:
+        messages.info(request, gettext("There is nothing left to anonymise."))
+    return _back(project.pk, "papildomos")

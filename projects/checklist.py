@@ -1,5 +1,5 @@
 """The certification checklist items exactly as the expert portal, the admin and the certificate show them
-(workflow.md §9.1). The transition guard (``projects.services.required_checklist_keys``) enforces the same keys."""
+(workflow.md §9.1). The transition guard (``projects.services``) requires ``checklist_required_keys``."""
 
 from dataclasses import dataclass
 
@@ -56,6 +56,11 @@ CHECKLIST_KEYS = tuple(item.key for item in CHECKLIST_ITEMS)
 def checklist_items_for(*, has_robot: bool) -> tuple[ChecklistItem, ...]:
     """The items shown for one project: the robot items only when it has a robot mower."""
     return tuple(item for item in CHECKLIST_ITEMS if has_robot or not item.robot_only)
+
+
+def checklist_required_keys(*, has_robot: bool) -> tuple[str, ...]:
+    """The keys that must be present and ``true`` to certify: items 4-5 only with a robot mower."""
+    return tuple(item.key for item in checklist_items_for(has_robot=has_robot))
 
 
 def checklist_confirmed_labels(checklist: dict | None) -> list[str]:

@@ -9,11 +9,12 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from projects.models import CERTIFIED_STATUSES, Evidence, EvidenceCategory, Project, ProjectStatus
-from projects.selectors import ALL_ROLES, project_can_access
+from projects.selectors import ALL_ROLES, project_check_access
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
+from vejapro.core.errors import BadRequest, NotFound
 from vejapro.core.models import AuditLog
 from vejapro.core.pagination import INVALID_CURSOR_TEXT, decode_cursor, encode_cursor, page
+from vejapro.core.timestamps import utc_iso
 
 EVIDENCE_NOT_FOUND_TEXT = "Evidence not found"
 
@@ -27,8 +28,7 @@ def evidence_get_accessible(*, evidence_id: object, actor: Actor, roles: Collect
     evidence = Evidence.objects.select_related("project").filter(pk=key).first()
     if evidence is None:
         raise NotFound(EVIDENCE_NOT_FOUND_TEXT)
-    if not project_can_access(project=evidence.project, actor=actor, roles=roles):
-        raise ApiError(403, ACCESS_DENIED_TEXT)
+    project_check_access(project=evidence.project, actor=actor, roles=roles)
     return evidence
 
 
@@ -85,10 +85,6 @@ def _gallery_cursor_filter(cursor: str) -> Q:
     return Q(uploaded_at__lt=moment) | Q(uploaded_at=moment, id__lt=key)
 
 
-def _iso_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
-
-
 def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, featured_only: bool) -> dict:
     """One item per published after-photo of a consenting, certified project with a published before-photo.
     A single query whatever the page size: the before-photo comes from correlated subqueries."""
@@ -112,7 +108,7 @@ def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, fe
         rows = rows.filter(_gallery_cursor_filter(cursor))
     fields = ("id", "project_id", "file_url", "medium_url", "thumbnail_url", "location_tag", "is_featured")
     selected = list(rows.values(*fields, "uploaded_at", "before_url")[: limit + 1])
-    result = page(selected, limit, lambda row: encode_cursor(_iso_utc(row["uploaded_at"]), row["id"]))
+    result = page(selected, limit, lambda row: encode_cursor(utc_iso(row["uploaded_at"]), row["id"]))
     result["items"] = [
         {
             "id": str(row["id"]),
@@ -122,7 +118,7 @@ def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, fe
             "thumbnail_url": row["thumbnail_url"],
             "location_tag": row["location_tag"],
             "is_featured": row["is_featured"],
-            "uploaded_at": _iso_utc(row["uploaded_at"]),
+            "uploaded_at": utc_iso(row["uploaded_at"]),
         }
         for row in result["items"]
     ]

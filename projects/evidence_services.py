@@ -14,13 +14,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from projects.checklist import CHECKLIST_KEYS
-from projects.evidence_selectors import project_certification_photo_count
+from projects.checklist import checklist_required_keys
+from projects.evidence_selectors import EVIDENCE_NOT_FOUND_TEXT, project_certification_photo_count
 from projects.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
-from projects.services import MIN_CERTIFICATION_PHOTOS, project_transition
+from projects.services import MIN_CERTIFICATION_PHOTOS, project_lock, project_transition
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest
+from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import AuditLog, Role
 from vejapro.core.services import audit_record
 from vejapro.core.storage import StorageError, storage_delete, storage_put
@@ -41,12 +41,18 @@ def evidence_bucket() -> str:
     return settings.SUPABASE_STORAGE_BUCKET_EVIDENCES
 
 
-def _project_id(project: Project | uuid.UUID) -> uuid.UUID:
-    return project.pk if isinstance(project, Project) else project
-
-
 def _locked_project(project: Project | uuid.UUID) -> Project:
-    return Project.objects.select_for_update().get(pk=_project_id(project))
+    """The project row locked, or 404 ``Projektas nerastas`` (it may have been deleted since the caller read it)."""
+    return project_lock(project_id=project.pk if isinstance(project, Project) else project)
+
+
+def _locked_evidence(evidence: Evidence | uuid.UUID) -> Evidence:
+    """The evidence row locked, or 404 ``Evidence not found``."""
+    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
+    locked = Evidence.objects.select_for_update().filter(pk=evidence_id).first()
+    if locked is None:
+        raise NotFound(EVIDENCE_NOT_FOUND_TEXT)
+    return locked
 
 
 # --- upload (workflow.md §6.4, §8) ------------------------------------------------------------------------
@@ -202,14 +208,16 @@ def project_certify(
 
 def project_reject(*, project: Project | uuid.UUID, actor: Actor, reason: str, failed_items: list[str]) -> AuditLog:
     """The expert's veto (workflow.md §9.3): the status stays PENDING_EXPERT; audit ``PROJECT_REJECTED``.
-    ``failed_items`` are the required checklist keys left unticked (``projects.checklist.checklist_failed_items``)."""
+    ``failed_items`` are the required checklist keys left unticked (``projects.checklist.checklist_failed_items``);
+    anything else the caller sends (an unknown key, a robot item of a project without a robot) is dropped."""
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = _locked_project(project)
         _require_pending_expert(locked)
         if not REJECTION_REASON_MIN <= len(reason) <= REJECTION_REASON_MAX:
             raise BadRequest("Nurodykite atmetimo priežastį")
-        items = [key for key in CHECKLIST_KEYS if key in set(failed_items or ())]
+        unticked = set(failed_items or ())
+        items = [key for key in checklist_required_keys(has_robot=locked.has_robot) if key in unticked]
         return audit_record(
             entity_type="project",
             entity_id=locked.pk,
@@ -274,9 +282,8 @@ def evidence_approve_for_web(
 ) -> Evidence:
     """Publish one photo in the gallery: consent, certified project and a gallery category are required.
     ``location_tag`` / ``is_featured`` change only when given (not None); audit only when something changed."""
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
         if not project.marketing_consent:
             raise BadRequest("Klientas nesutiko su nuotrauku naudojimu")
@@ -307,9 +314,8 @@ def evidence_approve_for_web(
 def evidence_hide_from_web(*, evidence: Evidence | uuid.UUID, actor: Actor) -> Evidence:
     """«Slėpti iš galerijos»: unpublish one photo (``show_on_web`` and ``is_featured`` false together).
     A photo that is not published is left alone (no audit)."""
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         if locked.show_on_web or locked.is_featured:
             old = {"show_on_web": locked.show_on_web, "is_featured": locked.is_featured}
             locked.show_on_web = False
@@ -345,9 +351,8 @@ def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str
     reason = (reason or "").strip()
     if not reason:
         raise BadRequest("Priezastis privaloma")
-    evidence_id = evidence.pk if isinstance(evidence, Evidence) else evidence
     with transaction.atomic():
-        locked = Evidence.objects.select_for_update().get(pk=evidence_id)
+        locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
         if locked.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES:
             raise BadRequest("Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima")

@@ -1,13 +1,10 @@
 """API views for evidence, certification, the certificate, marketing consent and the gallery (api.md §7)."""
 
-from datetime import UTC
-
 from django.http import HttpResponse
 from rest_framework import serializers
 from rest_framework.response import Response
 
 from projects.certificate import certificate_pdf
-from projects.checklist import CHECKLIST_KEYS
 from projects.evidence_selectors import evidence_get_accessible, gallery_page
 from projects.evidence_services import (
     SEED_COUNT_MAX,
@@ -23,6 +20,7 @@ from vejapro.core.api import ApiView
 from vejapro.core.errors import NOT_FOUND_TEXT, ApiError
 from vejapro.core.models import Role
 from vejapro.core.settings_helpers import is_production
+from vejapro.core.timestamps import utc_iso
 
 
 class StrictBooleanField(serializers.BooleanField):
@@ -35,11 +33,12 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class ChecklistField(serializers.Field):
-    """An object mapping the fixed checklist keys (workflow.md §9.1) to JSON booleans."""
+    """An object of booleans (api.md §7.2). The fixed items of workflow.md §9.1 are required by the engine; any other
+    key is accepted here and must be ``true`` too (the engine answers 400 otherwise)."""
 
     default_error_messages = {
         "not_a_dict": "Laukiamas objektas",
-        "unknown_key": "Nežinomas kontrolinio sąrašo punktas",
+        "bad_key": "Neleistinas simbolis lauko pavadinime",
         "not_a_bool": "Laukiama true arba false",
     }
 
@@ -48,10 +47,10 @@ class ChecklistField(serializers.Field):
             self.fail("not_a_dict")
         errors = {}
         for key, value in data.items():
-            if key not in CHECKLIST_KEYS:
-                errors[str(key)] = [self.error_messages["unknown_key"]]
+            if "\x00" in key:  # PostgreSQL JSON cannot store it
+                errors[key] = [self.error_messages["bad_key"]]
             elif not isinstance(value, bool):
-                errors[str(key)] = [self.error_messages["not_a_bool"]]
+                errors[key] = [self.error_messages["not_a_bool"]]
         if errors:
             raise serializers.ValidationError(errors)
         return dict(data)
@@ -154,12 +153,11 @@ class MarketingConsentView(ApiView):
         actor = self.actor()
         project = project_get_for_actor(project_id=project_id, actor=actor, roles=self.allowed_roles)
         project = project_marketing_consent_set(project=project, consent=data["consent"], actor=actor)
-        consent_at = project.marketing_consent_at
         return Response(
             {
                 "success": True,
                 "marketing_consent": project.marketing_consent,
-                "marketing_consent_at": consent_at.astimezone(UTC).isoformat() if consent_at else None,
+                "marketing_consent_at": utc_iso(project.marketing_consent_at),
             }
         )
 

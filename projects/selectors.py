@@ -16,6 +16,7 @@ from vejapro.core.actors import Actor
 from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import AuditLog, Role
 from vejapro.core.pagination import decode_cursor, decode_time_id_cursor, encode_cursor, page
+from vejapro.core.timestamps import utc_iso
 
 PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
 ALL_ROLES = frozenset(Role.values)
@@ -282,24 +283,20 @@ def _work_queue_item(project: Project) -> dict:
     return {
         "id": str(project.pk),
         "status": project.status,
-        "scheduled_for": _iso(project.scheduled_for),
+        "scheduled_for": utc_iso(project.scheduled_for),
         "assigned_contractor_id": str(project.assigned_contractor_id) if project.assigned_contractor_id else None,
         "assigned_expert_id": str(project.assigned_expert_id) if project.assigned_expert_id else None,
-        "created_at": _iso(project.created_at),
-        "updated_at": _iso(project.updated_at),
+        "created_at": utc_iso(project.created_at),
+        "updated_at": utc_iso(project.updated_at),
         "client_key": project.client_key,
         "client_masked": client_contact_masked(project.client_info),
         "attention_flags": flags,
         "stuck_reason": _stuck_reason(flags),
-        "last_activity": _iso(project.updated_at),
+        "last_activity": utc_iso(project.updated_at),
         "next_best_action": _next_best_action(project),
         "deposit_state": deposit_state(has_deposit=project.has_deposit),
         "final_state": final_state(has_final=project.has_final, is_confirmed=project.is_confirmed),
     }
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
 
 
 def _parse_aware(text: str) -> dt.datetime:

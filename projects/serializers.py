@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from projects.models import ProjectStatus
 from vejapro.core.models import Role
+from vejapro.core.timestamps import utc_iso
 
 CENTS = Decimal("0.01")
 
@@ -23,13 +24,7 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(**kwargs)
 
     def to_representation(self, value):
-        if value is None:
-            return None
-        return value.astimezone(dt.UTC).isoformat()
-
-
-def utc_iso(value: dt.datetime | None) -> str | None:
-    return value.astimezone(dt.UTC).isoformat() if value is not None else None
+        return utc_iso(value)
 
 
 class AmountField(serializers.Field):

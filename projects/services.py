@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from projects.checklist import checklist_required_keys
 from projects.client_keys import OWNERSHIP_KEYS, client_fields_from_info
 from projects.models import EvidenceCategory, Project, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, project_get, project_key
@@ -34,9 +35,6 @@ ALLOWED_ACTORS: dict[str, frozenset[str]] = {
     ProjectStatus.ACTIVE: frozenset({ActorType.SYSTEM_TWILIO, ActorType.SYSTEM_EMAIL, ActorType.ADMIN}),
 }
 
-# The certification checklist (workflow.md §9.1); items 4-5 only for projects with a robot mower.
-CHECKLIST_KEYS_BASE = ("ground", "seed", "edges", "cleanliness")
-CHECKLIST_KEYS_ROBOT = ("robot", "perimeter")
 MIN_CERTIFICATION_PHOTOS = 3
 
 
@@ -44,10 +42,6 @@ MIN_CERTIFICATION_PHOTOS = 3
 class TransitionResult:
     project: Project
     changed: bool
-
-
-def required_checklist_keys(*, has_robot: bool) -> tuple[str, ...]:
-    return CHECKLIST_KEYS_BASE + (CHECKLIST_KEYS_ROBOT if has_robot else ())
 
 
 def _guard(project: Project, new_status: str, metadata: dict[str, Any] | None) -> None:
@@ -60,7 +54,7 @@ def _guard(project: Project, new_status: str, metadata: dict[str, Any] | None) -
         checklist = (metadata or {}).get("checklist")
         if not isinstance(checklist, dict) or not checklist:
             raise BadRequest("Reikalingas kontrolinis sąrašas")
-        required = required_checklist_keys(has_robot=project.has_robot)
+        required = checklist_required_keys(has_robot=project.has_robot)
         if any(key not in checklist for key in required) or any(value is not True for value in checklist.values()):
             raise BadRequest("Visi kontrolinio sąrašo punktai turi būti patvirtinti")
         photos = project.evidences.filter(category=EvidenceCategory.EXPERT_CERTIFICATION).count()

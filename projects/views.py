@@ -34,9 +34,12 @@ from vejapro.core.api import ApiView
 from vejapro.core.auth import SupabaseJWTAuthentication
 from vejapro.core.errors import ApiError
 from vejapro.core.models import Role
+from vejapro.core.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limited
 
 ALL_ROLES = set(Role.values)
 ADMIN_ONLY = {Role.ADMIN}
+# Unauthenticated POST /projects: 10 per minute per client IP (security-ops.md §7).
+PROJECT_CREATE_IP_LIMIT = 10
 CLIENT_INFO_TEXT_MAX = 1000
 CLIENT_INFO_TYPES: dict[str, type | tuple[type, ...]] = {
     "name": str,
@@ -116,6 +119,11 @@ class ProjectCreateView(ApiView):
             return attrs
 
     def post(self, request):
+        # An invalid token counts as public; the limit runs before validation so junk requests are counted too.
+        if request.user is None and rate_limited(
+            request._request, group="project_create:ip", limit=PROJECT_CREATE_IP_LIMIT
+        ):
+            raise ApiError(429, TOO_MANY_REQUESTS_TEXT)
         data = self.parse_body(self.InputSerializer)
         actor = self.actor()
         project = project_create(client_info=data["client_info"], area_m2=data.get("area_m2"), actor=actor)

@@ -155,4 +155,4 @@ def test_send_client_access_needs_an_owner(admin_client):
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
-    assert _messages(response) == ["client_id missing in project.client_info"]
+    assert _messages(response) == ["Projekte nenurodytas kliento ID"]

@@ -88,6 +88,17 @@ def test_replay_even_after_the_project_moved_on(api, admin_user):
     assert len(audit_rows("DEPOSIT_WAIVED")) == 1
 
 
+def test_replay_with_the_project_id_in_upper_case(api, admin_user):
+    project = make_project("DRAFT")
+    client = api(admin_user)
+    first = client.post_json(url(project), {"provider_event_id": "W-1"}).json()
+
+    replay = client.post_json(url(str(project.pk).upper()), {"provider_event_id": "W-1"})
+
+    assert (replay.status_code, replay.json()) == (200, {**first, "idempotent": True})
+    assert Payment.objects.count() == 1
+
+
 @pytest.mark.parametrize("owner", ["payment", "other-waiver"])
 def test_key_used_by_another_payment(api, admin_user, owner):
     project = make_project("DRAFT")

@@ -454,3 +454,19 @@ def test_workflow_buttons_answer_405_to_get(admin_client):
     project = make_project()
 
     assert admin_client.get(_url(project, "pazymeti-apmoketu")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_anonymise_the_client_on_request(admin_client):
+    project = make_project(name="Slaptas Klientas", email="slaptas@example.com", phone="+37061234567")
+
+    response = _post(admin_client, _url(project, "anonimizuoti"))
+
+    assert _messages(response) == ["Klientas anonimizuotas."]
+    project.refresh_from_db()
+    assert project.client_info["name"] == "Anonimizuota"
+    assert "email" not in project.client_info
+    row = AuditLog.objects.get(entity_id=project.pk, action="PROJECT_ANONYMIZED")
+    assert row.metadata == {"reason": "request"}
+    again = _post(admin_client, _url(project, "anonimizuoti"))
+    assert _messages(again) == ["Nebėra ką anonimizuoti."]

@@ -2,26 +2,16 @@
 do it (README §3): deposit, planning, photos, certification, certificate, final payment, admin activation, gallery."""
 
 import io
-import uuid
 from collections import Counter
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import Resolver404, resolve
 from PIL import Image
 
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
-ADMIN_CONFIRM_PATH = f"/api/v1/admin/projects/{uuid.UUID(int=1)}/admin-confirm"
-
-
-def _routed(path: str) -> bool:
-    try:
-        return resolve(path).func.__name__ != "api_not_found"
-    except Resolver404:
-        return False
 
 
 def photo(name: str) -> SimpleUploadedFile:
@@ -131,8 +121,6 @@ def test_project_goes_from_draft_to_certified_and_the_client_reads_the_certifica
     assert (actions["UPLOAD_EVIDENCE"], actions["CERTIFY_PROJECT"], actions["PAYMENT_RECORDED_MANUAL"]) == (5, 1, 1)
 
 
-# The admin override comes from the `channels` branch; until it is merged this half waits instead of faking it.
-@pytest.mark.skipif(not _routed(ADMIN_CONFIRM_PATH), reason="POST /admin/projects/{id}/admin-confirm not merged yet")
 def test_certified_project_is_paid_activated_and_published(journey):
     journey.to_certified()
     project_id = journey.project_id

@@ -152,3 +152,38 @@ class TestValidation:
 
     def test_get_is_405(self, api):
         assert api().get(URL).status_code == 405
+
+
+class TestRateLimit:
+    """Unauthenticated callers: 10 per minute per IP (``project_create:ip``, security-ops.md §7, api.md §6.1)."""
+
+    def test_eleventh_public_request_in_a_minute_is_429(self, api, rate_limits):
+        client = api()
+        codes = [client.post_json(URL, {"name": f"J{n}"}, REMOTE_ADDR="203.0.113.7").status_code for n in range(11)]
+
+        assert codes == [201] * 10 + [429]
+        response = client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.7")
+        assert (response.status_code, response.json()) == (429, {"detail": "Too Many Requests"})
+        assert Project.objects.count() == 10
+        assert len(audit_rows("PROJECT_CREATED")) == 10
+
+    def test_invalid_bodies_and_invalid_tokens_count_as_public(self, api, rate_limits):
+        client = api()
+        for _ in range(5):
+            assert client.post_json(URL, {}, REMOTE_ADDR="203.0.113.8").status_code == 422
+        for _ in range(5):
+            response = client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.8", HTTP_AUTHORIZATION="Bearer junk")
+            assert response.status_code == 201
+        assert client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.8").status_code == 429
+
+    def test_other_addresses_have_their_own_count(self, api, rate_limits):
+        client = api()
+        for _ in range(10):
+            client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.9")
+        assert client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.10").status_code == 201
+
+    @pytest.mark.parametrize("user", ["client_user", "admin_user", "contractor_user"])
+    def test_signed_in_callers_are_not_limited(self, api, request, rate_limits, user):
+        client = api(request.getfixturevalue(user))
+        codes = {client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.11").status_code for _ in range(12)}
+        assert codes == {201}

@@ -75,6 +75,19 @@ def test_unknown_failed_items_are_dropped(make_project, admin_user):
     assert row.actor_type == "ADMIN"
 
 
+def test_robot_items_count_only_for_a_project_with_a_robot(make_project, admin_user):
+    """``failed_items`` are the *required* keys left unticked (workflow.md §9.3)."""
+    plain = make_project(ProjectStatus.PENDING_EXPERT, has_robot=False)
+    robot = make_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
+    actor = Actor.for_user(admin_user)
+
+    without = project_reject(project=plain, actor=actor, reason="Netinka", failed_items=["robot", "perimeter", "seed"])
+    with_robot = project_reject(project=robot, actor=actor, reason="Netinka", failed_items=["perimeter", "seed"])
+
+    assert without.metadata == {"failed_items": ["seed"]}
+    assert with_robot.metadata == {"failed_items": ["seed", "perimeter"]}
+
+
 def test_latest_rejection_ignores_rejections_before_the_last_status_change(make_project, admin_user):
     project = make_project(ProjectStatus.PENDING_EXPERT)
     project_reject(project=project, actor=Actor.for_user(admin_user), reason="Pirmas kartas", failed_items=[])

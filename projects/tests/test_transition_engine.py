@@ -264,3 +264,39 @@ class TestActivationGuard:
             project=project, token_hash="abc", status=ConfirmationStatus.PENDING, expires_at=project.created_at
         )
         assert _refused(project, "ACTIVE", "SYSTEM_TWILIO") == (400, "Client confirmation not received")
+
+
+# --- order of the checks (workflow.md §4: idempotency → matrix → actor → guards in table order) ---------------
+
+
+@pytest.mark.django_db
+class TestOrder:
+    @pytest.mark.parametrize("target", list(ALLOWED))
+    def test_actor_is_checked_before_the_guards(self, target):
+        current = next(status for status, nxt in NEXT.items() if nxt == target)
+        project = make_project(current)  # no payment, photo or confirmation: every guard would refuse
+        assert _refused(project, target, "CLIENT") == (403, "Prieiga uždrausta")
+
+    def test_matrix_is_checked_before_the_actor(self):
+        project = make_project("DRAFT")
+        assert _refused(project, "ACTIVE", "CLIENT") == (400, "Negalimas perejimas: DRAFT -> ACTIVE")
+
+    @pytest.mark.parametrize(
+        ("checklist", "detail"),
+        [
+            (None, "Reikalingas kontrolinis sąrašas"),
+            ({"ground": True}, "Visi kontrolinio sąrašo punktai turi būti patvirtinti"),
+        ],
+    )
+    def test_checklist_is_checked_before_the_photos(self, checklist, detail):
+        project = make_project("PENDING_EXPERT")  # no photo at all
+        metadata = None if checklist is None else {"checklist": checklist}
+        assert _refused(project, "CERTIFIED", "EXPERT", metadata) == (400, detail)
+
+    def test_final_payment_is_checked_before_the_confirmation(self):
+        project = make_project("CERTIFIED")
+        assert _refused(project, "ACTIVE", "ADMIN") == (400, "Final payment not recorded")
+
+    def test_unknown_status_value_is_a_matrix_error(self):
+        project = make_project("DRAFT")
+        assert _refused(project, "DONE", "ADMIN") == (400, "Negalimas perejimas: DRAFT -> DONE")

@@ -301,7 +301,15 @@ class EntityIdFilter(admin.SimpleListFilter):
 @admin.register(AuditLog, site=site)
 class AuditLogAdmin(FactAdmin):
     list_title = _("Audit log")
-    list_display = ["timestamp_local", "action", "entity_label", "entity_link", "actor_label", "actor_id", "ip_address"]
+    list_display = [
+        "timestamp_local",
+        "action",
+        "entity_label",
+        "entity_link",
+        "actor_label",
+        "actor_short",
+        "ip_address",
+    ]
     list_display_links = ["timestamp_local"]
     list_filter = [PeriodFilter, EntityTypeFilter, ActorTypeFilter, ActionGroupFilter, EntityIdFilter]
     search_fields = ["action"]
@@ -332,8 +340,18 @@ class AuditLogAdmin(FactAdmin):
     @admin.display(description=_("Entity ID"))
     def entity_link(self, obj):
         url = audit_sel.entity_admin_url(obj.entity_type, obj.entity_id)
-        text = str(obj.entity_id)
-        return format_html('<a href="{}">{}</a>', url, text) if url else text
+        full = str(obj.entity_id)
+        if url:
+            return format_html('<a href="{}" title="{}">{}…</a>', url, full, full[:8])
+        return format_html('<span title="{}">{}…</span>', full, full[:8])
+
+    @admin.display(description=_("Actor ID"), ordering="actor_id")
+    def actor_short(self, obj):
+        if not obj.actor_id:
+            return EMPTY
+        if len(obj.actor_id) <= 12:
+            return obj.actor_id
+        return format_html('<span title="{}">{}…</span>', obj.actor_id, obj.actor_id[:8])
 
     @admin.display(description=_("Actor"), ordering="actor_type")
     def actor_label(self, obj):

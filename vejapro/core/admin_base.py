@@ -6,6 +6,8 @@ their workflow buttons are custom views that call services.
 """
 
 from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 
 from vejapro.core.admin_site import is_back_office_user
 
@@ -37,6 +39,11 @@ class VejaProModelAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         context = {"title": self.list_title} if self.list_title else {}
         return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
+
+    def history_view(self, request, object_id, extra_context=None):
+        """«Istorija» is the audit log of the object (services write it; Django's LogEntry is not used)."""
+        url = reverse("admin:core_auditlog_changelist")
+        return HttpResponseRedirect(f"{url}?objekto_id={object_id}&laikotarpis=all")
 
     # The audit log written by the services is the history; Django's LogEntry rows would duplicate it.
     def log_addition(self, request, obj, message):

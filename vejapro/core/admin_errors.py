@@ -18,6 +18,7 @@ CONTRACT_TEXTS = (
     gettext_noop("Empty file"),
     gettext_noop("File is too large"),
     gettext_noop("Evidence not found"),
+    gettext_noop("client_id missing in project.client_info"),
 )
 
 

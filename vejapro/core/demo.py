@@ -207,9 +207,17 @@ def demo_projects_ensure(users: dict[str, User]) -> int:
 
 
 def demo_data_load() -> list[str]:
+    from projects.estimate_demo import estimate_rules_demo_ensure
+
     users = demo_users_ensure()
     projects = demo_projects_ensure(users)
-    lines = ["Demo data ready.", f"Projects: {projects} (every status, with payments)", ""]
+    rules = estimate_rules_demo_ensure()
+    lines = [
+        "Demo data ready.",
+        f"Projects: {projects} (every status, with payments)",
+        f"Price rules created: {rules} (sample prices, flagged «Pavyzdinė kaina» in the back office)",
+        "",
+    ]
     if local_mode():
         lines.append(f"Password for every demo user: {DEMO_PASSWORD}")
         for _user_id, email, role, _name in DEMO_USERS:

@@ -148,3 +148,31 @@ def test_search_with_one_hit_redirects_and_none_says_so(admin_client):
 
     assert (one.status_code, one["Location"]) == (302, f"/admin/projects/project/{project.pk}/change/")
     assert "Nieko nerasta" in none.content.decode()
+
+
+@pytest.mark.django_db
+def test_profile_query_count_does_not_grow_with_projects(admin_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count: int) -> str:
+        key = ""
+        for _ in range(count):
+            project = make_project(name="Daug projektų", email="daug@example.com", phone="+37060000999")
+            add_payment(project)
+            add_outbox(project)
+            add_confirmation(project)
+            key = project.client_key
+        return key
+
+    key = add(3)
+    url = f"/admin/klientai/{key}/"
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        admin_client.get(url)
+    add(27)
+    with CaptureQueriesContext(connection) as large:
+        response = admin_client.get(url)
+
+    assert response.status_code == 200
+    assert len(large) == len(small)

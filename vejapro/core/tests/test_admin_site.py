@@ -173,3 +173,11 @@ def test_bookmarks_follow_their_screen_or_answer_404_until_it_exists(admin_clien
         assert response.status_code == 404
     else:
         assert (response.status_code, response["Location"]) == (302, target)
+
+
+@pytest.mark.django_db
+def test_history_links_open_the_audit_log_of_the_object(admin_client, contractor_user):
+    response = admin_client.get(f"/admin/core/user/{contractor_user.pk}/history/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/core/auditlog/?objekto_id={contractor_user.pk}&laikotarpis=all"

@@ -1,0 +1,11 @@
+"""``make bench``: the back office benchmarks (see bench/RESULTS.md for the last recorded run)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import admin_changelist
+
+if __name__ == "__main__":
+    admin_changelist.main()
