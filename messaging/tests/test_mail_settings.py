@@ -51,7 +51,7 @@ def email_settings(**env: str) -> dict:
 
 
 def test_without_smtp_host_development_uses_the_console_backend():
-    assert email_settings()["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert email_settings()["EMAIL_BACKEND"] == "messaging.mail_backends.ConsoleEmailBackend"
 
 
 @pytest.mark.parametrize(
