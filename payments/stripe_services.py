@@ -70,13 +70,13 @@ def _event_store(event: dict) -> StripeWebhookEvent:
         return StripeWebhookEvent.objects.get(event_id=event["id"])
 
 
-def _event_mark(event_row: StripeWebhookEvent, *, outcome: str, error: str | None = None, processed: bool) -> None:
-    with transaction.atomic():
-        StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
-            outcome=outcome,
-            processed_at=timezone.now() if processed else None,
-            last_error=error[:LAST_ERROR_MAX] if error else None,
-        )
+def _unprocessed(event_row: StripeWebhookEvent):
+    """The event row while no concurrent delivery has processed it: a late failure never undoes a success."""
+    return StripeWebhookEvent.objects.filter(pk=event_row.pk, processed_at__isnull=True)
+
+
+def _event_fail(event_row: StripeWebhookEvent, *, error: str) -> None:
+    _unprocessed(event_row).update(outcome=StripeEventOutcome.FAILED, last_error=error[:LAST_ERROR_MAX])
 
 
 def _intent_metadata(event: dict) -> dict:
@@ -270,15 +270,14 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
     except ApiError as refusal:
         if refusal.status >= 500:
             raise
-        _event_mark(event_row, outcome=StripeEventOutcome.FAILED, error=_refusal_text(refusal), processed=False)
+        _event_fail(event_row, error=_refusal_text(refusal))
         raise
     except Exception as exc:
         logger.exception("Stripe event %s failed", event.get("id"))
-        with transaction.atomic():
-            StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
-                attempts=F("attempts") + 1,
-                last_error=mask_contacts_in_text(f"{type(exc).__name__}: {exc}")[:LAST_ERROR_MAX],
-            )
+        _unprocessed(event_row).update(
+            attempts=F("attempts") + 1,
+            last_error=mask_contacts_in_text(f"{type(exc).__name__}: {exc}")[:LAST_ERROR_MAX],
+        )
         raise ApiError(500, "Stripe įvykio apdorojimas nepavyko") from exc
 
 

@@ -12,6 +12,7 @@ from messaging.tests.factories import audit_actions, audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
 from projects.models import ProjectStatus
+from vejapro.core.errors import BadRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +260,28 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     assert stripe_services.StripeWebhookEvent.objects.get().outcome == "PROCESSED"
 
 
+@pytest.mark.parametrize("failure", [BadRequest("Projektas dar nesertifikuotas"), RuntimeError("connection lost")])
+def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkeypatch, failure):
+    """Two deliveries of one event: the other one commits the payment, then this one fails late."""
+    from payments import stripe_services
+
+    project = make_project(ProjectStatus.DRAFT)
+    real_record = stripe_services._record_payment
+
+    def concurrent_success_then_failure(**kwargs):
+        real_record(**kwargs)
+        raise failure
+
+    monkeypatch.setattr(stripe_services, "_record_payment", concurrent_success_then_failure)
+
+    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code in (400, 500)
+
+    stored = StripeWebhookEvent.objects.get()
+    assert (stored.outcome, stored.last_error, stored.attempts) == ("PROCESSED", None, 1)
+    assert stored.processed_at is not None
+    assert Payment.objects.count() == 1
+
+
 def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
     project = make_project(ProjectStatus.DRAFT)
 
@@ -451,8 +474,6 @@ def test_the_amount_falls_back_to_amount_and_the_currency_is_upper_cased():
 
 
 def test_a_transition_the_engine_refuses_fails_the_event_instead_of_retrying_forever(monkeypatch):
-    from vejapro.core.errors import BadRequest
-
     project = make_project(ProjectStatus.DRAFT)
 
     def refuse(**kwargs):
