@@ -53,6 +53,17 @@ def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secre
     raise BadRequest(detail)
 
 
+def _without_nul(value: Any) -> Any:
+    """The event without NUL characters, which PostgreSQL text and jsonb cannot store."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _event_store(event: dict) -> StripeWebhookEvent:
     """Step 4: insert-or-ignore on ``event_id``, committed on its own so a failed processing keeps the event."""
     data_object = event["data"]["object"]
@@ -255,6 +266,7 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
     Refusals (missing metadata, unknown project, a PaymentIntent that cannot be a payment, a project that is not
     ready, a transition the engine refuses) roll back, store the outcome ``FAILED`` and raise their 4xx
     ``ApiError``; an unexpected error stores ``attempts + 1`` and ``last_error`` and raises 500 so Stripe retries."""
+    event = _without_nul(event)
     event_row = _event_store(event)
     if event_row.processed_at is not None:
         return StripeEventResult(outcome=event_row.outcome, duplicate=True)

@@ -443,6 +443,16 @@ def test_a_payment_intent_that_cannot_be_a_payment_fails_without_writing(fields,
     assert project.status == ProjectStatus.DRAFT
 
 
+def test_nul_characters_that_postgresql_cannot_store_are_dropped():
+    project = make_project(ProjectStatus.DRAFT)
+    event = _intent_with(intent_event(project.pk, "DEPOSIT"), description="a\x00b", shipping={"name\x00": "x\x00"})
+
+    received(deliver(event))
+
+    assert StripeWebhookEvent.objects.get().payload["data"]["object"]["description"] == "ab"
+    assert Payment.objects.get().raw_payload["shipping"] == {"name": "x"}
+
+
 def test_an_event_id_longer_than_the_payment_key_fails():
     project = make_project(ProjectStatus.DRAFT)
 
