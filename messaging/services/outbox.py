@@ -38,6 +38,10 @@ def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, int(value)))
 
 
+def worker_interval_seconds() -> int:
+    return _clamp(settings.NOTIFICATION_WORKER_INTERVAL_SECONDS, 5, 300)
+
+
 def worker_batch_size() -> int:
     return _clamp(settings.NOTIFICATION_WORKER_BATCH_SIZE, 1, 200)
 

@@ -372,3 +372,20 @@ def test_the_command_runs_whatever_recurring_jobs_says(settings, sent_sms):
 
 def test_backoff_doubles_from_one_minute_up_to_an_hour():
     assert [outbox_backoff_seconds(n) for n in range(1, 10)] == [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
+
+
+@pytest.mark.parametrize(
+    ("name", "getter", "low", "high"),
+    [
+        ("NOTIFICATION_WORKER_INTERVAL_SECONDS", "worker_interval_seconds", 5, 300),
+        ("NOTIFICATION_WORKER_BATCH_SIZE", "worker_batch_size", 1, 200),
+        ("NOTIFICATION_WORKER_MAX_ATTEMPTS", "worker_max_attempts", 1, 20),
+    ],
+)
+def test_worker_settings_are_clamped(settings, name, getter, low, high):
+    from messaging.services import outbox
+
+    read = getattr(outbox, getter)
+    for value, expected in [(0, low), (low, low), (high, high), (high + 1, high), (-5, low)]:
+        setattr(settings, name, value)
+        assert read() == expected
