@@ -244,3 +244,12 @@ def test_a_superuser_whose_role_was_changed_cannot_enter():
 
     assert NOT_ADMIN_TEXT in response.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/projects/project/", "/admin/payments/payment/", "/admin/core/auditlog/"])
+def test_lists_offer_no_facet_counts_toggle(admin_client, path):
+    html = admin_client.get(path).content.decode()
+
+    assert "Rodyti skaičius" not in html
+    assert admin_client.get(path, {"_facets": "True"}).status_code == 200
