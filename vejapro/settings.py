@@ -308,6 +308,11 @@ CSRF_FAILURE_VIEW = "vejapro.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "vejapro.wsgi.application"
 ASGI_APPLICATION = "vejapro.asgi.application"
 AUTH_USER_MODEL = "core.User"
+# Local passwords (all users in local mode, only break-glass superusers with Supabase), then Supabase sign-in.
+AUTHENTICATION_BACKENDS = [
+    "vejapro.core.auth_backends.LocalPasswordBackend",
+    "vejapro.core.auth_backends.SupabasePasswordBackend",
+]
 LOGIN_URL = "/admin/login/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -179,6 +179,59 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
     return user
 
 
+class SignInFailed(Exception):
+    """A password sign-in at Supabase gave no user. ``reason`` tells the sign-in form which message to show
+    (ui.md §4.1): ``invalid_credentials``, ``role`` (missing or unknown role), ``inactive`` or ``unavailable``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+SIGN_IN_INVALID_CREDENTIALS = "invalid_credentials"
+SIGN_IN_ROLE = "role"
+SIGN_IN_INACTIVE = "inactive"
+SIGN_IN_UNAVAILABLE = "unavailable"
+
+
+def user_sign_in_supabase(*, email: str, password: str) -> User:
+    """Sign in at Supabase with e-mail and password, verify the returned JWT exactly as a bearer token (api.md §2.2),
+    mirror the user (§2.3) and return the local row for a Django session (ui.md §3.1, §4.1)."""
+    from vejapro.core import supabase
+    from vejapro.core.auth import decode_token, role_from_claims
+
+    try:
+        status, data = supabase.auth_password_sign_in(email=email, password=password)
+    except supabase.SupabaseUnavailable as exc:
+        logger.warning("Supabase sign-in unavailable: %s", exc)
+        raise SignInFailed(SIGN_IN_UNAVAILABLE) from None
+    if status >= 500:
+        logger.warning("Supabase sign-in answered %s", status)
+        raise SignInFailed(SIGN_IN_UNAVAILABLE)
+    if status != 200:
+        raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
+    access_token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(access_token, str) or not access_token:
+        logger.warning("Supabase sign-in answered without an access_token")
+        raise SignInFailed(SIGN_IN_UNAVAILABLE)
+    try:
+        claims = decode_token(access_token)
+    except ApiError:
+        logger.warning("Supabase sign-in token failed verification (check SUPABASE_JWT_SECRET and the audience)")
+        raise SignInFailed(SIGN_IN_UNAVAILABLE) from None
+    try:
+        role = role_from_claims(claims)
+    except ApiError:
+        raise SignInFailed(SIGN_IN_ROLE) from None
+    token_email = claims.get("email") if isinstance(claims.get("email"), str) else None
+    user = user_sync_from_token(sub=str(claims["sub"]).strip(), email=token_email, role=role)
+    if user is None:  # a sub that is not a UUID has no local row, so it cannot hold a session
+        raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
+    if not user.is_active:
+        raise SignInFailed(SIGN_IN_INACTIVE)
+    return user
+
+
 @dataclass(frozen=True)
 class MintedToken:
     token: str

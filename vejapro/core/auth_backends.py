@@ -1,0 +1,42 @@
+"""Session sign-in for the Django admin and the portals (api.md §2.7, ui.md §3.1, §4.1).
+
+* Local mode (no ``SUPABASE_URL``: development, tests, CI): every user signs in with the local password.
+* Supabase configured: a local password is accepted only for break-glass superusers; everyone else signs in through
+  Supabase (e-mail and password), whose JWT is verified like a bearer token and mirrored into ``users``.
+"""
+
+from django.contrib.auth.backends import ModelBackend
+
+from vejapro.core.services import SignInFailed, user_sign_in_supabase
+from vejapro.core.settings_helpers import local_mode
+
+
+def _normalised_email(username: str | None, kwargs: dict) -> str:
+    if username is None:
+        username = kwargs.get("email")
+    return (username or "").strip().lower()
+
+
+class LocalPasswordBackend(ModelBackend):
+    """Django's password check against the local ``users`` row, limited to superusers once Supabase is configured."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        email = _normalised_email(username, kwargs)
+        user = super().authenticate(request, username=email, password=password)
+        if user is not None and not (local_mode() or user.is_superuser):
+            return None
+        return user
+
+
+class SupabasePasswordBackend(ModelBackend):
+    """E-mail and password checked by Supabase Auth (never called in local mode)."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        email = _normalised_email(username, kwargs)
+        if local_mode() or not email or not password:
+            return None
+        try:
+            user = user_sign_in_supabase(email=email, password=password)
+        except SignInFailed:
+            return None
+        return user if self.user_can_authenticate(user) else None
