@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from vejapro.core.actors import Actor
 from vejapro.core.api import ApiView
-from vejapro.core.errors import NOT_FOUND_TEXT, ApiError, error_response
+from vejapro.core.errors import JSON_CONTENT_TYPE, NOT_FOUND_TEXT, ApiError, error_response
 from vejapro.core.models import Role
 from vejapro.core.selectors import database_is_healthy, user_get
 from vejapro.core.services import deploy_request, session_refresh, token_mint, user_token_issue
@@ -18,8 +18,8 @@ from vejapro.core.settings_helpers import is_production
 @require_http_methods(["GET", "HEAD"])
 def health(request: HttpRequest) -> JsonResponse:
     if database_is_healthy():
-        return JsonResponse({"status": "ok", "db": "ok"})
-    return JsonResponse({"status": "degraded", "db": "error"}, status=503)
+        return JsonResponse({"status": "ok", "db": "ok"}, content_type=JSON_CONTENT_TYPE)
+    return JsonResponse({"status": "degraded", "db": "error"}, status=503, content_type=JSON_CONTENT_TYPE)
 
 
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
