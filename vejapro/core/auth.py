@@ -9,6 +9,7 @@ from django.utils.module_loading import import_string
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from vejapro.core.actors import Actor
 from vejapro.core.errors import (
     FORBIDDEN_TEXT,
     INVALID_TOKEN_TEXT,
@@ -118,14 +119,15 @@ def role_from_claims(claims: dict) -> str:
     return role
 
 
-def resolve_bearer_token(token: str) -> CurrentUser:
+def resolve_bearer_token(token: str, *, request=None) -> CurrentUser:
+    """Verify the token and mirror its user; the mirror's audit rows carry the request's client IP."""
     from vejapro.core.services import user_sync_from_token
 
     claims = decode_token(token)
     role = role_from_claims(claims)
     sub = str(claims["sub"]).strip()
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
-    user = user_sync_from_token(sub=sub, email=email, role=role)
+    user = user_sync_from_token(sub=sub, email=email, role=role, actor=Actor.system(request=request))
     if user is not None and not user.is_active:
         raise unauthorized(INVALID_TOKEN_TEXT)
     return CurrentUser(id=sub, role=role, email=email, user=user)
@@ -140,7 +142,7 @@ class SupabaseJWTAuthentication(BaseAuthentication):
             return None
         token = bearer_token_from_header(header)
         resolver = import_string(settings.AUTH_BEARER_RESOLVER)
-        current = resolver(token)
+        current = resolver(token, request=request)
         return current, token
 
     def authenticate_header(self, request) -> str:

@@ -7,6 +7,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 
+from vejapro.core.actors import Actor
 from vejapro.core.services import SignInFailed, user_sign_in_supabase
 from vejapro.core.settings_helpers import local_mode
 
@@ -36,7 +37,7 @@ class SupabasePasswordBackend(ModelBackend):
         if local_mode() or not email or not password:
             return None
         try:
-            user = user_sign_in_supabase(email=email, password=password)
+            user = user_sign_in_supabase(email=email, password=password, actor=Actor.system(request=request))
         except SignInFailed:
             return None
         return user if self.user_can_authenticate(user) else None

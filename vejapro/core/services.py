@@ -107,9 +107,11 @@ def _placeholder_email(sub: str) -> str:
     return f"{sub}@users.vejapro.local"
 
 
-def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | None:
+def user_sync_from_token(*, sub: str, email: str | None, role: str, actor: Actor | None = None) -> User | None:
     """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row; a deactivated row
-    is returned unchanged (the caller refuses it)."""
+    is returned unchanged (the caller refuses it). ``actor`` is the SYSTEM actor of the audit rows, carrying the
+    request's client IP and user agent when there is a request."""
+    actor = actor or Actor.system()
     try:
         user_id = uuid.UUID(sub)
     except ValueError:
@@ -117,10 +119,10 @@ def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | No
     email = (email or "").strip().lower() or None
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        return _user_create_from_token(user_id=user_id, email=email, role=role)
+        return _user_create_from_token(user_id=user_id, email=email, role=role, actor=actor)
     if not user.is_active or not _token_changes(user, email=email, role=role):
         return user
-    return _user_update_from_token(user_id=user_id, email=email, role=role)
+    return _user_update_from_token(user_id=user_id, email=email, role=role, actor=actor)
 
 
 def _email_taken(email: str, *, exclude_id: uuid.UUID | None = None) -> bool:
@@ -134,7 +136,7 @@ def _token_changes(user: User, *, email: str | None, role: str) -> bool:
     return bool(email and email != user.email and not _email_taken(email, exclude_id=user.pk))
 
 
-def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str, actor: Actor) -> User:
     address = email or _placeholder_email(str(user_id))
     if _email_taken(address):
         logger.warning("token e-mail already belongs to another user; placeholder used for %s", user_id)
@@ -146,7 +148,7 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
                 entity_type="user",
                 entity_id=user.pk,
                 action="USER_CREATED",
-                actor=Actor.system(),
+                actor=actor,
                 new_value={"role": role, "is_active": True},
                 metadata={"source": "login"},
             )
@@ -156,7 +158,7 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
     return user
 
 
-def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str, actor: Actor) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         if not _token_changes(user, email=email, role=role):
@@ -171,7 +173,7 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
             entity_type="user",
             entity_id=user.pk,
             action="USER_UPDATED",
-            actor=Actor.system(),
+            actor=actor,
             old_value=old,
             new_value={"role": user.role, "is_active": user.is_active},
             metadata={"source": "login"},
@@ -194,7 +196,7 @@ SIGN_IN_INACTIVE = "inactive"
 SIGN_IN_UNAVAILABLE = "unavailable"
 
 
-def user_sign_in_supabase(*, email: str, password: str) -> User:
+def user_sign_in_supabase(*, email: str, password: str, actor: Actor | None = None) -> User:
     """Sign in at Supabase with e-mail and password, verify the returned JWT exactly as a bearer token (api.md §2.2),
     mirror the user (§2.3) and return the local row for a Django session (ui.md §3.1, §4.1)."""
     from vejapro.core import supabase
@@ -224,7 +226,7 @@ def user_sign_in_supabase(*, email: str, password: str) -> User:
     except ApiError:
         raise SignInFailed(SIGN_IN_ROLE) from None
     token_email = claims.get("email") if isinstance(claims.get("email"), str) else None
-    user = user_sync_from_token(sub=str(claims["sub"]).strip(), email=token_email, role=role)
+    user = user_sync_from_token(sub=str(claims["sub"]).strip(), email=token_email, role=role, actor=actor)
     if user is None:  # a sub that is not a UUID has no local row, so it cannot hold a session
         raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
     if not user.is_active:

@@ -106,6 +106,7 @@ def test_supabase_admin_signs_in_and_is_mirrored_with_one_audit_row(supabase_mod
         {"source": "login"},
         {"role": "ADMIN", "is_active": True},
     )
+    assert (row.actor_type, row.ip_address) == ("SYSTEM", "127.0.0.1")
 
 
 def test_supabase_es256_tokens_are_verified_through_the_jwks(supabase_mode):
