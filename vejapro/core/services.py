@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from vejapro.core.actors import Actor
+from vejapro.core.actors import USER_AGENT_MAX, Actor
 from vejapro.core.errors import ApiError, BadRequest
 from vejapro.core.models import NIL_UUID, AuditLog, Role, User
 from vejapro.core.redaction import redact, redaction_fields, to_json_value
@@ -32,8 +32,6 @@ ALERT_THRESHOLDS = {
     "RATE_LIMIT_BLOCKED": 20,
 }
 
-
-USER_AGENT_MAX = 512
 ALERT_BUCKET_SECONDS = 60
 ALERT_WINDOW_BUCKETS = 60  # a rolling hour of one-minute buckets
 
