@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 
 from projects.client_keys import client_fields_from_info
+from projects.evidence_services import evidence_files_remove_after_commit
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, Project, ProjectStatus
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
@@ -147,6 +148,7 @@ def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
         if locked.payments.exists() or locked.confirmations.exists():
             raise Conflict("Projektas turi mokėjimų ar patvirtinimų, jo ištrinti negalima")
         project_id = locked.pk
+        evidence_files_remove_after_commit(project_id=project_id)
         audit_record(
             entity_type="project",
             entity_id=project_id,

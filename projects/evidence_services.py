@@ -343,6 +343,13 @@ def _stored_paths(evidence: Evidence) -> list[str]:
     return [evidence.storage_path, f"{stem}_thumb.webp", f"{stem}_md.webp"]
 
 
+def evidence_files_remove_after_commit(*, project_id: uuid.UUID) -> None:
+    """When a project's rows go (a deleted DRAFT), its stored photos go too, once the deletion has committed."""
+    paths = [path for evidence in Evidence.objects.filter(project_id=project_id) for path in _stored_paths(evidence)]
+    if paths:
+        transaction.on_commit(lambda: _forget_objects(paths))
+
+
 def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str) -> None:
     """Delete one photo (ADMIN only). Certification photos of a CERTIFIED/ACTIVE project are kept: they are the
     proof behind the certificate. The storage objects are removed after the commit."""

@@ -295,7 +295,7 @@ MIDDLEWARE = [
     "vejapro.core.middleware.RateLimitMiddleware",
     "vejapro.core.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "vejapro.core.locale_middleware.LithuanianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

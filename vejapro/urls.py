@@ -21,6 +21,8 @@ urlpatterns = [
     # Unknown /api paths answer the JSON envelope, never an HTML page (api.md §1.2).
     re_path(r"^api(?:/.*)?$", core_views.api_not_found),
     path("admin/", admin.site.urls),
+    # The language switch in the footer (ui.md §1): Lithuanian first, English on request.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("portals.urls")),
 ]
 

@@ -1,14 +1,19 @@
 """«Projektai» list and the editable part of the project screen (ui.md §3.3)."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from payments.models import Payment
+from projects.evidence_services import evidence_upload
 from projects.models import Project
 from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
+from projects.tests.conftest import image_bytes
+from vejapro.core.actors import Actor
 from vejapro.core.models import AuditLog
 
 LIST_URL = "/admin/projects/project/"
@@ -280,3 +285,19 @@ def test_a_project_past_draft_cannot_be_deleted(admin_client):
 
     assert [str(m) for m in response.context["messages"]] == ["Ištrinti galima tik DRAFT projektą"]
     assert Project.objects.filter(pk=project.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_a_draft_removes_its_stored_photos(admin_client, admin_user, settings):
+    project = make_project(name="Šlamštas su nuotrauka")
+    upload = SimpleUploadedFile("a.jpg", image_bytes(size=(400, 300)), content_type="image/jpeg")
+    admin = Actor.for_user(admin_user)
+    evidence_upload(project=project, category="SITE_BEFORE", upload=upload, actor=admin)
+    stored = [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert len(stored) == 3
+
+    response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/istrinti/", follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["Projektas ištrintas."]
+    assert not Project.objects.filter(pk=project.pk).exists()
+    assert [path for path in stored if path.exists()] == []

@@ -50,8 +50,10 @@ def test_lithuanian_is_the_default_language_of_pages(client):
 
 
 @pytest.mark.django_db
-def test_english_is_available(client):
-    response = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="en")
+def test_english_is_available(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get("/admin/login/")
 
     assert response["Content-Language"] == "en"
     assert "Log in" in response.content.decode()
