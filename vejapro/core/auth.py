@@ -11,11 +11,11 @@ from rest_framework.permissions import BasePermission
 
 from vejapro.core.actors import Actor
 from vejapro.core.errors import (
-    FORBIDDEN_TEXT,
     INVALID_TOKEN_TEXT,
     MISSING_BEARER_TEXT,
     MISSING_ROLE_TEXT,
     ApiError,
+    Forbidden,
 )
 from vejapro.core.models import Role, User
 from vejapro.core.settings_helpers import is_production, jwt_secret
@@ -115,7 +115,7 @@ def role_from_claims(claims: dict) -> str:
     role = app_metadata.get("role") if isinstance(app_metadata, dict) else None
     role = str(role).strip().upper() if isinstance(role, str) else ""
     if role not in Role.values:
-        raise ApiError(403, MISSING_ROLE_TEXT)
+        raise Forbidden(MISSING_ROLE_TEXT)
     return role
 
 
@@ -160,5 +160,5 @@ class RoleGate(BasePermission):
         if current is None or not getattr(current, "is_authenticated", False):
             raise unauthorized(MISSING_BEARER_TEXT)
         if current.role not in allowed:
-            raise ApiError(403, FORBIDDEN_TEXT)
+            raise Forbidden()
         return True
