@@ -287,6 +287,7 @@ INSTALLED_APPS = [
 # Outermost first. The security headers wrap everything so that the 404/429/5xx answers of the gates carry them;
 # allow-lists run before rate limits (api.md §1.4); AdminCSPMiddleware sits inside the CSP middleware.
 MIDDLEWARE = [
+    "vejapro.core.request_id.RequestIdMiddleware",
     "vejapro.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vejapro.core.csp.OrderedCSPMiddleware",
@@ -416,8 +417,10 @@ REST_FRAMEWORK = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One line per event: timestamp, level, logger, request id, message (security-ops.md §10.7).
+    "filters": {"request_id": {"()": "vejapro.core.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }
