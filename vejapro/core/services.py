@@ -181,7 +181,7 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str,
 
 class SignInFailed(Exception):
     """A password sign-in at Supabase gave no user. ``reason`` tells the sign-in form which message to show
-    (ui.md §4.1): ``invalid_credentials``, ``role`` (missing or unknown role), ``inactive`` or ``unavailable``."""
+    (ui.md §4.1): ``invalid_credentials``, ``role`` (missing or unknown role) or ``unavailable``."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -190,13 +190,13 @@ class SignInFailed(Exception):
 
 SIGN_IN_INVALID_CREDENTIALS = "invalid_credentials"
 SIGN_IN_ROLE = "role"
-SIGN_IN_INACTIVE = "inactive"
 SIGN_IN_UNAVAILABLE = "unavailable"
 
 
 def user_sign_in_supabase(*, email: str, password: str, actor: Actor | None = None) -> User:
     """Sign in at Supabase with e-mail and password, verify the returned JWT exactly as a bearer token (api.md §2.2),
-    mirror the user (§2.3) and return the local row for a Django session (ui.md §3.1, §4.1)."""
+    mirror the user (§2.3) and return the local row for a Django session (ui.md §3.1, §4.1). A deactivated row is
+    returned too: the sign-in form refuses it with «Paskyra išjungta.»."""
     from vejapro.core import supabase
     from vejapro.core.auth import decode_token, role_from_claims
 
@@ -227,8 +227,6 @@ def user_sign_in_supabase(*, email: str, password: str, actor: Actor | None = No
     user = user_sync_from_token(sub=str(claims["sub"]).strip(), email=token_email, role=role, actor=actor)
     if user is None:  # a sub that is not a UUID has no local row, so it cannot hold a session
         raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
-    if not user.is_active:
-        raise SignInFailed(SIGN_IN_INACTIVE)
     return user
 
 

@@ -52,11 +52,35 @@ def test_the_email_is_matched_case_insensitively(client_user):
     assert authenticate(username="  Klientas@VejaPRO.test ", password=PASSWORD) == client_user
 
 
-def test_an_inactive_local_user_is_refused(client_user):
-    client_user.is_active = False
-    client_user.save()
+def form_error_codes(response) -> list[str]:
+    return [error.code for error in response.context["form"].non_field_errors().as_data()]
 
-    assert authenticate(username=client_user.email, password=PASSWORD) is None
+
+def test_an_inactive_local_user_is_refused_as_inactive_not_as_a_wrong_password(admin_user):
+    admin_user.is_active = False
+    admin_user.save()
+
+    assert authenticate(username=admin_user.email, password=PASSWORD) == admin_user
+    assert authenticate(username=admin_user.email, password="wrong") is None
+    client, response = admin_login(admin_user.email, PASSWORD)
+    assert response.status_code == 200
+    assert form_error_codes(response) == ["inactive"]
+    assert client.get("/admin/").status_code == 302
+
+
+def test_a_session_of_a_user_deactivated_later_ends(admin_user):
+    client, _response = admin_login(admin_user.email, PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    admin_user.is_active = False
+    admin_user.save()
+
+    assert client.get("/admin/").status_code == 302
+
+
+def test_an_unknown_email_is_a_wrong_password(admin_user):
+    assert authenticate(username="nera@vejapro.test", password=PASSWORD) is None
+    _client, response = admin_login("nera@vejapro.test", PASSWORD)
+    assert form_error_codes(response) == ["invalid_login"]
 
 
 # --- Supabase configured ------------------------------------------------------------------------------------------
@@ -170,17 +194,18 @@ def test_supabase_unreachable_is_unavailable_and_logged(supabase_mode, caplog):
     assert "jonas@example.com" not in caplog.text
 
 
-def test_a_deactivated_user_is_refused(supabase_mode, client_user):
-    client_user.is_active = False
-    client_user.save()
-    token = hs256(sub=str(client_user.pk), email=client_user.email, app_metadata={"role": "CLIENT"})
+def test_a_deactivated_supabase_user_is_refused_as_inactive(supabase_mode, admin_user):
+    admin_user.is_active = False
+    admin_user.save()
+    token = hs256(sub=str(admin_user.pk), email=admin_user.email, app_metadata={"role": "ADMIN"})
 
-    with signed_in(token), pytest.raises(SignInFailed) as failed:
-        user_sign_in_supabase(email=client_user.email, password="pw")
-
-    assert failed.value.reason == "inactive"
     with signed_in(token):
-        assert authenticate(username=client_user.email, password="pw") is None
+        client, response = admin_login(admin_user.email, "pw")
+
+    assert form_error_codes(response) == ["inactive"]
+    assert client.get("/admin/").status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.is_active is False
 
 
 def test_empty_credentials_never_reach_supabase(supabase_mode):
