@@ -119,3 +119,19 @@ def test_debug_error_pages_keep_djangos_inline_styles(client, settings):
 
     assert response.status_code == 404
     assert "Content-Security-Policy" not in response
+
+
+def test_admin_csv_export_keeps_the_strict_policy_and_is_not_stored(admin_client):
+    response = admin_client.get("/admin/core/auditlog/eksportas/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Security-Policy"] == STRICT
+    assert (response["Cache-Control"], response["Pragma"]) == ("no-store", "no-cache")
+
+
+def test_admin_html_page_of_a_signed_in_admin_gets_the_admin_family(admin_client):
+    response = admin_client.get("/admin/core/auditlog/")
+
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == PAGE
