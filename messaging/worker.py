@@ -6,12 +6,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
-from messaging.services.outbox import outbox_dispatch
+from messaging.services.outbox import outbox_dispatch, worker_interval_seconds
 from vejapro.core.settings_helpers import flag
 
 logger = logging.getLogger(__name__)
@@ -21,10 +20,6 @@ HEARTBEAT_TIMEOUT_SECONDS = 24 * 3600
 TICK_SECONDS = 5
 ERROR_SLEEP_START = 10
 ERROR_SLEEP_MAX = 60
-
-
-def _clamped_setting(name: str, default: int, low: int, high: int) -> int:
-    return max(low, min(high, int(getattr(settings, name, default))))
 
 
 @dataclass
@@ -55,7 +50,7 @@ def default_jobs() -> list[Job]:
         Job(
             name="outbox_dispatch",
             run=_dispatch_job,
-            period=lambda: _clamped_setting("NOTIFICATION_WORKER_INTERVAL_SECONDS", 30, 5, 300),
+            period=worker_interval_seconds,
             enabled=lambda: flag("ENABLE_RECURRING_JOBS") and flag("ENABLE_NOTIFICATION_OUTBOX"),
         ),
     ]

@@ -201,10 +201,7 @@ def _start_client_confirmation(project: Project, actor: Actor) -> bool:
     caller's transaction. Returns whether an e-mail was queued."""
     from messaging.services import confirmation_request_for_final_payment
 
-    result = confirmation_request_for_final_payment(project=project, actor=actor)
-    if isinstance(result, dict):
-        return bool(result.get("email_queued"))
-    return bool(getattr(result, "email_queued", result))
+    return confirmation_request_for_final_payment(project=project, actor=actor).email_queued
 
 
 def _needs_client_confirmation(payment: Payment, project: Project) -> bool:

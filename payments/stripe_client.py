@@ -62,7 +62,7 @@ def webhook_event_verify(*, payload: bytes, signature_header: str | None, secret
         event = json.loads(text)
     except ValueError:
         raise StripePayloadError("payload is not JSON") from None
-    if not _is_event(event):
+    if not event_shape_valid(event):
         raise StripePayloadError("not a Stripe event")
     return event
 
@@ -70,7 +70,7 @@ def webhook_event_verify(*, payload: bytes, signature_header: str | None, secret
 EVENT_ID_MAX = 255
 
 
-def _is_event(event: object) -> bool:
+def event_shape_valid(event: object) -> bool:
     """The shape every Stripe event has: a text ``id`` that fits ``stripe_webhook_events``, a ``type`` and a
     ``data.object`` dict."""
     if not isinstance(event, dict):
@@ -145,6 +145,6 @@ def payment_intent_succeeded_events(*, since: datetime) -> Iterator[dict]:
             params={"type": "payment_intent.succeeded", "created": {"gte": int(since.timestamp())}, "limit": 100}
         )
         for event in events.auto_paging_iter():
-            yield event.to_dict()
+            yield event.to_dict(for_json=True)
     except stripe.StripeError as exc:
         raise StripeApiError(str(exc)) from exc

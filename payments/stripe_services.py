@@ -21,6 +21,7 @@ from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
+from vejapro.core.redaction import mask_contacts_in_text
 from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
 
@@ -52,6 +53,17 @@ def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secre
     raise BadRequest(detail)
 
 
+def _without_nul(value: Any) -> Any:
+    """The event without NUL characters, which PostgreSQL text and jsonb cannot store."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_without_nul(key): _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 def _event_store(event: dict) -> StripeWebhookEvent:
     """Step 4: insert-or-ignore on ``event_id``, committed on its own so a failed processing keeps the event."""
     data_object = event["data"]["object"]
@@ -69,13 +81,13 @@ def _event_store(event: dict) -> StripeWebhookEvent:
         return StripeWebhookEvent.objects.get(event_id=event["id"])
 
 
-def _event_mark(event_row: StripeWebhookEvent, *, outcome: str, error: str | None = None, processed: bool) -> None:
-    with transaction.atomic():
-        StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
-            outcome=outcome,
-            processed_at=timezone.now() if processed else None,
-            last_error=error[:LAST_ERROR_MAX] if error else None,
-        )
+def _unprocessed(event_row: StripeWebhookEvent):
+    """The event row while no concurrent delivery has processed it: a late failure never undoes a success."""
+    return StripeWebhookEvent.objects.filter(pk=event_row.pk, processed_at__isnull=True)
+
+
+def _event_fail(event_row: StripeWebhookEvent, *, error: str) -> None:
+    _unprocessed(event_row).update(outcome=StripeEventOutcome.FAILED, last_error=error[:LAST_ERROR_MAX])
 
 
 def _intent_metadata(event: dict) -> dict:
@@ -254,6 +266,7 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
     Refusals (missing metadata, unknown project, a PaymentIntent that cannot be a payment, a project that is not
     ready, a transition the engine refuses) roll back, store the outcome ``FAILED`` and raise their 4xx
     ``ApiError``; an unexpected error stores ``attempts + 1`` and ``last_error`` and raises 500 so Stripe retries."""
+    event = _without_nul(event)
     event_row = _event_store(event)
     if event_row.processed_at is not None:
         return StripeEventResult(outcome=event_row.outcome, duplicate=True)
@@ -269,14 +282,14 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
     except ApiError as refusal:
         if refusal.status >= 500:
             raise
-        _event_mark(event_row, outcome=StripeEventOutcome.FAILED, error=_refusal_text(refusal), processed=False)
+        _event_fail(event_row, error=_refusal_text(refusal))
         raise
     except Exception as exc:
         logger.exception("Stripe event %s failed", event.get("id"))
-        with transaction.atomic():
-            StripeWebhookEvent.objects.filter(pk=event_row.pk).update(
-                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:LAST_ERROR_MAX]
-            )
+        _unprocessed(event_row).update(
+            attempts=F("attempts") + 1,
+            last_error=mask_contacts_in_text(f"{type(exc).__name__}: {exc}")[:LAST_ERROR_MAX],
+        )
         raise ApiError(500, "Stripe įvykio apdorojimas nepavyko") from exc
 
 
@@ -330,7 +343,7 @@ def payment_link_create(
             cancel_url=cancel_url,
         )
     except stripe_client.StripeApiError as exc:
-        logger.warning("Stripe Checkout failed for project %s: %s", project.pk, exc)
+        logger.warning("Stripe Checkout failed for project %s: %s", project.pk, mask_contacts_in_text(str(exc)))
         raise ApiError(502, "Stripe klaida") from exc
     with transaction.atomic():
         audit_record(
@@ -367,7 +380,11 @@ def stripe_reconcile(*, since: datetime) -> ReconcileCounts:
     seen = already = processed = failed = 0
     for event in stripe_client.payment_intent_succeeded_events(since=since):
         seen += 1
-        stored = StripeWebhookEvent.objects.filter(event_id=event.get("id")).first()
+        if not stripe_client.event_shape_valid(event):
+            logger.warning("reconcile: an event without the Stripe event shape was skipped")
+            failed += 1
+            continue
+        stored = StripeWebhookEvent.objects.filter(event_id=event["id"]).first()
         if stored is not None and stored.processed_at is not None:
             already += 1
             continue

@@ -61,7 +61,7 @@ def _locked_evidence(evidence: Evidence | uuid.UUID) -> Evidence:
 def _store_prepared(*, project_id: uuid.UUID, prepared: PreparedImage) -> dict[str, Any]:
     """Original first (failure → 502); a failed variant only leaves its URL null."""
     bucket = evidence_bucket()
-    name = uuid.uuid4().hex
+    name = str(uuid.uuid4())
     original_path = f"{project_id}/{name}{prepared.original.extension}"
     try:
         file_url = storage_put(

@@ -15,7 +15,7 @@ from projects.models import Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import AuditLog, Role
-from vejapro.core.pagination import decode_cursor, decode_time_id_cursor, encode_cursor, page
+from vejapro.core.pagination import cursor_datetime, decode_cursor, decode_time_id_cursor, encode_cursor, page
 from vejapro.core.timestamps import utc_iso
 
 PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
@@ -299,19 +299,12 @@ def _work_queue_item(project: Project) -> dict:
     }
 
 
-def _parse_aware(text: str) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(text)
-    return moment
-
-
 def _decode_view_cursor(cursor: str) -> tuple[dt.datetime, dt.datetime, uuid.UUID]:
     parts = decode_cursor(cursor, error_text=INVALID_VIEW_CURSOR_TEXT)
     if len(parts) != 3:
         raise BadRequest(INVALID_VIEW_CURSOR_TEXT)
     try:
-        return _parse_aware(parts[0]), _parse_aware(parts[1]), uuid.UUID(parts[2])
+        return cursor_datetime(parts[0]), cursor_datetime(parts[1]), uuid.UUID(parts[2])
     except ValueError:
         raise BadRequest(INVALID_VIEW_CURSOR_TEXT) from None
 

@@ -154,7 +154,7 @@ if SMTP_HOST:
     EMAIL_USE_TLS = SMTP_USE_TLS and SMTP_PORT != 465
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    EMAIL_BACKEND = "messaging.mail_backends.ConsoleEmailBackend"  # Django's, recipients masked
 DEFAULT_FROM_EMAIL = SMTP_FROM_EMAIL or BUSINESS_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONFIRMATION_TTL_HOURS = env.int("CONFIRMATION_TTL_HOURS", default=72)
@@ -405,7 +405,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["vejapro.core.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "rest_framework.parsers.JSONParser",
+        "vejapro.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],

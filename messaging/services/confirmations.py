@@ -442,7 +442,7 @@ def _confirm(*, confirmation_id: uuid.UUID, entry: _Entry) -> ConfirmResult:
         row.confirmed_at = now
         fields = ["status", "confirmed_at"]
         if entry.kind == "sms" and entry.phone:
-            row.confirmed_from_phone = entry.phone[:CONFIRMED_FROM_PHONE_MAX]
+            row.confirmed_from_phone = entry.phone.replace("\x00", "")[:CONFIRMED_FROM_PHONE_MAX]
             fields.append("confirmed_from_phone")
         row.save(update_fields=fields)
         transition = project_transition(

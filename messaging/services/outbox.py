@@ -3,7 +3,6 @@
 import hashlib
 import json
 import logging
-import re
 import uuid
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from messaging.models import NotificationOutbox, OutboxChannel, OutboxStatus
 from messaging.selectors import LimitState, notification_retry_state
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
-from vejapro.core.redaction import mask_email_for_log, mask_phone_for_log
+from vejapro.core.redaction import mask_contacts_in_text
 from vejapro.core.services import audit_record
 from vejapro.core.settings_helpers import flag
 
@@ -37,6 +36,10 @@ WHATSAPP_REQUIRED = ("to", "message")
 
 def _clamp(value: int, low: int, high: int) -> int:
     return max(low, min(high, int(value)))
+
+
+def worker_interval_seconds() -> int:
+    return _clamp(settings.NOTIFICATION_WORKER_INTERVAL_SECONDS, 5, 300)
 
 
 def worker_batch_size() -> int:
@@ -116,15 +119,9 @@ class Skipped(Exception):
     pass
 
 
-EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-PHONE_RE = re.compile(r"(?:whatsapp:)?\+?\d[\d\s().-]{6,}\d")
-
-
 def mask_error_text(text: str, limit: int = LAST_ERROR_MAX) -> str:
     """E-mail addresses and phone numbers masked as in the logs (security-ops.md §8.2), then cut to ``limit``."""
-    masked = EMAIL_RE.sub(lambda match: mask_email_for_log(match.group()), text)
-    masked = PHONE_RE.sub(lambda match: mask_phone_for_log(match.group()), masked)
-    return masked[:limit]
+    return mask_contacts_in_text(text)[:limit]
 
 
 def _require(payload: dict, keys: tuple[str, ...], error: str | None = None) -> None:
@@ -181,10 +178,9 @@ def _deliver(row: NotificationOutbox) -> str:
     sender = CHANNEL_SENDERS.get(row.channel)
     if sender is None:
         raise PermanentError(f"Nepalaikomas kanalas: {row.channel}")
-    if not isinstance(row.payload_json, dict):
-        raise PermanentError("Trūksta laukų: " + ", ".join(EMAIL_REQUIRED))
+    payload = row.payload_json if isinstance(row.payload_json, dict) else {}
     try:
-        return sender(row.payload_json)
+        return sender(payload)
     except (PermanentError, TemporaryError, Skipped):
         raise
     except Exception as exc:

@@ -1,15 +1,17 @@
-"""Two workers dispatching at once on PostgreSQL never send the same row twice (messaging.md §3.3)."""
+"""Two ``dispatch_outbox --once`` runs at once on PostgreSQL never send the same row twice (messaging.md §3.3)."""
 
+import re
 import threading
 import time
 import uuid
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 
 from messaging import sms
 from messaging.models import NotificationOutbox, OutboxStatus
-from messaging.services import outbox_dispatch
 
 pytestmark = [
     pytest.mark.postgres,
@@ -20,7 +22,9 @@ pytestmark = [
 ROWS = 20
 
 
-def test_two_workers_share_the_queue_without_sending_a_row_twice(monkeypatch):
+def test_two_workers_share_the_queue_without_sending_a_row_twice(settings, monkeypatch):
+    settings.ENABLE_NOTIFICATION_OUTBOX = True
+    settings.NOTIFICATION_WORKER_BATCH_SIZE = ROWS
     for index in range(ROWS):
         NotificationOutbox.objects.create(
             entity_type="project",
@@ -43,7 +47,9 @@ def test_two_workers_share_the_queue_without_sending_a_row_twice(monkeypatch):
     def worker():
         try:
             barrier.wait()
-            totals.append(outbox_dispatch(batch_size=ROWS).sent)
+            out = StringIO()
+            call_command("dispatch_outbox", "--once", stdout=out)
+            totals.append(int(re.search(r"sent=(\d+)", out.getvalue()).group(1)))
         finally:
             connection.close()
 

@@ -227,6 +227,28 @@ def test_an_sms_without_fields_fails_permanently():
     assert (row.status, row.last_error) == (OutboxStatus.FAILED, "Truksta SMS lauku (to_number/body)")
 
 
+@pytest.mark.parametrize(
+    ("channel", "error"),
+    [
+        ("email", "Trūksta laukų: to, subject, body_text"),
+        ("sms", "Truksta SMS lauku (to_number/body)"),
+        ("whatsapp_ping", "WHATSAPP_MISSING_FIELDS"),
+    ],
+)
+@pytest.mark.parametrize("payload", [["a list"], "text", None])
+def test_a_payload_that_is_not_an_object_fails_with_the_channels_own_error(settings, channel, error, payload):
+    settings.ENABLE_TWILIO = True
+    settings.ENABLE_WHATSAPP_PING = True
+    row = raw_row(channel, payload)
+
+    dispatch()
+
+    row.refresh_from_db()
+    assert (row.status, row.last_error) == (OutboxStatus.FAILED, error)
+    [audit] = audit_rows("NOTIFICATION_FAILED")
+    assert audit.metadata["error"] == error
+
+
 def test_provider_errors_are_stored_masked(monkeypatch):
     def refuse(**kwargs):
         raise sms.SmsError("Unable to create record: +37061234567 is not reachable, contact jonas@gmail.com")
@@ -350,3 +372,20 @@ def test_the_command_runs_whatever_recurring_jobs_says(settings, sent_sms):
 
 def test_backoff_doubles_from_one_minute_up_to_an_hour():
     assert [outbox_backoff_seconds(n) for n in range(1, 10)] == [60, 120, 240, 480, 960, 1920, 3600, 3600, 3600]
+
+
+@pytest.mark.parametrize(
+    ("name", "getter", "low", "high"),
+    [
+        ("NOTIFICATION_WORKER_INTERVAL_SECONDS", "worker_interval_seconds", 5, 300),
+        ("NOTIFICATION_WORKER_BATCH_SIZE", "worker_batch_size", 1, 200),
+        ("NOTIFICATION_WORKER_MAX_ATTEMPTS", "worker_max_attempts", 1, 20),
+    ],
+)
+def test_worker_settings_are_clamped(settings, name, getter, low, high):
+    from messaging.services import outbox
+
+    read = getattr(outbox, getter)
+    for value, expected in [(0, low), (low, low), (high, high), (high + 1, high), (-5, low)]:
+        setattr(settings, name, value)
+        assert read() == expected

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail as django_mail
+from django.core.mail import EmailMultiAlternatives
 
 from messaging import mail
 
@@ -78,3 +79,35 @@ def test_production_without_smtp_is_not_configured(settings):
 
     with pytest.raises(mail.MailNotConfigured, match="SMTP nesustatytas"):
         mail.mail_send(to="a@b.lt", subject="s", body_text="t")
+
+
+def test_the_development_console_backend_masks_the_recipients_and_prints_the_text(settings):
+    from io import StringIO
+
+    from django.core.mail import get_connection
+
+    from messaging.mail_backends import ConsoleEmailBackend
+
+    stream = StringIO()
+    settings.EMAIL_BACKEND = "messaging.mail_backends.ConsoleEmailBackend"
+    settings.SMTP_FROM_EMAIL = "info@vejapro.lt"
+    connection = get_connection(stream=stream)
+    assert isinstance(connection, ConsoleEmailBackend)
+    message = EmailMultiAlternatives(
+        subject="VejaPRO - Patvirtinkite galutinį mokėjimą",
+        body="Jūsų patvirtinimo kodas: AB7KQ2XZ\nhttps://vejapro.lt/api/v1/public/confirm-payment/AB7KQ2XZ",
+        from_email="VejaPRO <info@vejapro.lt>",
+        to=["jonas.klientas@gmail.com"],
+        cc=["Ona <ona@example.lt>"],
+        connection=connection,
+    )
+
+    message.send()
+
+    printed = stream.getvalue()
+    assert "To: j***@gmail.com" in printed
+    assert "Cc: o***@example.lt" in printed
+    assert "jonas.klientas" not in printed
+    assert "ona@" not in printed
+    assert "Jūsų patvirtinimo kodas: AB7KQ2XZ" in printed
+    assert "https://vejapro.lt/api/v1/public/confirm-payment/AB7KQ2XZ" in printed

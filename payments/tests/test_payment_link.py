@@ -182,6 +182,22 @@ def test_a_stripe_error_is_502(api, admin_user, monkeypatch):
     assert audit_rows() == []
 
 
+def test_the_logged_stripe_error_masks_contacts(api, admin_user, monkeypatch, caplog):
+    def refuse(**kwargs):
+        raise stripe_client.StripeApiError("Invalid email address: jonas.klientas@gmail.com, phone +37061234567")
+
+    monkeypatch.setattr(stripe_client, "checkout_session_create", refuse)
+    project = make_project(ProjectStatus.DRAFT)
+
+    api(admin_user).post_json(url(project.pk), {"payment_type": "DEPOSIT", "amount": 10})
+
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "j***@gmail.com" in logged
+    assert "***567" in logged
+    assert "jonas.klientas" not in logged
+    assert "+37061234567" not in logged
+
+
 def test_the_stripe_error_text_is_shown_only_with_error_details(settings, api, admin_user, monkeypatch):
     settings.EXPOSE_ERROR_DETAILS = True
     monkeypatch.setattr(

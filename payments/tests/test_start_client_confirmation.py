@@ -30,12 +30,20 @@ def fake_messaging(monkeypatch):
 
 @pytest.mark.parametrize(
     ("result", "queued"),
-    [(SimpleNamespace(email_queued=True), True), (SimpleNamespace(email_queued=False), False),
-     ({"email_queued": True}, True), (True, True), (False, False)],
-)  # fmt: skip
+    # messaging.services.ConfirmationRequest: ``email_queued`` is true exactly when the e-mail channel was used.
+    [(SimpleNamespace(email_queued=True), True), (SimpleNamespace(email_queued=False), False)],
+)
 def test_calls_messaging_with_keywords_and_reads_email_queued(fake_messaging, result, queued):
     fake_messaging.result = result
     project, actor = make_project("CERTIFIED"), Actor(actor_type="ADMIN", actor_id="a")
 
     assert _start_client_confirmation(project, actor) is queued
     assert fake_messaging.calls == [(project, actor)]
+
+
+def test_reads_the_real_confirmation_request():
+    from messaging.services.confirmations import ConfirmationRequest
+
+    assert ConfirmationRequest(channel="email").email_queued is True
+    assert ConfirmationRequest(channel="sms").email_queued is False
+    assert ConfirmationRequest(channel=None).email_queued is False

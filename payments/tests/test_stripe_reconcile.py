@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 from io import StringIO
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -81,4 +82,58 @@ def test_needs_the_secret_key(settings, stripe_events):
     settings.STRIPE_SECRET_KEY = ""
 
     with pytest.raises(CommandError, match="STRIPE_SECRET_KEY"):
+        reconcile()
+
+
+def test_an_event_without_the_stripe_shape_is_counted_as_failed(stripe_events):
+    project = make_project(ProjectStatus.DRAFT)
+    stripe_events["events"] = [{"id": "evt_broken", "type": "payment_intent.succeeded"}, intent_event(project.pk)]
+
+    assert reconcile() == "seen=2 already=0 processed=1 failed=1"
+    assert StripeWebhookEvent.objects.count() == 1
+
+
+def test_the_adapter_lists_succeeded_intents_since_the_moment_as_plain_dicts(monkeypatch):
+    """The adapter itself, with the SDK client replaced: the query it sends and the events it yields."""
+    import stripe
+
+    project = make_project(ProjectStatus.DRAFT)
+    event = stripe.Event.construct_from(intent_event(project.pk), "sk_test_x")
+    calls = []
+
+    class Events:
+        def list(self, *, params):
+            calls.append(params)
+            return SimpleNamespace(auto_paging_iter=lambda: iter([event]))
+
+    monkeypatch.setattr(stripe_client, "_client", lambda: SimpleNamespace(v1=SimpleNamespace(events=Events())))
+    since = timezone.now() - timedelta(days=3)
+
+    [listed] = list(stripe_client.payment_intent_succeeded_events(since=since))
+
+    assert calls == [{"type": "payment_intent.succeeded", "created": {"gte": int(since.timestamp())}, "limit": 100}]
+    assert type(listed) is dict
+    assert type(listed["data"]["object"]["metadata"]) is dict
+    assert reconcile_events([listed]) == "seen=1 already=0 processed=1 failed=0"
+
+
+def reconcile_events(events) -> str:
+    from payments.stripe_services import stripe_reconcile
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stripe_client, "payment_intent_succeeded_events", lambda *, since: iter(events))
+        counts = stripe_reconcile(since=timezone.now())
+    return f"seen={counts.seen} already={counts.already} processed={counts.processed} failed={counts.failed}"
+
+
+def test_a_stripe_api_error_stops_the_command(monkeypatch):
+    import stripe
+
+    class Events:
+        def list(self, *, params):
+            raise stripe.APIConnectionError("network down")
+
+    monkeypatch.setattr(stripe_client, "_client", lambda: SimpleNamespace(v1=SimpleNamespace(events=Events())))
+
+    with pytest.raises(CommandError, match="Stripe API error"):
         reconcile()

@@ -12,6 +12,7 @@ from messaging.tests.factories import audit_actions, audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
 from projects.models import ProjectStatus
+from vejapro.core.errors import BadRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -259,6 +260,45 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     assert stripe_services.StripeWebhookEvent.objects.get().outcome == "PROCESSED"
 
 
+@pytest.mark.parametrize("failure", [BadRequest("Projektas dar nesertifikuotas"), RuntimeError("connection lost")])
+def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkeypatch, failure):
+    """Two deliveries of one event: the other one commits the payment, then this one fails late."""
+    from payments import stripe_services
+
+    project = make_project(ProjectStatus.DRAFT)
+    real_record = stripe_services._record_payment
+
+    def concurrent_success_then_failure(**kwargs):
+        real_record(**kwargs)
+        raise failure
+
+    monkeypatch.setattr(stripe_services, "_record_payment", concurrent_success_then_failure)
+
+    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code in (400, 500)
+
+    stored = StripeWebhookEvent.objects.get()
+    assert (stored.outcome, stored.last_error, stored.attempts) == ("PROCESSED", None, 1)
+    assert stored.processed_at is not None
+    assert Payment.objects.count() == 1
+
+
+def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
+    project = make_project(ProjectStatus.DRAFT)
+
+    def explode(**kwargs):
+        raise RuntimeError('duplicate row (client_info)=({"email": "jonas@gmail.com", "phone": "+37061234567"})')
+
+    monkeypatch.setattr("projects.services.project_transition", explode)
+
+    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code == 500
+
+    error = StripeWebhookEvent.objects.get().last_error
+    assert "j***@gmail.com" in error
+    assert "***567" in error
+    assert "jonas@" not in error
+    assert "+37061234567" not in error
+
+
 # --- Signatures (step 3) ---------------------------------------------------------------------------------------
 
 
@@ -403,6 +443,16 @@ def test_a_payment_intent_that_cannot_be_a_payment_fails_without_writing(fields,
     assert project.status == ProjectStatus.DRAFT
 
 
+def test_nul_characters_that_postgresql_cannot_store_are_dropped():
+    project = make_project(ProjectStatus.DRAFT)
+    event = _intent_with(intent_event(project.pk, "DEPOSIT"), description="a\x00b", shipping={"name\x00": "x\x00"})
+
+    received(deliver(event))
+
+    assert StripeWebhookEvent.objects.get().payload["data"]["object"]["description"] == "ab"
+    assert Payment.objects.get().raw_payload["shipping"] == {"name": "x"}
+
+
 def test_an_event_id_longer_than_the_payment_key_fails():
     project = make_project(ProjectStatus.DRAFT)
 
@@ -434,8 +484,6 @@ def test_the_amount_falls_back_to_amount_and_the_currency_is_upper_cased():
 
 
 def test_a_transition_the_engine_refuses_fails_the_event_instead_of_retrying_forever(monkeypatch):
-    from vejapro.core.errors import BadRequest
-
     project = make_project(ProjectStatus.DRAFT)
 
     def refuse(**kwargs):

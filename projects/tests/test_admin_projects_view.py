@@ -193,7 +193,11 @@ def test_as_of_without_offset_is_utc(api, admin_user):
     "cursor",
     ["***", base64.urlsafe_b64encode(b"2026-03-01T08:00:00+00:00|x").decode(),
      base64.urlsafe_b64encode(b"a|b|c").decode(),
-     base64.urlsafe_b64encode(b"2026-03-01T08:00:00|2026-03-01T08:00:00|" + str(uuid.uuid4()).encode()).decode()],
+     base64.urlsafe_b64encode(b"2026-03-01T08:00:00|2026-03-01T08:00:00|" + str(uuid.uuid4()).encode()).decode(),
+     base64.urlsafe_b64encode(
+         b"9999-12-31T23:59:59-23:59|2026-03-01T08:00:00+00:00|" + str(uuid.uuid4()).encode()).decode(),
+     base64.urlsafe_b64encode(
+         b"2026-03-01T08:00:00+00:00|0001-01-01T00:00:00+23:59|" + str(uuid.uuid4()).encode()).decode()],
 )  # fmt: skip
 def test_bad_cursor(api, admin_user, cursor):
     response = api(admin_user).get(URL, {"cursor": cursor})

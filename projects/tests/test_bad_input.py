@@ -31,6 +31,12 @@ GARBAGE_BODIES = [
     '{"project_id": "\\u0000", "entity_id": "x", "new_status": "PAID", "actor": "\\u0000"}',
     '{"user_id": "\\u0000"}',
     "\xff\xfe",
+    # Nested past Python's recursion limit (json raises RecursionError, not ValueError), and merely absurdly deep.
+    "[" * 5000 + "]" * 5000,
+    '{"client_info": {"name": "J", "x": 1e999}, "amount": 1, "checklist": {"ground": 1e999}, "notes": [-1e999]}',
+    # Lone surrogate escapes: valid JSON text, but no UTF-8 for the database (free-form JSON fields carry them there).
+    '{"client_info": {"name": "J\\ud800"}, "checklist": {"x\\udc00": true}, "name": "J", "reason": "abc\\ud800"}',
+    '{"client_info": ' + '{"a": ' * 200 + "1" + "}" * 200 + ', "name": "J", "user_id": "x", "new_status": "PAID"}',
 ]
 POST_PATHS = [
     "/api/v1/projects",

@@ -162,7 +162,10 @@ class TestLimitsAndCursors:
     @pytest.mark.parametrize(
         "cursor",
         ["!!!", b64("garbage"), b64("2026-03-01T08:00:00+00:00|not-a-uuid"), b64("2026-03-01T08:00:00|" + "0" * 32),
-         b64("yesterday|00000000-0000-0000-0000-000000000000"), b64("a|b|c"), "%FF%FE", b64("\u0000")],
+         b64("yesterday|00000000-0000-0000-0000-000000000000"), b64("a|b|c"), "%FF%FE", b64("\u0000"),
+         # valid ISO text whose UTC value leaves the datetime range (the database would raise OverflowError)
+         b64("9999-12-31T23:59:59-23:59|00000000-0000-0000-0000-000000000000"),
+         b64("0001-01-01T00:00:00+23:59|00000000-0000-0000-0000-000000000000")],
     )  # fmt: skip
     @pytest.mark.parametrize("url", list(ENDPOINTS))
     def test_bad_cursor_is_400(self, api, request, url, cursor):

@@ -2,6 +2,7 @@
 
 import io
 import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,19 @@ def test_jpeg_upload_strips_exif_and_gps_and_makes_webp_variants(api, settings, 
     assert row.actor_id == str(contractor_user.pk)
     assert row.old_value is None
     assert row.new_value == {"file_url": body["file_url"], "category": "SITE_BEFORE", "project_id": str(project.pk)}
+
+
+def test_storage_paths_follow_the_bucket_layout(api, make_project, admin_user):
+    """``{project_id}/{uuid}{ext}`` and ``{uuid}_thumb.webp`` / ``{uuid}_md.webp`` beside it (workflow.md §8)."""
+    project = make_project()
+
+    body = upload(api(admin_user), project.pk, name="Foto.JPEG").json()
+
+    name = body["file_url"].removeprefix(f"/media/evidences/{project.pk}/").removesuffix(".jpg")
+    assert str(uuid.UUID(name)) == name  # a lowercase hyphenated UUID, like every id of the API
+    assert body["thumbnail_url"] == f"/media/evidences/{project.pk}/{name}_thumb.webp"
+    assert body["medium_url"] == f"/media/evidences/{project.pk}/{name}_md.webp"
+    assert Evidence.objects.get().storage_path == f"{project.pk}/{name}.jpg"
 
 
 def test_medium_variant_is_at_most_1200_wide_and_never_upscaled(api, settings, make_project, admin_user):

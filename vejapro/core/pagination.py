@@ -3,7 +3,7 @@
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from vejapro.core.errors import BadRequest
 
@@ -28,13 +28,23 @@ def decode_time_id_cursor(cursor: str, *, error_text: str = INVALID_CURSOR_TEXT)
     if len(parts) != 2:
         raise BadRequest(error_text)
     try:
-        moment = datetime.fromisoformat(parts[0])
+        moment = cursor_datetime(parts[0])
         key = uuid.UUID(parts[1])
     except ValueError:
         raise BadRequest(error_text) from None
-    if moment.tzinfo is None:
-        raise BadRequest(error_text)
     return moment, key
+
+
+def cursor_datetime(text: str) -> datetime:
+    """An aware ISO-8601 datetime of a cursor, in UTC. ValueError when it has no offset or leaves the datetime range
+    in UTC (``9999-12-31T23:59:59-23:59``): the database would fail on it, so it is a bad cursor, not a 500."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError(text) from None
 
 
 def page(rows: list, limit: int, cursor_of) -> dict:

@@ -91,5 +91,16 @@ def mask_email_for_log(email: str | None) -> str:
     return f"{local[:1]}***@{domain}"
 
 
+LOG_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+LOG_PHONE_RE = re.compile(r"(?:whatsapp:)?\+?\d[\d\s().-]{6,}\d")
+
+
+def mask_contacts_in_text(text: str) -> str:
+    """Free text (a provider error, an exception message) with its e-mail addresses and phone numbers masked as
+    in the logs (security-ops.md §8.2)."""
+    masked = LOG_EMAIL_RE.sub(lambda match: mask_email_for_log(match.group()), text)
+    return LOG_PHONE_RE.sub(lambda match: mask_phone_for_log(match.group()), masked)
+
+
 def sha256_hex(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()

@@ -89,7 +89,7 @@ class SessionRefreshView(ApiView):
     def post(self, request):
         try:
             body = json.loads(request.body or b"null")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             body = None
         if not isinstance(body, dict):
             raise ApiError(400, "Neteisingas JSON body")

@@ -99,7 +99,7 @@ def test_network_error_is_502(client, supabase):
     assert response.json() == {"detail": "Įvyko vidinė klaida"}
 
 
-@pytest.mark.parametrize("body", ["{not json", "[]", '"text"', "null", ""])
+@pytest.mark.parametrize("body", ["{not json", "[]", '"text"', "null", "", "[" * 100_000 + "]" * 100_000])
 def test_body_must_be_a_json_object(client, supabase, body):
     with upstream() as call:
         response = refresh(client, body)
