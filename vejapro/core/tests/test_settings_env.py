@@ -5,6 +5,7 @@ test process (its ``DATABASE_URL``, for one) leaks in."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -285,3 +286,25 @@ def test_lithuanian_first_with_english_available(settings):
 
     assert values == {"LANGUAGE_CODE": "lt", "TIME_ZONE": "Europe/Vilnius", "USE_TZ": True, "USE_I18N": True}
     assert [code for code, _name in settings.LANGUAGES] == ["lt", "en"]
+
+
+@pytest.mark.parametrize(("flag", "expected"), [("true", "from-dot-env"), ("", "")])
+def test_dot_env_is_read_only_when_asked(tmp_path, flag, expected):
+    """A copy of the settings module next to a ``.env`` file: read with ``DJANGO_READ_DOT_ENV_FILE=true`` only."""
+    (tmp_path / "vejapro").mkdir()
+    (tmp_path / "vejapro" / "__init__.py").write_text("")
+    shutil.copy(BASE_DIR / "vejapro" / "settings.py", tmp_path / "vejapro" / "settings.py")
+    (tmp_path / ".env").write_text("STRIPE_SECRET_KEY=from-dot-env\n")
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_READ_DOT_ENV_FILE": flag}
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import vejapro.settings as s; print(s.STRIPE_SECRET_KEY)"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.strip() == expected
