@@ -4,6 +4,7 @@ Accept-Language, so an office laptop set to English still shows the Lithuanian b
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def request_language(request) -> str:
@@ -17,3 +18,9 @@ class LithuanianFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         translation.activate(request_language(request))
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The page depends on the switch's cookie, not on Accept-Language: caches must key on the cookie.
+        response.headers.setdefault("Content-Language", translation.get_language())
+        patch_vary_headers(response, ("Cookie",))
+        return response
