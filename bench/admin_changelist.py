@@ -1,4 +1,5 @@
-"""Benchmark: the «Projektai» changelist of the back office over 100 000 projects on PostgreSQL.
+"""Benchmark: the back office over 100 000 projects on PostgreSQL: the «Projektai» changelist first, then the other
+screens that read every project (dashboard, «Klientai», a project screen, payments).
 
 It uses its own database (``vejapro_bench`` on 127.0.0.1 by default, created when missing; override with
 ``BENCH_DATABASE_URL``), migrates it, seeds the rows once with ``bulk_create`` (a second run reuses them), then
@@ -31,6 +32,13 @@ SCENARIOS = (
     ("Status filter PAID", "/admin/projects/project/?busena=PAID"),
     ("Search by name", "/admin/projects/project/?veiksmo=visi&q=Jonaitis+4242"),
     ("Search by id prefix", "/admin/projects/project/?veiksmo=visi&q=00000000-0000-4000-8000-0000000424"),
+    # The other screens that read every project: the dashboard (and its 30 s refresh), «Klientai», one project.
+    ("Dashboard (Darbo eilė)", "/admin/"),
+    ("Dashboard refresh", "/admin/darbo-eile/"),
+    ("Klientai (default)", "/admin/klientai/"),
+    ("Klientai, all", "/admin/klientai/?visi=1"),
+    ("Project screen", "/admin/projects/project/00000000-0000-4000-8000-000000004244/change/"),
+    ("Payments list", "/admin/payments/payment/"),
 )
 STATUSES = ("DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE")
 

@@ -4,7 +4,7 @@ The outbox payload (message text) is never loaded or shown; confirmation token h
 """
 
 from django.contrib import admin, messages
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +12,8 @@ from messaging.models import ClientConfirmation, NotificationOutbox, OutboxStatu
 from projects.models import Project
 from vejapro.core.admin_base import FactAdmin
 from vejapro.core.admin_display import EMPTY, format_local
+from vejapro.core.admin_selectors import entity_admin_url
+from vejapro.core.models import AuditLog
 
 site = admin.site
 ERROR_PREVIEW_CHARS = 30
@@ -109,12 +111,11 @@ class NotificationOutboxAdmin(FactAdmin):
 
     @admin.display(description=_("Entity"))
     def entity_link(self, obj):
-        label = f"{obj.entity_type} {str(obj.entity_id)[:8]}"
-        try:
-            url = reverse(f"admin:projects_{obj.entity_type}_change", args=[obj.entity_id])
-        except NoReverseMatch:
-            return label
-        return format_html('<a href="{}">{}</a>', url, label)
+        """«Projektas 1a2b3c4d» (the audit entity labels of ui.md §2.6), linked to the object's screen."""
+        kind = dict(AuditLog._meta.get_field("entity_type").choices).get(obj.entity_type, obj.entity_type)
+        label = f"{kind} {str(obj.entity_id)[:8]}"
+        url = entity_admin_url(obj.entity_type, obj.entity_id)
+        return format_html('<a href="{}">{}</a>', url, label) if url else label
 
     @admin.display(description=_("State"), ordering="status")
     def status_label(self, obj):

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from messaging.models import (
@@ -33,6 +33,16 @@ def client_confirmation_received_expression(project_ref: str = "pk") -> Exists:
     return Exists(
         ClientConfirmation.objects.filter(project_id=OuterRef(project_ref), status=ConfirmationStatus.CONFIRMED)
     )
+
+
+def client_confirmation_received_project_ids() -> QuerySet:
+    """Ids of projects with the confirmation fact, for ``pk__in`` filters (see payments.selectors)."""
+    return ClientConfirmation.objects.filter(status=ConfirmationStatus.CONFIRMED).values("project_id")
+
+
+def outbox_failed_project_ids() -> QuerySet:
+    """Ids of projects with a FAILED outbox row, for ``pk__in`` filters."""
+    return NotificationOutbox.objects.filter(entity_type="project", status=OutboxStatus.FAILED).values("entity_id")
 
 
 def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:

@@ -1,6 +1,6 @@
 """Payment reads, including the facts the transition guards use (workflow.md §5)."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
 from projects.selectors import project_get
@@ -26,6 +26,16 @@ def payment_deposit_fact_exists(*, project_id) -> bool:
 
 def payment_final_fact_exists(*, project_id) -> bool:
     return Payment.objects.filter(_final_fact_q(), project_id=project_id).exists()
+
+
+def payment_deposit_fact_project_ids() -> QuerySet:
+    """Ids of projects with a deposit fact, for ``pk__in`` filters: PostgreSQL hashes the subquery once, where a
+    correlated ``Exists`` inside an ``OR`` is costed per row (and then JIT-compiled) on large lists."""
+    return Payment.objects.filter(_deposit_fact_q()).values("project_id")
+
+
+def payment_final_fact_project_ids() -> QuerySet:
+    return Payment.objects.filter(_final_fact_q()).values("project_id")
 
 
 def payment_deposit_fact_expression(project_ref: str = "pk") -> Exists:

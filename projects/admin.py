@@ -304,7 +304,7 @@ class ProjectAdmin(VejaProModelAdmin):
             "row": row,
             "project": project,
             "section": screen.section,
-            "forms": self._section_forms(project, screen.section),
+            "forms": self._section_forms(request, project, screen.section),
             "action_urls": action_urls,
             "waiver_key": admin_forms.new_payment_key(),
             "status_pill": show.status_pill(project.status),
@@ -360,36 +360,43 @@ class ProjectAdmin(VejaProModelAdmin):
             for channel, left in remaining.items()
         ]
 
-    def _section_forms(self, project, section: str) -> dict:
+    def _section_forms(self, request, project, section: str) -> dict:
+        """The forms of the shown section; the one a refused button came from is bound to what was typed."""
+        kept_name, kept_data = admin_views.kept_input(request, project.pk)
+
+        def data(name: str):
+            return kept_data if name == kept_name else None
+
         forms = {}
         if section == sel.SECTION_FINAL_QUOTE:
             estimate = (project.client_info or {}).get("estimate") or {}
             forms["final_quote"] = admin_forms.FinalQuoteForm(
+                data("final_quote"),
                 initial={
                     "service": estimate.get("service"),
                     "method": estimate.get("method"),
                     "area_m2": project.area_m2 or estimate.get("area_m2"),
                     "total_price": project.total_price_client or estimate.get("total"),
-                }
+                },
             )
         elif section == sel.SECTION_DEPOSIT:
-            forms["deposit"] = admin_forms.ManualPaymentForm(prefix="deposit")
+            forms["deposit"] = admin_forms.ManualPaymentForm(data("deposit"), prefix="deposit")
         elif section == sel.SECTION_FINAL:
-            forms["final"] = admin_forms.ManualPaymentForm(prefix="final")
+            forms["final"] = admin_forms.ManualPaymentForm(data("final"), prefix="final")
         elif section == sel.SECTION_PLANNING:
             forms["assign_contractor"] = admin_forms.AssignForm(
-                role=Role.SUBCONTRACTOR, initial={"user": project.assigned_contractor_id}
+                data("assign_contractor"), role=Role.SUBCONTRACTOR, initial={"user": project.assigned_contractor_id}
             )
         elif section == sel.SECTION_EXECUTION:
             forms["assign_expert"] = admin_forms.AssignForm(
-                role=Role.EXPERT, initial={"user": project.assigned_expert_id}
+                data("assign_expert"), role=Role.EXPERT, initial={"user": project.assigned_expert_id}
             )
         elif section == sel.SECTION_CERTIFICATION:
-            forms["certification"] = admin_forms.CertificationForm(has_robot=project.has_robot)
+            forms["certification"] = admin_forms.CertificationForm(data("certification"), has_robot=project.has_robot)
         elif section == sel.SECTION_ACTIVATION:
-            forms["activate"] = admin_forms.ReasonForm()
+            forms["activate"] = admin_forms.ReasonForm(data("activate"))
         forms["upload"] = admin_forms.EvidenceUploadForm()
-        forms["stripe_link"] = admin_forms.StripeLinkForm(prefix=None)
+        forms["stripe_link"] = admin_forms.StripeLinkForm(data("stripe_link"), prefix=None)
         return forms
 
     def save_model(self, request, obj, form, change):

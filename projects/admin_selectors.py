@@ -7,10 +7,13 @@ number of queries however many rows it shows.
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import reduce
+from operator import or_
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 
-from projects import client_keys
+from projects import client_keys, selectors
 from projects.models import Project, ProjectStatus
 from vejapro.core.redaction import normalize_phone, sha256_hex
 
@@ -19,7 +22,7 @@ FAILED_OUTBOX = "failed_outbox"
 MISSING_DEPOSIT = "missing_deposit"
 MISSING_FINAL = "missing_final"
 STALE_PAID_NO_SCHEDULE = "stale_paid_no_schedule"
-ATTENTION_FLAGS = (PENDING_CONFIRMATION, FAILED_OUTBOX, MISSING_DEPOSIT, MISSING_FINAL, STALE_PAID_NO_SCHEDULE)
+ATTENTION_FLAGS = tuple(name for name, _reason in selectors.ATTENTION_FLAGS)
 
 URGENCY_HIGH, URGENCY_MEDIUM, URGENCY_LOW = "high", "medium", "low"
 URGENCY_RANK = {URGENCY_HIGH: 0, URGENCY_MEDIUM: 1, URGENCY_LOW: 2}
@@ -35,18 +38,10 @@ SEARCH_MIN_LENGTH = 3
 UNKNOWN_CLIENT_KEY = client_keys.UNKNOWN_CLIENT_KEY
 
 
-# --- facts as annotations ----------------------------------------------------------------------------------
+# --- facts and flags: the one definition in projects.selectors (api.md §6.6) ------------------------------
 def project_admin_annotate(queryset: QuerySet[Project]) -> QuerySet[Project]:
     """Add ``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` (workflow.md §5)."""
-    from messaging.selectors import client_confirmation_received_expression, outbox_failed_for_project_expression
-    from payments.selectors import payment_deposit_fact_expression, payment_final_fact_expression
-
-    return queryset.annotate(
-        has_deposit=payment_deposit_fact_expression(),
-        has_final=payment_final_fact_expression(),
-        is_confirmed=client_confirmation_received_expression(),
-        has_failed_outbox=outbox_failed_for_project_expression(),
-    )
+    return selectors.project_facts_annotate(queryset)
 
 
 def project_admin_queryset() -> QuerySet[Project]:
@@ -54,47 +49,18 @@ def project_admin_queryset() -> QuerySet[Project]:
 
 
 def project_flag_q(flag: str) -> Q:
-    """The SQL form of one attention flag, on an annotated queryset."""
-    return {
-        PENDING_CONFIRMATION: Q(status=ProjectStatus.CERTIFIED, has_final=True, is_confirmed=False),
-        FAILED_OUTBOX: Q(has_failed_outbox=True),
-        MISSING_DEPOSIT: Q(status=ProjectStatus.DRAFT, has_deposit=False),
-        MISSING_FINAL: Q(status=ProjectStatus.CERTIFIED, has_final=False),
-        STALE_PAID_NO_SCHEDULE: Q(status=ProjectStatus.PAID, scheduled_for__isnull=True),
-    }[flag]
+    """The SQL form of one attention flag; works on any project queryset."""
+    return selectors.project_flag_conditions()[flag]
 
 
 def project_attention_q() -> Q:
     """Projects carrying at least one attention flag."""
-    condition = Q()
-    for flag in ATTENTION_FLAGS:
-        condition |= project_flag_q(flag)
-    return condition
-
-
-def project_urgency_q(urgency: str) -> Q:
-    if urgency == URGENCY_HIGH:
-        return project_flag_q(PENDING_CONFIRMATION)
-    if urgency == URGENCY_MEDIUM:
-        return project_flag_q(FAILED_OUTBOX) & ~project_flag_q(PENDING_CONFIRMATION)
-    return project_attention_q() & ~project_flag_q(PENDING_CONFIRMATION) & ~project_flag_q(FAILED_OUTBOX)
+    return reduce(or_, selectors.project_flag_conditions().values())
 
 
 # --- per row (on an annotated project) ---------------------------------------------------------------------
 def project_attention_flags(project: Project) -> list[str]:
-    status = project.status
-    flags = []
-    if status == ProjectStatus.CERTIFIED and project.has_final and not project.is_confirmed:
-        flags.append(PENDING_CONFIRMATION)
-    if project.has_failed_outbox:
-        flags.append(FAILED_OUTBOX)
-    if status == ProjectStatus.DRAFT and not project.has_deposit:
-        flags.append(MISSING_DEPOSIT)
-    if status == ProjectStatus.CERTIFIED and not project.has_final:
-        flags.append(MISSING_FINAL)
-    if status == ProjectStatus.PAID and project.scheduled_for is None:
-        flags.append(STALE_PAID_NO_SCHEDULE)
-    return flags
+    return selectors.project_attention_flags(project)
 
 
 def urgency_for(flags: list[str]) -> str | None:
@@ -109,33 +75,16 @@ def urgency_for(flags: list[str]) -> str | None:
 
 def project_next_action(project: Project) -> str | None:
     """The next best action by state (api.md §6.6); never the admin override."""
-    status = project.status
-    if status == ProjectStatus.DRAFT and not project.has_deposit:
-        return RECORD_DEPOSIT
-    if status == ProjectStatus.PAID:
-        return SCHEDULE_VISIT
-    if status == ProjectStatus.SCHEDULED:
-        return ASSIGN_EXPERT
-    if status == ProjectStatus.PENDING_EXPERT:
-        return CERTIFY_PROJECT
-    if status == ProjectStatus.CERTIFIED:
-        if not project.has_final:
-            return RECORD_FINAL
-        if not project.is_confirmed:
-            return RESEND_CONFIRMATION
-    return None
+    action = selectors.project_next_best_action(project)
+    return action["type"] if action else None
 
 
 def deposit_state(project: Project) -> str:
-    return "PAID" if project.has_deposit else "PENDING"
+    return selectors.deposit_state(has_deposit=project.has_deposit)
 
 
 def final_state(project: Project) -> str:
-    if project.is_confirmed:
-        return "CONFIRMED"
-    if project.has_final:
-        return "AWAITING_CONFIRMATION"
-    return "PENDING"
+    return selectors.final_state(has_final=project.has_final, is_confirmed=project.is_confirmed)
 
 
 def client_name(project: Project) -> str:
@@ -227,20 +176,54 @@ def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: 
     )
 
 
+def _unknown_key_q() -> Q:
+    return Q(client_key__isnull=True) | Q(client_key="") | Q(client_key=UNKNOWN_CLIENT_KEY)
+
+
+def _attention_customers() -> QuerySet:
+    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (the client key; a project
+    without any contact stands alone as ``unknown:<id>``), ``rank`` (0 high, 1 medium, 2 low) and
+    ``last_activity``. Grouped in the database, so the dashboard reads 20 customers however many there are."""
+    customer = Case(
+        When(_unknown_key_q(), then=Concat(Value(f"{UNKNOWN_CLIENT_KEY}:"), Cast("pk", CharField()))),
+        default=F("client_key"),
+        output_field=CharField(),
+    )
+    rank = Case(
+        When(project_flag_q(PENDING_CONFIRMATION), then=Value(URGENCY_RANK[URGENCY_HIGH])),
+        When(project_flag_q(FAILED_OUTBOX), then=Value(URGENCY_RANK[URGENCY_MEDIUM])),
+        default=Value(URGENCY_RANK[URGENCY_LOW]),
+    )
+    return (
+        Project.objects.exclude(status=ProjectStatus.ACTIVE)
+        .filter(project_attention_q())
+        .annotate(customer=customer, project_rank=rank)
+        .values("customer")
+        .annotate(rank=Min("project_rank"), last_activity=Max("updated_at"))
+    )
+
+
 def work_queue(*, limit: int = 20) -> list[CustomerRow]:
     """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2)."""
-    rows = [
-        ProjectRow.of(project)
-        for project in project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_q())
-    ]
-    by_key: dict[str, list[ProjectRow]] = {}
-    for row in rows:
-        # Projects without any contact do not form one customer: each stands alone.
-        key = row.project.client_key or UNKNOWN_CLIENT_KEY
-        by_key.setdefault(key if key != UNKNOWN_CLIENT_KEY else f"{key}:{row.project.pk}", []).append(row)
-    customers = [_customer_from_rows(key.split(":")[0], group) for key, group in by_key.items()]
-    customers.sort(key=lambda customer: (URGENCY_RANK[customer.urgency], customer.last_activity))
-    return customers[:limit]
+    top = [entry["customer"] for entry in _attention_customers().order_by("rank", "last_activity", "customer")[:limit]]
+    prefix = f"{UNKNOWN_CLIENT_KEY}:"
+    alone = {uuid.UUID(key.removeprefix(prefix)): key for key in top if key.startswith(prefix)}
+    keys = [key for key in top if not key.startswith(prefix)]
+    rows: dict[str, list[ProjectRow]] = {key: [] for key in top}
+    projects = (
+        project_admin_queryset()
+        .exclude(status=ProjectStatus.ACTIVE)
+        .filter(project_attention_q())
+        .filter((Q(client_key__in=keys) & ~_unknown_key_q()) | Q(pk__in=list(alone)))
+    )
+    for project in projects:
+        rows[alone.get(project.pk, project.client_key)].append(ProjectRow.of(project))
+    return [_customer_from_rows(key.split(":")[0], rows[key]) for key in top if rows[key]]
+
+
+def work_queue_urgent_count() -> int:
+    """«Reikia veiksmo»: customers whose work queue urgency is high."""
+    return _attention_customers().filter(rank=URGENCY_RANK[URGENCY_HIGH]).count()
 
 
 def project_flag_counts() -> dict[str, int]:
@@ -298,7 +281,7 @@ def customer_list(
     fell_back = False
     if attention_only and not attention:
         attention_keys = keys.filter(client_key__in=flagged.filter(project_attention_q()).values("client_key"))
-        if attention_keys.exists() or query:
+        if attention_keys.exists():
             keys = attention_keys
         else:
             attention_only, fell_back = False, True

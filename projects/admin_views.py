@@ -4,7 +4,7 @@ answers with a message and a redirect back to the project screen at the section 
 from datetime import UTC, datetime
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -125,9 +125,8 @@ def set_final_quote(request, project_id):
     """«Išsaugoti galutinę kainą» (DRAFT with a pending quote)."""
     project = get_object_or_404(Project, pk=project_id)
     form = admin_forms.FinalQuoteForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-        return _back(project.pk)
+    if not _saved_or_errors(request, form, keep=(project.pk, "final_quote")):
+        return _back(project.pk, "veiksmas-galutine-kaina")
     data = form.cleaned_data
     try:
         project_final_quote_set(
@@ -141,8 +140,9 @@ def set_final_quote(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
-    else:
-        messages.success(request, gettext("The final price is saved."))
+        _keep_input(request, project.pk, "final_quote")
+        return _back(project.pk, "veiksmas-galutine-kaina")
+    messages.success(request, gettext("The final price is saved."))
     return _back(project.pk)
 
 
@@ -159,18 +159,40 @@ def delete_project(request, project_id):
     return HttpResponseRedirect(reverse("admin:projects_project_changelist"))
 
 
-def _saved_or_errors(request, form) -> bool:
+def _saved_or_errors(request, form, *, keep: tuple | None = None) -> bool:
     if form.is_valid():
         return True
     _form_errors(request, form)
+    if keep:
+        _keep_input(request, *keep)
     return False
+
+
+KEPT_INPUT = "vejapro-admin-kept-input"
+
+
+def _keep_input(request, project_id, form_name: str) -> None:
+    """A refused workflow form comes back filled in, its errors next to the fields (ui.md §1), not emptied."""
+    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    request.session[KEPT_INPUT] = {"project": str(project_id), "form": form_name, "data": data}
+
+
+def kept_input(request, project_id) -> tuple[str | None, QueryDict | None]:
+    """The input a refused form left for this project's screen (read once): ``(form name, data)``."""
+    kept = request.session.pop(KEPT_INPUT, None)
+    if not kept or kept.get("project") != str(project_id):
+        return None, None
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    return kept["form"], data
 
 
 @post_only
 def record_deposit(request, project_id):
     """«Įrašyti mokėjimą» in DRAFT: the deposit and DRAFT → PAID in one transaction."""
     form = admin_forms.ManualPaymentForm(request.POST, prefix="deposit")
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project_id, "deposit")):
         return _back(project_id, "veiksmas-depozitas")
     data = form.cleaned_data
     try:
@@ -187,6 +209,7 @@ def record_deposit(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project_id, "deposit")
         return _back(project_id, "veiksmas-depozitas")
     if outcome.replayed:
         messages.info(request, gettext("The payment had already been recorded."))
@@ -218,14 +241,15 @@ def waive_deposit(request, project_id):
     return _back(project_id)
 
 
-def _assign(request, project_id, *, role: str, service, done_text: str, anchor: str):
+def _assign(request, project_id, *, role: str, service, done_text: str, anchor: str, form_name: str):
     form = admin_forms.AssignForm(request.POST, role=role)
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project_id, form_name)):
         return _back(project_id, anchor)
     try:
         result = service(project_id=project_id, user_id=str(form.cleaned_data["user"].pk), actor=_actor(request))
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project_id, form_name)
     else:
         if result.changed:
             messages.success(request, done_text)
@@ -244,6 +268,7 @@ def assign_contractor(request, project_id):
         service=project_assign_contractor,
         done_text=gettext("The contractor is assigned."),
         anchor="veiksmas-planavimas",
+        form_name="assign_contractor",
     )
 
 
@@ -257,6 +282,7 @@ def assign_expert(request, project_id):
         service=project_assign_expert,
         done_text=gettext("The expert is assigned."),
         anchor="veiksmas-vykdymas",
+        form_name="assign_expert",
     )
 
 
@@ -265,7 +291,7 @@ def certify(request, project_id):
     """«Sertifikuoti»: the checklist and at least 3 certification photos (PENDING_EXPERT → CERTIFIED)."""
     project = get_object_or_404(Project, pk=project_id)
     form = admin_forms.CertificationForm(request.POST, has_robot=project.has_robot)
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
         return _back(project.pk, "veiksmas-sertifikavimas")
     try:
         project_certify(
@@ -273,6 +299,7 @@ def certify(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project.pk, "certification")
         return _back(project.pk, "veiksmas-sertifikavimas")
     messages.success(request, gettext("The project is certified."))
     return _back(project.pk)
@@ -283,7 +310,7 @@ def reject(request, project_id):
     """«Atmesti»: the expert's veto with a reason (the notes); the status stays PENDING_EXPERT."""
     project = get_object_or_404(Project, pk=project_id)
     form = admin_forms.CertificationForm(request.POST, has_robot=project.has_robot)
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
         return _back(project.pk, "veiksmas-sertifikavimas")
     try:
         project_reject(
@@ -294,6 +321,7 @@ def reject(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project.pk, "certification")
     else:
         messages.success(request, gettext("The rejection is recorded."))
     return _back(project.pk, "veiksmas-sertifikavimas")
@@ -317,7 +345,7 @@ def seed_photos(request, project_id):
 def record_final(request, project_id):
     """«Galutinis mokėjimas (FINAL)»: the payment; the client confirmation request follows in the service."""
     form = admin_forms.ManualPaymentForm(request.POST, prefix="final")
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project_id, "final")):
         return _back(project_id, "veiksmas-galutinis")
     data = form.cleaned_data
     try:
@@ -336,6 +364,7 @@ def record_final(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project_id, "final")
         return _back(project_id, "veiksmas-galutinis")
     if result.idempotent:
         messages.info(request, gettext("The payment had already been recorded."))
@@ -505,12 +534,13 @@ def resend_sms(request, project_id):
 def activate(request, project_id):
     """«Aktyvuoti»: the admin override with a written reason (CERTIFIED with a final payment → ACTIVE)."""
     form = admin_forms.ReasonForm(request.POST)
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project_id, "activate")):
         return _back(project_id, "veiksmas-aktyvavimas")
     try:
         confirmation_admin_confirm(project_id=project_id, reason=form.cleaned_data["reason"], actor=_actor(request))
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project_id, "activate")
         return _back(project_id, "veiksmas-aktyvavimas")
     messages.success(request, gettext("The project is activated."))
     return _back(project_id)
@@ -536,7 +566,7 @@ def stripe_link(request, project_id):
     if not flag("ENABLE_STRIPE"):
         raise Http404
     form = admin_forms.StripeLinkForm(request.POST)
-    if not _saved_or_errors(request, form):
+    if not _saved_or_errors(request, form, keep=(project_id, "stripe_link")):
         return _back(project_id, "papildomos")
     try:
         link = payment_link_create(
@@ -547,6 +577,7 @@ def stripe_link(request, project_id):
         )
     except ApiError as exc:
         message_error(request, exc)
+        _keep_input(request, project_id, "stripe_link")
         return _back(project_id, "papildomos")
     context = {
         **admin.site.each_context(request),

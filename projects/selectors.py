@@ -207,17 +207,26 @@ ATTENTION_FLAGS: tuple[tuple[str, str], ...] = (
 NO_FLAG_REASON = "Reikia dėmesio"
 
 
-def _flag_conditions() -> dict[str, Q]:
+def project_flag_conditions() -> dict[str, Q]:
+    """The attention flags as SQL conditions on any project queryset (no annotations needed). The facts are
+    ``pk IN (subquery)``: one hashed scan per fact however many projects the list holds."""
+    from messaging.selectors import client_confirmation_received_project_ids, outbox_failed_project_ids
+    from payments.selectors import payment_deposit_fact_project_ids, payment_final_fact_project_ids
+
+    has_deposit = Q(pk__in=payment_deposit_fact_project_ids())
+    has_final = Q(pk__in=payment_final_fact_project_ids())
+    is_confirmed = Q(pk__in=client_confirmation_received_project_ids())
     return {
-        "pending_confirmation": Q(status=ProjectStatus.CERTIFIED, has_final=True, is_confirmed=False),
-        "failed_outbox": Q(has_failed_outbox=True),
-        "missing_deposit": Q(status=ProjectStatus.DRAFT, has_deposit=False),
-        "missing_final": Q(status=ProjectStatus.CERTIFIED, has_final=False),
+        "pending_confirmation": Q(status=ProjectStatus.CERTIFIED) & has_final & ~is_confirmed,
+        "failed_outbox": Q(pk__in=outbox_failed_project_ids()),
+        "missing_deposit": Q(status=ProjectStatus.DRAFT) & ~has_deposit,
+        "missing_final": Q(status=ProjectStatus.CERTIFIED) & ~has_final,
         "stale_paid_no_schedule": Q(status=ProjectStatus.PAID, scheduled_for__isnull=True),
     }
 
 
-def _with_facts(queryset: QuerySet) -> QuerySet:
+def project_facts_annotate(queryset: QuerySet) -> QuerySet:
+    """``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` on each row (workflow.md §5)."""
     from messaging.selectors import client_confirmation_received_expression, outbox_failed_for_project_expression
     from payments.selectors import payment_deposit_fact_expression, payment_final_fact_expression
 
@@ -229,7 +238,8 @@ def _with_facts(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _attention_flags(project: Project) -> list[str]:
+def project_attention_flags(project: Project) -> list[str]:
+    """The flags of one row annotated by ``project_facts_annotate``, in the order of ``ATTENTION_FLAGS``."""
     status = project.status
     raised = {
         "pending_confirmation": status == ProjectStatus.CERTIFIED and project.has_final and not project.is_confirmed,
@@ -246,8 +256,8 @@ def _stuck_reason(flags: list[str]) -> str:
     return reasons[flags[0]] if flags else NO_FLAG_REASON
 
 
-def _next_best_action(project: Project) -> dict | None:
-    """By state; never the admin override."""
+def project_next_best_action(project: Project) -> dict | None:
+    """By state; never the admin override (on a row annotated by ``project_facts_annotate``)."""
     status = project.status
     action = None
     if status == ProjectStatus.DRAFT and not project.has_deposit:
@@ -279,7 +289,7 @@ def final_state(*, has_final: bool, is_confirmed: bool) -> str:
 
 
 def _work_queue_item(project: Project) -> dict:
-    flags = _attention_flags(project)
+    flags = project_attention_flags(project)
     return {
         "id": str(project.pk),
         "status": project.status,
@@ -293,7 +303,7 @@ def _work_queue_item(project: Project) -> dict:
         "attention_flags": flags,
         "stuck_reason": _stuck_reason(flags),
         "last_activity": utc_iso(project.updated_at),
-        "next_best_action": _next_best_action(project),
+        "next_best_action": project_next_best_action(project),
         "deposit_state": deposit_state(has_deposit=project.has_deposit),
         "final_state": final_state(has_final=project.has_final, is_confirmed=project.is_confirmed),
     }
@@ -327,11 +337,11 @@ def project_work_queue(
         after = Q(updated_at__lt=last_activity) | Q(updated_at=last_activity, id__lt=last_id)
     snapshot = (as_of or timezone.now()).astimezone(dt.UTC)
 
-    queryset = _with_facts(Project.objects.filter(updated_at__lte=snapshot))
+    queryset = project_facts_annotate(Project.objects.filter(updated_at__lte=snapshot))
     if status:
         queryset = queryset.filter(status=status)
     if attention_only:
-        queryset = queryset.filter(reduce(or_, _flag_conditions().values()))
+        queryset = queryset.filter(reduce(or_, project_flag_conditions().values()))
     if after is not None:
         queryset = queryset.filter(after)
     rows = list(queryset.order_by("-updated_at", "-id")[: limit + 1])
@@ -353,11 +363,11 @@ def _urgency(flags: list[str]) -> str:
 
 def project_mini_triage(*, limit: int) -> dict:
     """Cards for PAID and SCHEDULED projects, most recently active first (api.md §6.7)."""
-    queryset = _with_facts(Project.objects.filter(status__in=[ProjectStatus.PAID, ProjectStatus.SCHEDULED]))
+    queryset = project_facts_annotate(Project.objects.filter(status__in=[ProjectStatus.PAID, ProjectStatus.SCHEDULED]))
     cards = []
     for project in queryset.order_by("-updated_at", "-id")[:limit]:
-        flags = _attention_flags(project)
-        action = _next_best_action(project) or {"type": None, "label": None}
+        flags = project_attention_flags(project)
+        action = project_next_best_action(project) or {"type": None, "label": None}
         cards.append(
             {
                 "project_id": str(project.pk),

@@ -165,21 +165,37 @@ def test_project_list_query_count_does_not_grow_with_rows(admin_client, query):
     assert len(large) == len(small)
 
 
-@pytest.mark.django_db
-def test_project_screen_query_count_does_not_grow_with_related_rows(admin_client):
-    project = make_project(status="CERTIFIED")
-    for _ in range(3):
-        add_payment(project, payment_type="FINAL")
+def _related_rows(project, admin_user, count: int) -> None:
+    from projects.models import Evidence
+    from vejapro.core.models import AuditLog
+
+    for number in range(count):
+        add_payment(project, payment_type="FINAL", collected_by=admin_user)
         add_outbox(project)
         add_confirmation(project)
+        Evidence.objects.create(
+            project=project,
+            file_url=f"/media/{project.pk}/{number}.jpg",
+            category="SITE_BEFORE" if number % 2 else "EXPERT_CERTIFICATION",
+            uploaded_by=admin_user,
+            show_on_web=bool(number % 2),
+        )
+        AuditLog.objects.create(
+            entity_type="project", entity_id=project.pk, action="STATUS_CHANGE", actor_type="ADMIN", actor_id="x",
+            new_value={"status": "CERTIFIED"},
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_project_screen_query_count_does_not_grow_with_related_rows(admin_client, admin_user):
+    project = make_project(status="CERTIFIED")
+    Project.objects.filter(pk=project.pk).update(marketing_consent=True, marketing_consent_at=project.created_at)
+    _related_rows(project, admin_user, 3)
     url = f"/admin/projects/project/{project.pk}/change/"
     admin_client.get(url)
     with CaptureQueriesContext(connection) as small:
         admin_client.get(url)
-    for _ in range(27):
-        add_payment(project, payment_type="FINAL")
-        add_outbox(project)
-        add_confirmation(project)
+    _related_rows(project, admin_user, 27)
 
     with CaptureQueriesContext(connection) as large:
         response = admin_client.get(url)

@@ -470,3 +470,88 @@ def test_anonymise_the_client_on_request(admin_client):
     assert row.metadata == {"reason": "request"}
     again = _post(admin_client, _url(project, "anonimizuoti"))
     assert _messages(again) == ["Nebėra ką anonimizuoti."]
+
+
+@pytest.mark.django_db
+def test_history_shows_the_staff_status_labels(admin_client):
+    project = make_project()
+    add_payment(project)
+    _post(admin_client, _url(project, "pazymeti-apmoketu"))
+
+    html = _screen(admin_client, project)
+
+    history = html.split('id="istorija"', 1)[1].split("</section>", 1)[0]
+    assert "STATUS_CHANGE" in history
+    assert "→ Apmokėtas" in history
+    assert "→ PAID" not in history
+
+
+@pytest.mark.django_db
+def test_refusals_written_without_diacritics_in_the_api_read_as_lithuanian_here(admin_client, client_user):
+    project = make_project(email=None, client_info={"client_id": str(client_user.pk)})
+
+    response = _post(admin_client, _url(project, "siusti-prieiga"))
+
+    assert _messages(response) == ["Projekte nenurodytas kliento el. pašto adresas."]
+
+
+@pytest.mark.django_db
+def test_a_receipt_number_used_before_is_refused_in_lithuanian(admin_client):
+    earlier = make_project(status="PAID")
+    add_payment(earlier, receipt_no="K-100")
+    project = make_project()
+
+    response = _post(
+        admin_client,
+        _url(project, "depozitas"),
+        {
+            "deposit-amount": "100",
+            "deposit-payment_method": "CASH",
+            "deposit-currency": "EUR",
+            "deposit-provider_event_id": "MANUAL-kvitas-1",
+            "deposit-receipt_no": "K-100",
+        },
+    )
+
+    assert _messages(response) == ["Toks kvito nr. jau įrašytas."]
+    project.refresh_from_db()
+    assert project.status == "DRAFT"
+    assert not Payment.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_a_refused_payment_form_comes_back_filled_in_with_the_errors_next_to_the_fields(admin_client):
+    project = make_project()
+    posted = {
+        "deposit-amount": "0",
+        "deposit-payment_method": "CARD",
+        "deposit-currency": "EUR",
+        "deposit-provider_event_id": "MANUAL-pildyta-1",
+        "deposit-receipt_no": "K-7",
+        "deposit-notes": "Sumokėjo vietoje",
+    }
+
+    response = _post(admin_client, _url(project, "depozitas"), posted)
+
+    html = response.content.decode()
+    section = html.split('id="veiksmas-depozitas"', 1)[1].split("</form>", 1)[0]
+    assert '<ul class="errorlist" id="id_deposit-amount_error"><li>Įveskite sumą (&gt; 0).</li></ul>' in section
+    assert 'value="K-7"' in section
+    assert 'value="MANUAL-pildyta-1"' in section
+    assert '<option value="CARD" selected>' in section
+    assert "Sumokėjo vietoje</textarea>" in section
+    again = _screen(admin_client, project).split('id="veiksmas-depozitas"', 1)[1].split("</form>", 1)[0]
+    assert 'value="K-7"' not in again
+    assert "errorlist" not in again
+
+
+@pytest.mark.django_db
+def test_a_refused_certification_keeps_the_ticked_items(admin_client):
+    project = make_project(status="PENDING_EXPERT")
+
+    response = _post(admin_client, _url(project, "sertifikuoti"), {**ALL_TICKED, "notes": "Gerai"})
+
+    assert _messages(response) == ["Reikia mažiausiai 3 sertifikavimo nuotraukų. Rasta: 0."]
+    section = response.content.decode().split('id="veiksmas-sertifikavimas"', 1)[1].split("</form>", 1)[0]
+    assert section.count("checked") == 4
+    assert "Gerai</textarea>" in section

@@ -14,10 +14,13 @@
       var url = live.dataset.refreshUrl + "?known_calls=" + encodeURIComponent(known);
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (response) {
+          // The 12-hour session ended: the endpoint redirected to the sign-in page, which the reload shows.
+          if (response.redirected) { window.location.reload(); return null; }
           if (!response.ok) { throw new Error(String(response.status)); }
           return response.json();
         })
         .then(function (data) {
+          if (!data) { return; }
           live.innerHTML = data.html;
           if (note && data.note) {
             note.textContent = data.note;

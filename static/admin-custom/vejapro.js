@@ -1,4 +1,5 @@
-/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, copy buttons, auto-submit, margin preview.
+/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, phone menu, opening the linked collapsed
+   block, results shown at the section a button returns to, copy buttons, auto-submit, margin preview.
    Self-hosted and without inline code (admin CSP: script-src 'self'). */
 (function () {
   "use strict";
@@ -51,7 +52,42 @@
     if (event.key === "Escape" && pending) { closeDialog(); }
   });
 
+  // «Meniu» on phones: Django hides its navigation side bar below 768 px; the button shows it above the page.
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-nav-toggle]");
+    if (!toggle) { return; }
+    var open = document.body.classList.toggle("vp-nav-open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (open) { window.scrollTo(0, 0); }
+  });
+
+  // A link or redirect to a section inside a collapsed block («Papildomos parinktys», #papildomos) opens it.
+  function openTarget() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var details = target && target.closest("details");
+    if (details) { details.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+
+  // A button lower on the page returns to its section (#mokejimai, #veiksmas-…): its result messages, printed at
+  // the top of the page, are moved to the top of that section, where the person is looking.
+  function messagesToSection() {
+    var list = document.querySelector("ul.messagelist");
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    if (!list || !target || !target.closest(".vp-project-screen #content")) { return; }
+    list.classList.add("vp-local-messages");
+    list.setAttribute("role", "status");
+    var heading = target.querySelector("h2");
+    if (heading && heading.parentNode === target) { heading.after(list); } else { target.prepend(list); }
+    target.scrollIntoView();
+  }
+
   onReady(function () {
+    openTarget();
+    messagesToSection();
+
     // «Kopijuoti»: copy the value or text of the element named by data-copy.
     document.querySelectorAll("[data-copy]").forEach(function (button) {
       button.addEventListener("click", function () {

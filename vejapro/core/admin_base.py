@@ -8,6 +8,7 @@ their workflow buttons are custom views that call services.
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from vejapro.core.admin_site import is_back_office_user
 
@@ -39,6 +40,12 @@ class VejaProModelAdmin(admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         context = {"title": self.list_title} if self.list_title else {}
         return super().changelist_view(request, extra_context={**context, **(extra_context or {})})
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Django's «Pakeisti %s» / «Peržiūrėti %s» with a nominative noun is not Lithuanian («Pakeisti naudotojas»):
+        # the object screen is titled by what it is («Naudotojas», «Mokėjimas»).
+        context = {"title": capfirst(self.model._meta.verbose_name), **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
 
     def history_view(self, request, object_id, extra_context=None):
         """«Istorija» is the audit log of the object (services write it; Django's LogEntry is not used)."""

@@ -137,8 +137,8 @@ def dashboard_data() -> Dashboard:
     from projects import admin_selectors as sel
     from projects.admin_views import project_url
 
-    customers = sel.work_queue(limit=None)
-    urgent = sum(1 for customer in customers if customer.urgency == sel.URGENCY_HIGH)
+    customers = sel.work_queue(limit=QUEUE_LIMIT)
+    urgent = sel.work_queue_urgent_count()
     counts = sel.project_flag_counts()
     new_calls = new_call_requests_count()
     held = held_appointments_count()
@@ -164,7 +164,7 @@ def dashboard_data() -> Dashboard:
         ),
     ]
     queue = []
-    for customer in customers[:QUEUE_LIMIT]:
+    for customer in customers:
         row = customer.action_row
         action = row.next_action
         queue.append(

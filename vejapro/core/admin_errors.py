@@ -1,4 +1,5 @@
-"""Service errors shown in the back office: the API contract texts, translated for people where they are English."""
+"""Service errors shown in the back office: the API contract texts, translated for people where they are English
+or written without Lithuanian diacritics (api texts keep them as the contract says; pages use correct spelling)."""
 
 from django.contrib import messages
 from django.utils.translation import gettext, gettext_noop
@@ -19,6 +20,16 @@ CONTRACT_TEXTS = (
     gettext_noop("File is too large"),
     gettext_noop("Evidence not found"),
     gettext_noop("client_id missing in project.client_info"),
+    # Contract texts written without diacritics or naming fields: people read them with correct Lithuanian.
+    gettext_noop("Kliento el. pastas nenurodytas project.client_info"),
+    gettext_noop("Patvirtinimo irasas nerastas"),
+    gettext_noop("Priezastis privaloma"),
+    gettext_noop("Projektas dar neparuotas sertifikavimui"),
+    gettext_noop("Galima kartoti tik FAILED pranesimus"),
+    gettext_noop("Klientas nesutiko su nuotrauku naudojimu"),
+    gettext_noop("provider_event_id jau panaudotas su kitais parametrais"),
+    gettext_noop("provider_event_id jau panaudotas kitam mokėjimui"),
+    gettext_noop("receipt_no jau panaudotas"),
 )
 
 

@@ -65,12 +65,15 @@ OLD_BOOKMARKS = {
 
 
 def is_back_office_user(user) -> bool:
-    """Only the ADMIN role (kept as ``is_staff``) and break-glass superusers enter the back office."""
+    """Only the ADMIN role (kept as ``is_staff``) and break-glass superusers enter the back office. A superuser is
+    an ADMIN too (``createsuperuser``): one whose role was later changed has no more access than that role, and
+    the services would take their actions as that role's."""
     return bool(
         user is not None
         and user.is_authenticated
         and user.is_active
-        and (user.is_superuser or (user.is_staff and getattr(user, "role", None) == "ADMIN"))
+        and getattr(user, "role", None) == "ADMIN"
+        and (user.is_staff or user.is_superuser)
     )
 
 
@@ -203,6 +206,17 @@ class VejaProAdminSite(admin.AdminSite):
             return HttpResponseRedirect(url)
 
         return redirect_old_bookmark
+
+    def app_index(self, request, app_label, extra_context=None):
+        """Django's per-app pages («Branduolys administravimas») are not part of the back office: an app's address
+        opens the first screen of that app in the navigation."""
+        for _key, _title, entries in NAVIGATION:
+            for kind, target, label in entries:
+                if kind == "model" and target.split(".")[0] == app_label:
+                    entry = self._model_entry(request, target, label)
+                    if entry is not None and entry["admin_url"]:
+                        return HttpResponseRedirect(entry["admin_url"])
+        raise Http404
 
     def index(self, request, extra_context=None):
         from vejapro.core.admin_dashboard import dashboard_data

@@ -158,17 +158,57 @@ def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, w
     assert _csp_violations(browser) == []
 
 
+# Every visible control of the header and the page that is smaller than 44 x 44 px (ui.md §5); a check box or file
+# input counts by its label when the label is the larger target.
+SMALL_TARGETS_JS = """
+const out = [];
+for (const e of document.querySelectorAll('#header a, #header button, #header input, #main a, #main button, '
+    + '#main input, #main select, #main textarea, #main summary')) {
+  const r = e.getBoundingClientRect();
+  if (!r.width || !r.height || e.type === 'hidden' || getComputedStyle(e).visibility === 'hidden') continue;
+  let box = r;
+  const label = e.closest('label') || (e.id && document.querySelector('label[for="' + e.id + '"]'));
+  if (['checkbox', 'radio', 'file'].includes(e.type) && label) {
+    const l = label.getBoundingClientRect();
+    if (l.height >= r.height) box = l;
+  }
+  if (box.height < 43.5 || box.width < 43.5) {
+    out.push(e.tagName + '.' + e.className + ' [' + (e.innerText || e.value || e.name || '').trim().slice(0, 20)
+      + '] ' + Math.round(box.width) + 'x' + Math.round(box.height));
+  }
+}
+return out;
+"""
+
+
 @pytest.mark.django_db(transaction=True)
 def test_mobile_layout_has_no_horizontal_scroll_and_large_targets(live_server, browser, admin_user):
-    from selenium.webdriver.common.by import By
+    from projects.tests.admin_factories import add_outbox, add_payment
 
     project = make_project(name="Mobilus", status="PAID")
+    add_payment(project)
+    add_outbox(project)
+    certified = make_project(name="Sertifikuotas", status="CERTIFIED")
+    add_payment(certified)
     _resize(browser, 375)
     _sign_in(browser, live_server, admin_user.email)
 
-    for path in ("/admin/", f"/admin/projects/project/{project.pk}/change/", "/admin/klientai/?visi=1"):
+    for path in (
+        "/admin/",
+        f"/admin/projects/project/{project.pk}/change/",
+        f"/admin/projects/project/{certified.pk}/change/",
+        "/admin/projects/project/?veiksmo=visi",
+        "/admin/klientai/?visi=1",
+        f"/admin/klientai/{project.client_key}/",
+        "/admin/payments/payment/",
+        "/admin/messaging/notificationoutbox/",
+        "/admin/core/auditlog/",
+        f"/admin/core/user/{admin_user.pk}/change/",
+        "/admin/paieska/?q=Mob",
+    ):
         browser.get(live_server.url + path)
         _resize(browser, 375)
+        browser.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
         overflow = browser.execute_script(
             "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
@@ -178,7 +218,79 @@ def test_mobile_layout_has_no_horizontal_scroll_and_large_targets(live_server, b
             ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className);"
         )
         assert overflow <= 1, (path, wide)
-        for button in browser.find_elements(By.CSS_SELECTOR, "#content .vp-button"):
-            if button.is_displayed():
-                assert button.size["height"] >= 44, (path, button.text)
+        assert browser.execute_script(SMALL_TARGETS_JS) == [], path
     _shot(browser, "customers-375")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_phone_menu_opens_the_navigation(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    _resize(browser, 375)
+    _sign_in(browser, live_server, admin_user.email)
+
+    sidebar = browser.find_element(By.ID, "nav-sidebar")
+    menu = browser.find_element(By.CSS_SELECTOR, "[data-nav-toggle]")
+    assert not sidebar.is_displayed()
+    assert menu.is_displayed()
+    assert menu.text == "Meniu"
+    assert menu.size["height"] >= 44
+    menu.click()
+    _wait(browser).until(lambda d: d.find_element(By.ID, "nav-sidebar").is_displayed())
+    assert menu.get_attribute("aria-expanded") == "true"
+    _shot(browser, "menu-375")
+    browser.find_element(By.ID, "nav-sidebar").find_element(By.LINK_TEXT, "Mokėjimai").click()
+    _wait(browser).until(lambda d: d.current_url.endswith("/admin/payments/payment/"))
+    assert "Mokėjimai" in browser.find_element(By.TAG_NAME, "h1").text
+
+    _resize(browser, 1280)
+    assert browser.find_element(By.ID, "nav-sidebar").is_displayed()
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-nav-toggle]").is_displayed()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_more_options_stay_open_after_their_own_buttons(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    project = make_project(name="Sutikimas", status="ACTIVE")
+    _resize(browser, 1280)
+    _sign_in(browser, live_server, admin_user.email)
+
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    extra = browser.find_element(By.ID, "papildomos")
+    assert extra.get_attribute("open") is None
+    extra.find_element(By.TAG_NAME, "summary").click()
+    extra.find_element(By.NAME, "marketing_consent").click()
+    extra.find_element(By.XPATH, ".//button[normalize-space()='Išsaugoti']").click()
+
+    _wait(browser).until(lambda d: "Sutikimas išsaugotas." in d.find_element(By.TAG_NAME, "body").text)
+    assert browser.current_url.endswith("#papildomos")
+    assert browser.find_element(By.ID, "papildomos").get_attribute("open") is not None
+    assert browser.find_element(By.NAME, "marketing_consent").is_selected()
+    project.refresh_from_db()
+    assert project.marketing_consent is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_form_shows_its_errors_where_the_person_is(live_server, browser, admin_user):
+    from selenium.webdriver.common.by import By
+
+    project = make_project(name="Klaidinga forma")
+    _resize(browser, 375)
+    _sign_in(browser, live_server, admin_user.email)
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    section = browser.find_element(By.ID, "veiksmas-depozitas")
+    section.find_element(By.NAME, "deposit-receipt_no").send_keys("K-9")
+    button = section.find_element(By.XPATH, ".//button[normalize-space()='Įrašyti mokėjimą']")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+    button.click()
+
+    _wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#veiksmas-depozitas .vp-local-messages"))
+    section = browser.find_element(By.ID, "veiksmas-depozitas")
+    local = section.find_element(By.CSS_SELECTOR, ".vp-local-messages")
+    assert "Įveskite sumą (> 0)." in local.text
+    top = browser.execute_script("return arguments[0].getBoundingClientRect().top", local)
+    assert 0 <= top < browser.execute_script("return window.innerHeight")
+    assert "Įveskite sumą (> 0)." in section.find_element(By.CSS_SELECTOR, ".errorlist").text
+    assert section.find_element(By.NAME, "deposit-receipt_no").get_attribute("value") == "K-9"
+    _shot(browser, "refused-deposit-375")

@@ -176,3 +176,19 @@ def test_profile_query_count_does_not_grow_with_projects(admin_client):
 
     assert response.status_code == 200
     assert len(large) == len(small)
+
+
+@pytest.mark.django_db
+def test_search_finds_a_customer_who_needs_no_attention(admin_client):
+    waiting = make_project(name="Laukiantis", email="laukia@example.com", phone=None, status="CERTIFIED")
+    add_payment(waiting, payment_type="FINAL")
+    make_project(name="Ramus Petraitis", email="ramus@example.com", phone=None, status="SCHEDULED")
+
+    found = admin_client.get(LIST_URL, {"q": "Petraitis"}).content.decode()
+    nothing = admin_client.get(LIST_URL, {"q": "nėra-tokio"}).content.decode()
+
+    assert "Ramus Petraitis" in found
+    assert "Laukiantis" not in found
+    assert "Nėra klientų, kuriems reikia dėmesio. Rodomi visi klientai." in found
+    assert "Nėra klientų" in nothing
+    assert "Rodomi visi klientai" not in nothing

@@ -178,3 +178,15 @@ def test_payments_list_labels_and_money(admin_client):
     assert "Pavyko" in html
     assert "Atidėtas įnašas" in html
     assert "K-77" in html
+
+
+@pytest.mark.django_db
+def test_outbox_names_its_object_in_lithuanian(admin_client):
+    project = make_project()
+    add_outbox(project)
+
+    listing = admin_client.get(reverse("admin:messaging_notificationoutbox_changelist")).content.decode()
+
+    link = f'<a href="/admin/projects/project/{project.pk}/change/">Projektas {str(project.pk)[:8]}</a>'
+    assert link in listing
+    assert f"project {str(project.pk)[:8]}" not in listing

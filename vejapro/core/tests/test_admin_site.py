@@ -1,5 +1,6 @@
 """The back office site: who may enter, titles, navigation order, old bookmarks (ui.md §3.1)."""
 
+import html
 import re
 
 import pytest
@@ -181,3 +182,65 @@ def test_history_links_open_the_audit_log_of_the_object(admin_client, contractor
 
     assert response.status_code == 302
     assert response["Location"] == f"/admin/core/auditlog/?objekto_id={contractor_user.pk}&laikotarpis=all"
+
+
+@pytest.mark.django_db
+def test_phones_get_a_menu_button_for_the_navigation(admin_client):
+    page = admin_client.get("/admin/").content.decode()
+
+    assert 'data-nav-toggle aria-controls="nav-sidebar" aria-expanded="false">Meniu</button>' in page
+    assert 'id="nav-sidebar"' in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/admin/core/", "/admin/core/auditlog/"),
+        ("/admin/projects/", "/admin/projects/project/"),
+        ("/admin/payments/", "/admin/payments/payment/"),
+        ("/admin/messaging/", "/admin/messaging/notificationoutbox/"),
+        ("/admin/finance/", "/admin/finance/margin/"),
+    ],
+)
+def test_django_app_pages_open_the_first_screen_of_the_app(admin_client, path, target):
+    response = admin_client.get(path)
+
+    assert (response.status_code, response["Location"]) == (302, target)
+
+
+@pytest.mark.django_db
+def test_breadcrumbs_and_titles_read_as_lithuanian(admin_client, contractor_user):
+    listing = admin_client.get("/admin/core/auditlog/").content.decode()
+    user = admin_client.get(f"/admin/core/user/{contractor_user.pk}/change/").content.decode()
+
+    crumbs = listing.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    assert "Branduolys" not in crumbs
+    assert "Audito žurnalas" in crumbs
+    crumbs = user.split('<div class="breadcrumbs">', 1)[1].split("</div>", 1)[0]
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", crumbs))).strip()
+    assert text == "Darbo eilė \u203a Naudotojai \u203a Rangovas Petras"
+    assert "<title>Rangovas Petras | Naudotojas | VejaPRO</title>" in user
+    assert "<h1>Naudotojas</h1>" in user
+    assert "Pakeisti naudotojas" not in user
+
+
+@pytest.mark.django_db
+def test_list_search_has_no_show_all_link_that_only_drops_the_default_filter(admin_client):
+    listing = admin_client.get("/admin/projects/project/").content.decode()
+    searched = admin_client.get("/admin/core/auditlog/", {"q": "STATUS"}).content.decode()
+
+    assert "Rodyti visus" not in listing
+    assert 'alt="Ieškoti"' in listing
+    assert "0 rezultatų" in searched
+
+
+@pytest.mark.django_db
+def test_a_superuser_whose_role_was_changed_cannot_enter():
+    user = User.objects.create_superuser("demoted@vejapro.test", password="Slaptas-123")
+    User.objects.filter(pk=user.pk).update(role="CLIENT", is_staff=False)
+
+    client, response = _login("demoted@vejapro.test")
+
+    assert NOT_ADMIN_TEXT in response.content.decode()
+    assert client.get("/admin/").status_code == 302
