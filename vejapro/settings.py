@@ -287,6 +287,7 @@ INSTALLED_APPS = [
 # Outermost first. The security headers wrap everything so that the 404/429/5xx answers of the gates carry them;
 # allow-lists run before rate limits (api.md §1.4); AdminCSPMiddleware sits inside the CSP middleware.
 MIDDLEWARE = [
+    "vejapro.core.request_id.RequestIdMiddleware",
     "vejapro.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vejapro.core.csp.OrderedCSPMiddleware",
@@ -308,6 +309,11 @@ CSRF_FAILURE_VIEW = "vejapro.core.error_pages.csrf_failure"
 WSGI_APPLICATION = "vejapro.wsgi.application"
 ASGI_APPLICATION = "vejapro.asgi.application"
 AUTH_USER_MODEL = "core.User"
+# Local passwords (all users in local mode, only break-glass superusers with Supabase), then Supabase sign-in.
+AUTHENTICATION_BACKENDS = [
+    "vejapro.core.auth_backends.LocalPasswordBackend",
+    "vejapro.core.auth_backends.SupabasePasswordBackend",
+]
 LOGIN_URL = "/admin/login/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -397,7 +403,7 @@ RATELIMIT_ENABLE = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["vejapro.core.auth.SupabaseJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["vejapro.core.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
         "vejapro.core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
@@ -411,8 +417,10 @@ REST_FRAMEWORK = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # One line per event: timestamp, level, logger, request id, message (security-ops.md §10.7).
+    "filters": {"request_id": {"()": "vejapro.core.request_id.RequestIdFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing registers the deploy system checks; validation refuses a bad production configuration.
+        from django.db.models.signals import post_migrate
+
         from vejapro.core.checks import validate_startup
+        from vejapro.core.row_level_security import row_level_security_after_migrate
 
         validate_startup()
+        # Row-level security on the tables every app's migrations create (PostgreSQL only).
+        post_migrate.connect(row_level_security_after_migrate, sender=self)

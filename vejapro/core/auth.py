@@ -9,12 +9,13 @@ from django.utils.module_loading import import_string
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import BasePermission
 
+from vejapro.core.actors import Actor
 from vejapro.core.errors import (
-    FORBIDDEN_TEXT,
     INVALID_TOKEN_TEXT,
     MISSING_BEARER_TEXT,
     MISSING_ROLE_TEXT,
     ApiError,
+    Forbidden,
 )
 from vejapro.core.models import Role, User
 from vejapro.core.settings_helpers import is_production, jwt_secret
@@ -114,18 +115,19 @@ def role_from_claims(claims: dict) -> str:
     role = app_metadata.get("role") if isinstance(app_metadata, dict) else None
     role = str(role).strip().upper() if isinstance(role, str) else ""
     if role not in Role.values:
-        raise ApiError(403, MISSING_ROLE_TEXT)
+        raise Forbidden(MISSING_ROLE_TEXT)
     return role
 
 
-def resolve_bearer_token(token: str) -> CurrentUser:
+def resolve_bearer_token(token: str, *, request=None) -> CurrentUser:
+    """Verify the token and mirror its user; the mirror's audit rows carry the request's client IP."""
     from vejapro.core.services import user_sync_from_token
 
     claims = decode_token(token)
     role = role_from_claims(claims)
     sub = str(claims["sub"]).strip()
     email = claims.get("email") if isinstance(claims.get("email"), str) else None
-    user = user_sync_from_token(sub=sub, email=email, role=role)
+    user = user_sync_from_token(sub=sub, email=email, role=role, actor=Actor.system(request=request))
     if user is not None and not user.is_active:
         raise unauthorized(INVALID_TOKEN_TEXT)
     return CurrentUser(id=sub, role=role, email=email, user=user)
@@ -140,7 +142,7 @@ class SupabaseJWTAuthentication(BaseAuthentication):
             return None
         token = bearer_token_from_header(header)
         resolver = import_string(settings.AUTH_BEARER_RESOLVER)
-        current = resolver(token)
+        current = resolver(token, request=request)
         return current, token
 
     def authenticate_header(self, request) -> str:
@@ -158,5 +160,5 @@ class RoleGate(BasePermission):
         if current is None or not getattr(current, "is_authenticated", False):
             raise unauthorized(MISSING_BEARER_TEXT)
         if current.role not in allowed:
-            raise ApiError(403, FORBIDDEN_TEXT)
+            raise Forbidden()
         return True

@@ -195,6 +195,9 @@ def validate_startup(config: Any = settings) -> list[ConfigProblem]:
         logger.warning("Ignored environment variables (not used by VejaPRO): %s", ", ".join(ignored))
     if problems and is_production_config(config):
         raise ImproperlyConfigured("\n".join([FAILED_IN_PRODUCTION, *(str(problem) for problem in problems)]))
+    if not _value(config, "SUPABASE_JWT_SECRET", ""):
+        # settings_helpers.jwt_secret() then signs and verifies HS256 tokens with the development secret (§2.2).
+        logger.warning("SUPABASE_JWT_SECRET is empty: HS256 tokens use the development secret derived from the key")
     if problems:
         # One warning with one line per failure keeps development starts readable.
         lines = "".join(f"\n  {problem}" for problem in problems)

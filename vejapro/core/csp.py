@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from csp.constants import HEADER, NONCE
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.cache import patch_cache_control
 
 SELF = "'self'"
 NONE = "'none'"
@@ -110,8 +110,9 @@ class OrderedCSPMiddleware(CSPMiddleware):
 
 
 def no_store(response) -> None:
-    add_never_cache_headers(response)
-    patch_cache_control(response, no_store=True)
+    """Exactly ``Cache-Control: no-store`` and ``Pragma: no-cache`` (security-ops.md §4.2), also over the longer
+    never-cache header that Django's own admin views set."""
+    response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
 
 

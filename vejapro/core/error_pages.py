@@ -19,10 +19,12 @@ from vejapro.core.errors import (
     error_response_for_exception,
     is_api_path,
 )
+from vejapro.core.locale_middleware import request_language
 
 
 def _page(request: HttpRequest, template_name: str, status: int, context: dict | None = None) -> HttpResponse:
-    language = translation.get_language_from_request(request)
+    # The same choice as the locale middleware, which has not run yet for the allow-list's 404 (ui.md §1).
+    language = request_language(request)
     with translation.override(language):
         body = loader.get_template(template_name).render({"language_code": language, **(context or {})})
     response = HttpResponse(body, status=status, content_type="text/html; charset=utf-8")

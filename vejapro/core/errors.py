@@ -87,8 +87,13 @@ def is_api_path(path: str) -> bool:
     return path == "/api" or path.startswith("/api/")
 
 
+JSON_CONTENT_TYPE = "application/json; charset=utf-8"  # api.md §1.1
+
+
 def error_response(status: int, detail, headers: dict[str, str] | None = None) -> JsonResponse:
-    response = JsonResponse({"detail": detail}, status=status, json_dumps_params={"ensure_ascii": False})
+    response = JsonResponse(
+        {"detail": detail}, status=status, content_type=JSON_CONTENT_TYPE, json_dumps_params={"ensure_ascii": False}
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response

@@ -53,9 +53,15 @@ def is_admin_page(path: str) -> bool:
     return path == "/admin" or path.startswith("/admin/")
 
 
+def is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
 class AdminCSPMiddleware:
-    """The Django admin's views cannot be decorated: the admin page family is applied by path (§4.2).
-    Must sit inside (after) the CSP middleware, which writes the header on the way out."""
+    """The Django admin's views cannot be decorated: the admin page family is applied by path (§4.2) to its HTML
+    pages and redirects; CSV, JSON and PDF answers under ``/admin/`` keep the strict default policy (§4.1).
+    Every admin answer is ``no-store``. Must sit inside (after) the CSP middleware, which writes the header on the
+    way out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,7 +69,8 @@ class AdminCSPMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if is_admin_page(request.path_info):
-            if getattr(response, "_csp_replace", None) is None and getattr(response, "_csp_config", None) is None:
+            own_policy = any(getattr(response, name, None) is not None for name in ("_csp_replace", "_csp_config"))
+            if is_html(response) and not own_policy:
                 apply_page_policy(response, directives=page_directives())
             no_store(response)
         return response

@@ -1,7 +1,7 @@
 import uuid
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import IntegrityError, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,6 +94,29 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
 
+class AuditLogAppendOnly(IntegrityError):
+    """An audit row was about to be updated or deleted outside the retention purge."""
+
+
+class AuditLogQuerySet(models.QuerySet):
+    """Audit rows are never updated and deleted only by the retention purge (workflow.md §13.1). The PostgreSQL
+    trigger ``audit_logs_append_only`` enforces the same in the database; this guard makes SQLite behave alike."""
+
+    def update(self, **kwargs):
+        raise AuditLogAppendOnly("audit_logs is append-only (UPDATE refused)")
+
+    def delete(self):
+        raise AuditLogAppendOnly("audit_logs is append-only (DELETE refused)")
+
+    def purge_delete(self) -> int:
+        """Retention purge only, inside its transaction with ``vejapro.allow_audit_purge`` on."""
+        return super().delete()[0]
+
+    def purge_clear_request_data(self) -> int:
+        """Retention purge only: clear ``ip_address`` and ``user_agent`` (the only update the trigger accepts)."""
+        return super().update(ip_address=None, user_agent=None)
+
+
 class AuditLog(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     entity_type = models.CharField(_("entity type"), max_length=50, choices=AuditEntityType.choices)
@@ -107,6 +130,8 @@ class AuditLog(models.Model):
     user_agent = models.TextField(_("user agent"), null=True, blank=True)
     metadata = models.JSONField(_("metadata"), null=True, blank=True)
     timestamp = models.DateTimeField(_("time"), default=timezone.now)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         db_table = "audit_logs"
@@ -127,6 +152,14 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.entity_type}:{self.entity_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AuditLogAppendOnly("audit_logs is append-only (UPDATE refused)")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogAppendOnly("audit_logs is append-only (DELETE refused)")
 
 
 class TokenRedemption(models.Model):

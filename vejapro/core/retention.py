@@ -171,9 +171,9 @@ def _categories(now: datetime) -> dict[str, tuple[Callable[[], int], Callable[[]
         .exclude(pk__in=business_old.values("pk"))
     )
     categories: dict[str, tuple[Callable[[], int], Callable[[], int]]] = {
-        "audit_security_deleted": (security_old.count, lambda: security_old.delete()[0]),
-        "audit_business_deleted": (business_old.count, lambda: business_old.delete()[0]),
-        "audit_ip_cleared": (ip_old.count, lambda: ip_old.update(ip_address=None, user_agent=None)),
+        "audit_security_deleted": (security_old.count, security_old.purge_delete),
+        "audit_business_deleted": (business_old.count, business_old.purge_delete),
+        "audit_ip_cleared": (ip_old.count, ip_old.purge_clear_request_data),
     }
     outbox_model = _model("messaging", "NotificationOutbox")
     if outbox_model is not None:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from vejapro.core.actors import Actor
+from vejapro.core.actors import USER_AGENT_MAX, Actor
 from vejapro.core.errors import ApiError, BadRequest
 from vejapro.core.models import NIL_UUID, AuditLog, Role, User
 from vejapro.core.redaction import redact, redaction_fields, to_json_value
@@ -32,8 +32,6 @@ ALERT_THRESHOLDS = {
     "RATE_LIMIT_BLOCKED": 20,
 }
 
-
-USER_AGENT_MAX = 512
 ALERT_BUCKET_SECONDS = 60
 ALERT_WINDOW_BUCKETS = 60  # a rolling hour of one-minute buckets
 
@@ -107,9 +105,11 @@ def _placeholder_email(sub: str) -> str:
     return f"{sub}@users.vejapro.local"
 
 
-def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | None:
+def user_sync_from_token(*, sub: str, email: str | None, role: str, actor: Actor | None = None) -> User | None:
     """Mirror a verified token into ``users`` (api.md §2.3). Subs that are not UUIDs get no row; a deactivated row
-    is returned unchanged (the caller refuses it)."""
+    is returned unchanged (the caller refuses it). ``actor`` is the SYSTEM actor of the audit rows, carrying the
+    request's client IP and user agent when there is a request."""
+    actor = actor or Actor.system()
     try:
         user_id = uuid.UUID(sub)
     except ValueError:
@@ -117,10 +117,10 @@ def user_sync_from_token(*, sub: str, email: str | None, role: str) -> User | No
     email = (email or "").strip().lower() or None
     user = User.objects.filter(pk=user_id).first()
     if user is None:
-        return _user_create_from_token(user_id=user_id, email=email, role=role)
+        return _user_create_from_token(user_id=user_id, email=email, role=role, actor=actor)
     if not user.is_active or not _token_changes(user, email=email, role=role):
         return user
-    return _user_update_from_token(user_id=user_id, email=email, role=role)
+    return _user_update_from_token(user_id=user_id, email=email, role=role, actor=actor)
 
 
 def _email_taken(email: str, *, exclude_id: uuid.UUID | None = None) -> bool:
@@ -134,7 +134,7 @@ def _token_changes(user: User, *, email: str | None, role: str) -> bool:
     return bool(email and email != user.email and not _email_taken(email, exclude_id=user.pk))
 
 
-def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str, actor: Actor) -> User:
     address = email or _placeholder_email(str(user_id))
     if _email_taken(address):
         logger.warning("token e-mail already belongs to another user; placeholder used for %s", user_id)
@@ -146,7 +146,7 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
                 entity_type="user",
                 entity_id=user.pk,
                 action="USER_CREATED",
-                actor=Actor.system(),
+                actor=actor,
                 new_value={"role": role, "is_active": True},
                 metadata={"source": "login"},
             )
@@ -156,7 +156,7 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
     return user
 
 
-def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str) -> User:
+def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str, actor: Actor) -> User:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
         if not _token_changes(user, email=email, role=role):
@@ -171,11 +171,62 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str)
             entity_type="user",
             entity_id=user.pk,
             action="USER_UPDATED",
-            actor=Actor.system(),
+            actor=actor,
             old_value=old,
             new_value={"role": user.role, "is_active": user.is_active},
             metadata={"source": "login"},
         )
+    return user
+
+
+class SignInFailed(Exception):
+    """A password sign-in at Supabase gave no user. ``reason`` tells the sign-in form which message to show
+    (ui.md §4.1): ``invalid_credentials``, ``role`` (missing or unknown role) or ``unavailable``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+SIGN_IN_INVALID_CREDENTIALS = "invalid_credentials"
+SIGN_IN_ROLE = "role"
+SIGN_IN_UNAVAILABLE = "unavailable"
+
+
+def user_sign_in_supabase(*, email: str, password: str, actor: Actor | None = None) -> User:
+    """Sign in at Supabase with e-mail and password, verify the returned JWT exactly as a bearer token (api.md §2.2),
+    mirror the user (§2.3) and return the local row for a Django session (ui.md §3.1, §4.1). A deactivated row is
+    returned too: the sign-in form refuses it with «Paskyra išjungta.»."""
+    from vejapro.core import supabase
+    from vejapro.core.auth import decode_token, role_from_claims
+
+    try:
+        status, data = supabase.auth_password_sign_in(email=email, password=password)
+    except supabase.SupabaseUnavailable as exc:
+        logger.warning("Supabase sign-in unavailable: %s", exc)
+        raise SignInFailed(SIGN_IN_UNAVAILABLE) from None
+    if status >= 500:
+        logger.warning("Supabase sign-in answered %s", status)
+        raise SignInFailed(SIGN_IN_UNAVAILABLE)
+    if status != 200:
+        raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
+    access_token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(access_token, str) or not access_token:
+        logger.warning("Supabase sign-in answered without an access_token")
+        raise SignInFailed(SIGN_IN_UNAVAILABLE)
+    try:
+        claims = decode_token(access_token)
+    except ApiError:
+        logger.warning("Supabase sign-in token failed verification (check SUPABASE_JWT_SECRET and the audience)")
+        raise SignInFailed(SIGN_IN_UNAVAILABLE) from None
+    try:
+        role = role_from_claims(claims)
+    except ApiError:
+        raise SignInFailed(SIGN_IN_ROLE) from None
+    token_email = claims.get("email") if isinstance(claims.get("email"), str) else None
+    user = user_sync_from_token(sub=str(claims["sub"]).strip(), email=token_email, role=role, actor=actor)
+    if user is None:  # a sub that is not a UUID has no local row, so it cannot hold a session
+        raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
     return user
 
 

@@ -1,7 +1,9 @@
-"""Supabase adapter: the JWKS fetch (api.md §2.2) and the session refresh proxy (api.md §5.2).
+"""Supabase adapter: the JWKS fetch (api.md §2.2), the password sign-in of the admin and the portals (ui.md §3.1,
+§4.1) and the session refresh proxy (api.md §5.2).
 
 The only module that talks to Supabase Auth. Tests replace ``fetch_jwks`` with a locally generated key set and
-``auth_refresh`` with a canned answer, so no test and no development run ever contacts Supabase.
+``auth_password_sign_in`` / ``auth_refresh`` with canned answers, so no test and no development run ever contacts
+Supabase (local mode never calls them).
 """
 
 import logging
@@ -35,15 +37,15 @@ def _auth_api_key() -> str:
     return settings.SUPABASE_ANON_KEY or settings.SUPABASE_KEY
 
 
-def auth_refresh(*, refresh_token: str) -> tuple[int, Any]:
-    """POST the refresh token to Supabase Auth; returns the upstream status and its JSON body (None when the body
-    is not JSON). Raises ``SupabaseUnavailable`` on a network error."""
+def _auth_token_call(*, grant_type: str, body: dict[str, str]) -> tuple[int, Any]:
+    """POST to Supabase Auth's token endpoint; returns the upstream status and its JSON body (None when the body is
+    not JSON). Raises ``SupabaseUnavailable`` on a network error."""
     key = _auth_api_key()
     try:
         response = requests.post(
             f"{settings.SUPABASE_URL}/auth/v1/token",
-            params={"grant_type": "refresh_token"},
-            json={"refresh_token": refresh_token},
+            params={"grant_type": grant_type},
+            json=body,
             headers={"apikey": key, "Authorization": f"Bearer {key}"},
             timeout=AUTH_TIMEOUT_SECONDS,
         )
@@ -54,6 +56,16 @@ def auth_refresh(*, refresh_token: str) -> tuple[int, Any]:
     except ValueError:
         data = None
     return response.status_code, data
+
+
+def auth_password_sign_in(*, email: str, password: str) -> tuple[int, Any]:
+    """E-mail and password sign-in (``grant_type=password``)."""
+    return _auth_token_call(grant_type="password", body={"email": email, "password": password})
+
+
+def auth_refresh(*, refresh_token: str) -> tuple[int, Any]:
+    """Exchange a refresh token for a new session (``grant_type=refresh_token``)."""
+    return _auth_token_call(grant_type="refresh_token", body={"refresh_token": refresh_token})
 
 
 class JwksCache:

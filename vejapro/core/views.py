@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from vejapro.core.actors import Actor
 from vejapro.core.api import ApiView
-from vejapro.core.errors import NOT_FOUND_TEXT, ApiError, error_response
+from vejapro.core.errors import JSON_CONTENT_TYPE, NOT_FOUND_TEXT, ApiError, NotFound, error_response
 from vejapro.core.models import Role
 from vejapro.core.selectors import database_is_healthy, user_get
 from vejapro.core.services import deploy_request, session_refresh, token_mint, user_token_issue
@@ -18,8 +18,8 @@ from vejapro.core.settings_helpers import is_production
 @require_http_methods(["GET", "HEAD"])
 def health(request: HttpRequest) -> JsonResponse:
     if database_is_healthy():
-        return JsonResponse({"status": "ok", "db": "ok"})
-    return JsonResponse({"status": "degraded", "db": "error"}, status=503)
+        return JsonResponse({"status": "ok", "db": "ok"}, content_type=JSON_CONTENT_TYPE)
+    return JsonResponse({"status": "degraded", "db": "error"}, status=503, content_type=JSON_CONTENT_TYPE)
 
 
 def api_not_found(request: HttpRequest, *args, **kwargs) -> JsonResponse:
@@ -44,7 +44,7 @@ class AdminDevTokenView(ApiView):
         given = request.headers.get("X-Admin-Token-Secret", "")
         enabled = settings.ADMIN_TOKEN_ENDPOINT_ENABLED and expected and not is_production()
         if not enabled or not hmac.compare_digest(given.encode(), expected.encode()):
-            raise ApiError(404, NOT_FOUND_TEXT)
+            raise NotFound()
         super().initial(request, *args, **kwargs)
 
     def get(self, request):
@@ -83,7 +83,7 @@ class SessionRefreshView(ApiView):
 
     def initial(self, request, *args, **kwargs):
         if not (settings.SUPABASE_URL and settings.SUPABASE_KEY):
-            raise ApiError(404, NOT_FOUND_TEXT)
+            raise NotFound()
         super().initial(request, *args, **kwargs)
 
     def post(self, request):
@@ -116,7 +116,7 @@ class DeployWebhookView(ApiView):
         expected = settings.DEPLOY_WEBHOOK_SECRET
         given = request.headers.get("X-Deploy-Token", "")
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
-            raise ApiError(404, NOT_FOUND_TEXT)
+            raise NotFound()
         super().initial(request, *args, **kwargs)
 
     def post(self, request):

@@ -2,11 +2,13 @@
 
 import os
 import re
+import runpy
 import shutil
 import stat
 import subprocess
 from datetime import date, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -250,3 +252,35 @@ def test_backup_without_database_url_alerts_and_fails(tmp_path, fake_bin):
 
     assert result.returncode == 1
     assert "ALERT vejapro-backup DATABASE_URL is not set" in result.stderr
+
+
+def test_gunicorn_access_log_never_records_query_strings_or_referrers():
+    from gunicorn.config import Config
+    from gunicorn.glogging import Logger
+
+    config = Config()
+    config.set("accesslog", "-")
+    for name, value in runpy.run_path(str(ROOT / "gunicorn.conf.py")).items():
+        if name in config.settings:
+            config.set(name, value)
+    request = SimpleNamespace(
+        method="GET", path="/contractor", query="token=eyJ.secret.jwt", version=(1, 1), headers=[]
+    )
+    environ = {
+        "REMOTE_ADDR": "127.0.0.1",
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/contractor?token=eyJ.secret.jwt",
+        "PATH_INFO": "/contractor",
+        "QUERY_STRING": "token=eyJ.secret.jwt",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": "https://vejapro.lt/contractor?token=eyJ.secret.jwt",
+        "HTTP_USER_AGENT": "Mozilla/5.0",
+    }
+    response = SimpleNamespace(status="302 Found", status_code=302, sent=0, headers=[])
+    atoms = Logger(config).atoms(response, request, environ, timedelta(seconds=0.01))
+
+    line = config.access_log_format % atoms
+
+    assert "/contractor" in line
+    assert "eyJ.secret.jwt" not in line
+    assert '"GET /contractor HTTP/1.1" 302' in line

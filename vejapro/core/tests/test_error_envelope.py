@@ -13,7 +13,7 @@ def test_unknown_api_paths_answer_json_nerastas(client, path):
     response = client.get(path)
 
     assert response.status_code == 404
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response.json() == {"detail": "Nerastas"}
 
 
@@ -152,3 +152,18 @@ def test_401_for_a_bad_token_carries_the_bearer_challenge(client):
     assert response.status_code == 401
     assert response.json() == {"detail": "Netinkamas žetonas"}
     assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_api_responses_are_utf8_json(api, admin_user, client):
+    ok = api(admin_user).get("/api/v1/auth/me")
+    error = client.get("/api/v1/auth/me")
+
+    assert ok["Content-Type"] == "application/json; charset=utf-8"
+    assert error["Content-Type"] == "application/json; charset=utf-8"
+    assert "Truksta Bearer zetono" in error.content.decode("utf-8")
+
+
+def test_lithuanian_error_texts_are_sent_as_utf8_not_escaped(client):
+    response = client.get("/api/v1/auth/me", HTTP_AUTHORIZATION="Bearer x.y.z")
+
+    assert "Netinkamas žetonas".encode() in response.content

@@ -55,4 +55,17 @@ def test_bad_request_page(client):
 def test_error_pages_are_not_cached(client):
     response = client.get("/no-such-page")
 
-    assert "no-store" in response["Cache-Control"]
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("path", ["/no-such-page", "/admin/login/"])
+def test_error_pages_follow_the_language_switch_not_the_browser(client, settings, path):
+    settings.STAGING_IP_ALLOWLIST = ["10.0.0.0/8"] if path == "/admin/login/" else []
+
+    browser_english = client.get(path, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9", REMOTE_ADDR="192.0.2.1")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    switched = client.get(path, REMOTE_ADDR="192.0.2.1")
+
+    assert browser_english.status_code == switched.status_code == 404
+    assert '<html lang="lt">' in browser_english.content.decode()
+    assert '<html lang="en">' in switched.content.decode()

@@ -11,7 +11,7 @@ def test_health_reports_database_ok(client):
     response = client.get("/health")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"] == "application/json; charset=utf-8"
     assert response.json() == {"status": "ok", "db": "ok"}
 
 

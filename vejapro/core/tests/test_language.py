@@ -38,3 +38,11 @@ def test_the_switch_is_in_the_admin_footer(admin_client):
 
     assert 'action="/i18n/setlang/"' in page
     assert 'value="en"' in page
+
+
+def test_pages_vary_on_the_language_cookie_not_on_the_browser_language():
+    response = Client().get("/admin/login/")
+
+    vary = {value.strip() for value in response["Vary"].split(",")}
+    assert "Cookie" in vary
+    assert "Accept-Language" not in vary

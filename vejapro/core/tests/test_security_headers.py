@@ -108,3 +108,22 @@ def test_djangos_security_middleware_agrees_on_referrer_policy(client, settings)
     response = client.get("/health")
 
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+
+
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+@pytest.mark.parametrize(("path", "status"), [("/_test/boom", 500), ("/no-such-page", 404), ("/admin/login/", 200)])
+def test_html_pages_and_their_errors_carry_every_header_with_the_page_policy(path, status):
+    response = Client(raise_request_exception=False).get(path)
+
+    assert response.status_code == status
+    assert {name: response[name] for name in EXPECTED_HEADERS} == {
+        **EXPECTED_HEADERS,
+        "Content-Security-Policy": PAGE_CSP,
+    }
+    assert (response["Cache-Control"], response["Pragma"]) == ("no-store", "no-cache")

@@ -334,3 +334,61 @@ def test_a_broken_production_environment_refuses_to_start():
     assert "Configuration validation failed in production environment:\n[1] DJANGO_DEBUG is true\n[3] REDIS_URL" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(("number", "changes", "message"), BROKEN, ids=[f"{n}-{m[:40]}" for n, _c, m in BROKEN])
+def test_production_refuses_to_start_for_each_broken_variable(number, changes, message):
+    with pytest.raises(ImproperlyConfigured) as raised:
+        validate_startup(config(**changes))
+
+    lines = str(raised.value).splitlines()
+    assert lines[0] == "Configuration validation failed in production environment:"
+    assert len(lines) == 2
+    assert lines[1].startswith(f"[{number}] {message}")
+
+
+def test_every_check_fires_from_the_environment_in_one_message():
+    """Each of the 15 checks broken through the real environment variables: one error lists them all."""
+    result = run_manage(
+        "check",
+        DJANGO_SECRET_KEY="too-short",
+        DJANGO_DEBUG="true",
+        DATABASE_URL="sqlite:///db.sqlite3",
+        REDIS_URL="",
+        SUPABASE_URL="",
+        STORAGE_BACKEND="local",
+        STRIPE_WEBHOOK_SECRET="",
+        TWILIO_WEBHOOK_URL="",
+        ENABLE_EMAIL_WEBHOOK="true",
+        SMTP_PASSWORD="",
+        ENABLE_RECURRING_JOBS="false",
+        ENABLE_WHATSAPP_PING="true",
+        SECURE_HEADERS_ENABLED="false",
+        ADMIN_TOKEN_ENDPOINT_ENABLED="true",
+        CORS_ALLOW_ORIGINS='["https://vejapro.lt", "*"]',
+        ENABLE_AI_INTENT="true",
+        AI_ALLOWED_PROVIDERS="claude",
+        TRUSTED_PROXY_CIDRS="127.0.0.1/32,localhost",
+    )
+
+    assert result.returncode != 0
+    error = result.stderr[result.stderr.index("Configuration validation failed in production environment:") :]
+    numbers = {int(line[1 : line.index("]")]) for line in error.splitlines()[1:] if line.startswith("[")}
+    assert numbers == set(range(1, 16))
+    assert "[1] DJANGO_SECRET_KEY is shorter than 50 characters" in error
+    assert "[11] SECURITY_HEADERS_ENABLED is false" in error
+    assert "[15] TRUSTED_PROXY_CIDRS has unparseable entries: localhost" in error
+
+
+def test_an_empty_jwt_secret_outside_production_warns_about_the_development_secret(caplog):
+    with caplog.at_level(logging.WARNING, logger="vejapro.config"):
+        validate_startup(config(ENVIRONMENT="", SUPABASE_JWT_SECRET=""))
+
+    assert "SUPABASE_JWT_SECRET is empty: HS256 tokens use the development secret" in caplog.text
+
+
+def test_a_configured_jwt_secret_gives_no_such_warning(caplog):
+    with caplog.at_level(logging.WARNING, logger="vejapro.config"):
+        validate_startup(config(ENVIRONMENT=""))
+
+    assert "development secret" not in caplog.text

@@ -65,3 +65,25 @@ def test_fetch_jwks_reads_the_well_known_document(configured):
 
     get.assert_called_once_with("https://abcd.supabase.co/auth/v1/.well-known/jwks.json", timeout=5)
     response.raise_for_status.assert_called_once_with()
+
+
+def test_password_sign_in_posts_to_the_token_endpoint(configured):
+    with mock.patch("vejapro.core.supabase.requests.post", return_value=fake_response(200, {"a": 1})) as post:
+        result = supabase.auth_password_sign_in(email="jonas@example.com", password="pw")
+
+    assert result == (200, {"a": 1})
+    post.assert_called_once_with(
+        "https://abcd.supabase.co/auth/v1/token",
+        params={"grant_type": "password"},
+        json={"email": "jonas@example.com", "password": "pw"},
+        headers={"apikey": "sb_publishable_key", "Authorization": "Bearer sb_publishable_key"},
+        timeout=10,
+    )
+
+
+def test_password_sign_in_network_error(configured):
+    with (
+        mock.patch("vejapro.core.supabase.requests.post", side_effect=requests.ConnectionError("down")),
+        pytest.raises(supabase.SupabaseUnavailable, match="ConnectionError"),
+    ):
+        supabase.auth_password_sign_in(email="jonas@example.com", password="pw")

@@ -144,3 +144,28 @@ def test_non_uuid_sub_gets_no_row(client, sub):
     assert response.json()["user_id"] == sub
     assert not User.objects.exists()
     assert not AuditLog.objects.exists()
+
+
+def test_mirror_audit_rows_carry_the_resolved_client_ip_and_user_agent(client, settings):
+    settings.TRUSTED_PROXY_CIDRS = ["127.0.0.1/32"]
+    sub = str(uuid.uuid4())
+
+    client.get(
+        ME,
+        HTTP_AUTHORIZATION=f"Bearer {hs256(sub=sub)}",
+        REMOTE_ADDR="127.0.0.1",
+        HTTP_X_REAL_IP="203.0.113.44",
+        HTTP_USER_AGENT="VejaPRO-App/1.0",
+    )
+    client.get(
+        ME,
+        HTTP_AUTHORIZATION=f"Bearer {hs256(sub=sub, app_metadata={'role': 'EXPERT'})}",
+        REMOTE_ADDR="198.51.100.9",
+        HTTP_X_REAL_IP="203.0.113.44",
+    )
+
+    rows = AuditLog.objects.order_by("action").values_list("action", "actor_type", "ip_address", "user_agent")
+    assert list(rows) == [
+        ("USER_CREATED", "SYSTEM", "203.0.113.44", "VejaPRO-App/1.0"),
+        ("USER_UPDATED", "SYSTEM", "198.51.100.9", None),
+    ]
