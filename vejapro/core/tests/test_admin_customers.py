@@ -217,3 +217,15 @@ def test_projects_without_contacts_are_separate_customers(admin_client):
     assert "250,00\u00a0€" not in ona
     assert admin_client.get(f"{LIST_URL}unknown/").status_code == 404
     assert admin_client.get(f"{LIST_URL}unknown:ne-uuid/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_customer_without_name_or_contact_is_named_by_the_project(admin_client):
+    project = make_project(name=None, email=None, phone=None)
+
+    html = admin_client.get(LIST_URL, {"visi": "1"}).content.decode()
+    profile = admin_client.get(f"{LIST_URL}unknown:{project.pk}/").content.decode()
+
+    assert f"Klientas {str(project.pk)[:8]}" in html
+    assert "Klientas unknown" not in html
+    assert f"<h1>Klientas {str(project.pk)[:8]}</h1>" in profile
