@@ -37,6 +37,7 @@ SCENARIOS = (
     ("Dashboard refresh", "/admin/darbo-eile/"),
     ("Klientai (default)", "/admin/klientai/"),
     ("Klientai, all", "/admin/klientai/?visi=1"),
+    ("Klientai, search", "/admin/klientai/?q=Jonaitis+4242"),
     ("Project screen", "/admin/projects/project/00000000-0000-4000-8000-000000004244/change/"),
     ("Payments list", "/admin/payments/payment/"),
 )

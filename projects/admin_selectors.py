@@ -193,10 +193,12 @@ def _customer_key() -> Case:
     )
 
 
-def _customers_of(projects: QuerySet) -> Q:
-    """Every project of the customers these projects belong to."""
-    return (Q(client_key__in=projects.exclude(_unknown_key_q()).values("client_key")) & ~_unknown_key_q()) | Q(
-        pk__in=projects.filter(_unknown_key_q()).values("pk")
+def _of_customers(queryset: QuerySet, projects: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to the customers these projects belong to: one ``customer IN (subquery)``, which
+    PostgreSQL answers with a hash semi-join (an ``OR`` of two ``IN`` subqueries fell back to a per-row scan of
+    every client key once they no longer fit ``work_mem``)."""
+    return queryset.annotate(customer=_customer_key()).filter(
+        customer__in=projects.annotate(customer=_customer_key()).values("customer")
     )
 
 
@@ -286,22 +288,23 @@ def customer_list(
     *, attention_only: bool = True, attention: str | None = None, query: str = "", offset: int = 0, limit: int = 50
 ) -> CustomerPage:
     """Customers (projects sharing a client key) by last activity; a fixed number of queries per page."""
-    matched = Project.objects.all()
-    if query:
-        matched = matched.filter(_customer_search_q(query))
+    # ``listed``: projects whose customers are listed (None: every customer).
+    listed = Project.objects.filter(_customer_search_q(query)) if query else None
     open_projects = Project.objects.exclude(status=ProjectStatus.ACTIVE)
     if attention:
-        matched = matched.filter(_customers_of(open_projects.filter(project_flag_q(attention))))
+        flagged = open_projects.filter(project_flag_q(attention))
+        listed = flagged if listed is None else _of_customers(listed, flagged)
     fell_back = False
     if attention_only and not attention:
-        needing = matched.filter(_customers_of(open_projects.filter(project_attention_q())))
+        flagged = open_projects.filter(project_attention_q())
+        needing = flagged if listed is None else _of_customers(listed, flagged)
         if needing.exists():
-            matched = needing
+            listed = needing
         else:
             attention_only, fell_back = False, True
+    customers = Project.objects.all() if listed is None else _of_customers(Project.objects.all(), listed)
     grouped = (
-        Project.objects.filter(_customers_of(matched))
-        .annotate(customer=_customer_key())
+        customers.annotate(customer=_customer_key())
         .values("customer")
         .annotate(project_count=Count("pk"), last_activity=Max("updated_at"))
         .order_by("-last_activity", "customer")
