@@ -1,5 +1,6 @@
-/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, phone menu, opening the linked collapsed
-   block, results shown at the section a button returns to, copy buttons, auto-submit, margin preview.
+/* VejaPRO back office helpers: Ctrl/Cmd+K search focus, confirm dialogs, POST forms sent once, phone menu,
+   opening the linked collapsed block, results shown at the section a button returns to, copy buttons, auto-submit,
+   margin preview.
    Self-hosted and without inline code (admin CSP: script-src 'self'). */
 (function () {
   "use strict";
@@ -21,13 +22,24 @@
   function dialog() { return document.getElementById("vp-confirm"); }
   function closeDialog() { var d = dialog(); if (d) { d.hidden = true; } pending = null; }
 
+  // A POST form is sent once: a second click (or tap) while the page is loading would repeat the action
+  // (a second resend e-mail, a second retry).
+  function sendOnce(event, form) {
+    if ((form.method || "").toLowerCase() !== "post") { return; }
+    if (form.dataset.sent === "1") { event.preventDefault(); return; }
+    form.dataset.sent = "1";
+  }
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent]").forEach(function (form) { delete form.dataset.sent; });
+  });
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     var submitter = event.submitter || null;
-    if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; return; }
+    if (form.dataset.confirmed === "1") { delete form.dataset.confirmed; sendOnce(event, form); return; }
     var text = (submitter && submitter.dataset.confirm) || form.dataset.confirm;
     var d = dialog();
-    if (!text || !d) { return; }
+    if (!text || !d) { sendOnce(event, form); return; }
     event.preventDefault();
     pending = { form: form, submitter: submitter };
     document.getElementById("vp-confirm-text").textContent = text;

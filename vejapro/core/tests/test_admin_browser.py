@@ -294,3 +294,38 @@ def test_a_refused_form_shows_its_errors_where_the_person_is(live_server, browse
     assert "Įveskite sumą (> 0)." in section.find_element(By.CSS_SELECTOR, ".errorlist").text
     assert section.find_element(By.NAME, "deposit-receipt_no").get_attribute("value") == "K-9"
     _shot(browser, "refused-deposit-375")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_double_click_sends_a_workflow_button_once(live_server, browser, admin_user, settings):
+    from selenium.webdriver.common.by import By
+
+    from projects.tests.admin_factories import add_confirmation, add_payment
+
+    settings.ENABLE_EMAIL_INTAKE = True
+    project = make_project(name="Dvigubas", status="CERTIFIED")
+    add_payment(project, payment_type="FINAL")
+    add_confirmation(project)
+    _resize(browser, 1280)
+    _sign_in(browser, live_server, admin_user.email)
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+
+    button = browser.find_element(By.XPATH, "//button[normalize-space()='Persiųsti el. paštu (3)']")
+    # Hold the first submission (as a slow network would) and count the submissions that would go out.
+    sent = browser.execute_script(
+        "let sent = 0;"
+        "const hold = (event) => { if (!event.defaultPrevented) { sent += 1; } event.preventDefault(); };"
+        "window.addEventListener('submit', hold);"
+        "arguments[0].click(); arguments[0].click(); arguments[0].click();"
+        "window.removeEventListener('submit', hold);"
+        "return sent;",
+        button,
+    )
+    assert sent == 1
+    browser.get(f"{live_server.url}/admin/projects/project/{project.pk}/change/")
+    button = browser.find_element(By.XPATH, "//button[normalize-space()='Persiųsti el. paštu (3)']")
+    browser.execute_script("arguments[0].click(); arguments[0].click();", button)
+
+    _wait(browser).until(lambda d: "Patvirtinimas persiųstas. Liko: 2" in d.find_element(By.TAG_NAME, "body").text)
+    assert "Persiųsti el. paštu (2)" in browser.find_element(By.ID, "workflow").text
+    assert AuditLog.objects.filter(entity_id=project.pk, action="ADMIN_CONFIRMATION_RESEND_EMAIL").count() == 1
