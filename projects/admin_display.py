@@ -87,7 +87,16 @@ def urgency_marker(urgency: str | None) -> str:
 
 
 def client_label(project) -> str:
-    return sel.client_name(project) or "{} {}".format(_("Client"), (project.client_key or "")[:8])
+    """The client's name, else «Klientas» + the first 8 characters of the client key (of the project id for a
+    project without contacts)."""
+    key = project.client_key or sel.UNKNOWN_CLIENT_KEY
+    short = short_id(project) if key == sel.UNKNOWN_CLIENT_KEY else key[:8]
+    return sel.client_name(project) or "{} {}".format(_("Client"), short)
+
+
+def customer_label(customer) -> str:
+    """A customer of the work queue or «Klientai»: the name found on any of their projects, else as above."""
+    return customer.display_name or client_label(customer.latest.project)
 
 
 def short_id(project) -> str:

@@ -176,19 +176,44 @@ def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: 
     )
 
 
+UNKNOWN_PREFIX = f"{UNKNOWN_CLIENT_KEY}:"
+
+
 def _unknown_key_q() -> Q:
     return Q(client_key__isnull=True) | Q(client_key="") | Q(client_key=UNKNOWN_CLIENT_KEY)
 
 
-def _attention_customers() -> QuerySet:
-    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (the client key; a project
-    without any contact stands alone as ``unknown:<id>``), ``rank`` (0 high, 1 medium, 2 low) and
-    ``last_activity``. Grouped in the database, so the dashboard reads 20 customers however many there are."""
-    customer = Case(
-        When(_unknown_key_q(), then=Concat(Value(f"{UNKNOWN_CLIENT_KEY}:"), Cast("pk", CharField()))),
+def _customer_key() -> Case:
+    """The customer of a project in SQL: its client key; a project without any contact stands alone as
+    ``unknown:<id>`` (projects without contacts are not one person)."""
+    return Case(
+        When(_unknown_key_q(), then=Concat(Value(UNKNOWN_PREFIX), Cast("pk", CharField()))),
         default=F("client_key"),
         output_field=CharField(),
     )
+
+
+def _customers_of(projects: QuerySet) -> Q:
+    """Every project of the customers these projects belong to."""
+    return (Q(client_key__in=projects.exclude(_unknown_key_q()).values("client_key")) & ~_unknown_key_q()) | Q(
+        pk__in=projects.filter(_unknown_key_q()).values("pk")
+    )
+
+
+def _rows_by_customer(projects: QuerySet, keys: list[str]) -> dict[str, list[ProjectRow]]:
+    """The annotated projects of the given customer keys, grouped by key (in the order of ``keys``)."""
+    alone = {uuid.UUID(key.removeprefix(UNKNOWN_PREFIX)): key for key in keys if key.startswith(UNKNOWN_PREFIX)}
+    known = [key for key in keys if not key.startswith(UNKNOWN_PREFIX)]
+    rows: dict[str, list[ProjectRow]] = {key: [] for key in keys}
+    for project in projects.filter((Q(client_key__in=known) & ~_unknown_key_q()) | Q(pk__in=list(alone))):
+        rows[alone.get(project.pk, project.client_key)].append(ProjectRow.of(project))
+    return rows
+
+
+def _attention_customers() -> QuerySet:
+    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (see ``_customer_key``),
+    ``rank`` (0 high, 1 medium, 2 low) and ``last_activity``. Grouped in the database, so the dashboard reads 20
+    customers however many there are."""
     rank = Case(
         When(project_flag_q(PENDING_CONFIRMATION), then=Value(URGENCY_RANK[URGENCY_HIGH])),
         When(project_flag_q(FAILED_OUTBOX), then=Value(URGENCY_RANK[URGENCY_MEDIUM])),
@@ -197,7 +222,7 @@ def _attention_customers() -> QuerySet:
     return (
         Project.objects.exclude(status=ProjectStatus.ACTIVE)
         .filter(project_attention_q())
-        .annotate(customer=customer, project_rank=rank)
+        .annotate(customer=_customer_key(), project_rank=rank)
         .values("customer")
         .annotate(rank=Min("project_rank"), last_activity=Max("updated_at"))
     )
@@ -206,19 +231,9 @@ def _attention_customers() -> QuerySet:
 def work_queue(*, limit: int = 20) -> list[CustomerRow]:
     """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2)."""
     top = [entry["customer"] for entry in _attention_customers().order_by("rank", "last_activity", "customer")[:limit]]
-    prefix = f"{UNKNOWN_CLIENT_KEY}:"
-    alone = {uuid.UUID(key.removeprefix(prefix)): key for key in top if key.startswith(prefix)}
-    keys = [key for key in top if not key.startswith(prefix)]
-    rows: dict[str, list[ProjectRow]] = {key: [] for key in top}
-    projects = (
-        project_admin_queryset()
-        .exclude(status=ProjectStatus.ACTIVE)
-        .filter(project_attention_q())
-        .filter((Q(client_key__in=keys) & ~_unknown_key_q()) | Q(pk__in=list(alone)))
-    )
-    for project in projects:
-        rows[alone.get(project.pk, project.client_key)].append(ProjectRow.of(project))
-    return [_customer_from_rows(key.split(":")[0], rows[key]) for key in top if rows[key]]
+    attention = project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_q())
+    rows = _rows_by_customer(attention, top)
+    return [_customer_from_rows(key, rows[key]) for key in top if rows[key]]
 
 
 def work_queue_urgent_count() -> int:
@@ -271,36 +286,33 @@ def customer_list(
     *, attention_only: bool = True, attention: str | None = None, query: str = "", offset: int = 0, limit: int = 50
 ) -> CustomerPage:
     """Customers (projects sharing a client key) by last activity; a fixed number of queries per page."""
-    keys = Project.objects.all()
+    matched = Project.objects.all()
     if query:
-        keys = keys.filter(_customer_search_q(query))
-    flagged = project_admin_annotate(Project.objects.exclude(status=ProjectStatus.ACTIVE))
+        matched = matched.filter(_customer_search_q(query))
+    open_projects = Project.objects.exclude(status=ProjectStatus.ACTIVE)
     if attention:
-        flagged = flagged.filter(project_flag_q(attention))
-        keys = keys.filter(client_key__in=flagged.values("client_key"))
+        matched = matched.filter(_customers_of(open_projects.filter(project_flag_q(attention))))
     fell_back = False
     if attention_only and not attention:
-        attention_keys = keys.filter(client_key__in=flagged.filter(project_attention_q()).values("client_key"))
-        if attention_keys.exists():
-            keys = attention_keys
+        needing = matched.filter(_customers_of(open_projects.filter(project_attention_q())))
+        if needing.exists():
+            matched = needing
         else:
             attention_only, fell_back = False, True
     grouped = (
-        Project.objects.filter(client_key__in=keys.values("client_key"))
-        .values("client_key")
+        Project.objects.filter(_customers_of(matched))
+        .annotate(customer=_customer_key())
+        .values("customer")
         .annotate(project_count=Count("pk"), last_activity=Max("updated_at"))
-        .order_by("-last_activity", "client_key")
+        .order_by("-last_activity", "customer")
     )
     total = grouped.count()
     page = list(grouped[offset : offset + limit])
-    page_keys = [entry["client_key"] for entry in page]
-    rows_by_key: dict[str, list[ProjectRow]] = {key: [] for key in page_keys}
-    for project in project_admin_queryset().filter(client_key__in=page_keys):
-        rows_by_key[project.client_key].append(ProjectRow.of(project))
+    rows = _rows_by_customer(project_admin_queryset(), [entry["customer"] for entry in page])
     items = [
-        _customer_from_rows(entry["client_key"], rows_by_key[entry["client_key"]], entry["project_count"])
+        _customer_from_rows(entry["customer"], rows[entry["customer"]], entry["project_count"])
         for entry in page
-        if rows_by_key.get(entry["client_key"])
+        if rows[entry["customer"]]
     ]
     return CustomerPage(items=items, total=total, attention_only=attention_only, fell_back_to_all=fell_back)
 
@@ -314,12 +326,19 @@ class CustomerProfile:
 
 
 def customer_profile(*, client_key: str) -> CustomerProfile | None:
+    """One customer's projects; ``unknown:<project id>`` is the single project without contacts."""
     from payments.admin_selectors import payments_total_paid
 
-    rows = [
-        ProjectRow.of(project)
-        for project in project_admin_queryset().filter(client_key=client_key).order_by("-created_at", "-id")
-    ]
+    if client_key.startswith(UNKNOWN_PREFIX):
+        project_id = parse_project_id(client_key.removeprefix(UNKNOWN_PREFIX))
+        if project_id is None:
+            return None
+        projects = project_admin_queryset().filter(_unknown_key_q(), pk=project_id)
+    elif client_key == UNKNOWN_CLIENT_KEY:
+        return None
+    else:
+        projects = project_admin_queryset().filter(client_key=client_key)
+    rows = [ProjectRow.of(project) for project in projects.order_by("-created_at", "-id")]
     if not rows:
         return None
     ids = [row.project.pk for row in rows]
@@ -329,6 +348,13 @@ def customer_profile(*, client_key: str) -> CustomerProfile | None:
         total_paid=payments_total_paid(project_ids=ids),
         project_ids=ids,
     )
+
+
+def parse_project_id(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
 
 
 # --- global search (ui.md §3.13, api.md §15.5) -------------------------------------------------------------

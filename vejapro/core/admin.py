@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from vejapro.core import admin_selectors as audit_sel
 from vejapro.core.actors import Actor
 from vejapro.core.admin_base import FactAdmin, VejaProModelAdmin
-from vejapro.core.admin_display import EMPTY, format_local
+from vejapro.core.admin_display import EMPTY, NBSP, format_local
 from vejapro.core.admin_errors import message_error
 from vejapro.core.errors import ApiError
 from vejapro.core.models import AuditLog, Role, User
@@ -373,7 +373,7 @@ class AuditLogAdmin(FactAdmin):
         if context and "cl" in context:
             cl = context["cl"]
             context["error_count"] = audit_sel.audit_error_count(cl.queryset)
-            context["export_limits"] = audit_sel.EXPORT_LIMITS
+            context["export_limits"] = [(limit, f"{limit:,}".replace(",", NBSP)) for limit in audit_sel.EXPORT_LIMITS]
             context["export_params"] = [(key, value) for key, value in request.GET.items() if key != "limit"]
         return response
 

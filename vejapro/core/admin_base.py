@@ -17,6 +17,10 @@ class VejaProModelAdmin(admin.ModelAdmin):
     list_per_page = 50
     list_max_show_all = 0  # no "show all" link
     show_full_result_count = False
+    # Django's «Rodyti skaičius» toggle: the back office's own filters (attention, period, state…) are
+    # SimpleListFilters without counts, so the link did nothing visible there, and on the other lists it adds a
+    # counting query over every row.
+    show_facets = admin.ShowFacets.NEVER
     list_title = None  # the page title of the list (ui.md labels), instead of Django's "Select … to change"
 
     def _admin(self, request) -> bool:

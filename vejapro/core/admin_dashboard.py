@@ -172,7 +172,7 @@ def dashboard_data() -> Dashboard:
                 "customer": customer,
                 "urgency": customer.urgency,
                 "urgency_label": show.URGENCY_LABELS[customer.urgency],
-                "name": customer.display_name or "{} {}".format(_("Client"), customer.client_key[:8]),
+                "name": show.customer_label(customer),
                 "reason": show.reason_sentence(row.flags or customer.flags),
                 "status": show.status_pill(row.project.status),
                 "activity": customer.last_activity,

@@ -101,7 +101,7 @@ def _customer_item(customer, show, sel) -> dict:
     action = customer.action_row.next_action
     return {
         "customer": customer,
-        "name": customer.display_name or "{} {}".format(_("Client"), customer.client_key[:8]),
+        "name": show.customer_label(customer),
         "low_confidence": customer.confidence == "LOW",
         "profile_url": reverse("admin:customer_profile", args=[customer.client_key]),
         "latest_status": show.status_pill(latest.project.status),
@@ -155,7 +155,7 @@ def customer_profile(request, client_key: str):
     ]
     action = customer.action_row.next_action
     context = {
-        "title": customer.display_name or "{} {}".format(_("Client"), client_key[:8]),
+        "title": show.customer_label(customer),
         "customer": customer,
         "projects": projects,
         "details": details,

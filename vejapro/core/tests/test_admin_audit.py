@@ -194,8 +194,8 @@ def test_export_form_carries_the_current_filters(admin_client):
     assert 'action="/admin/core/auditlog/eksportas/"' in html
     assert '<input type="hidden" name="laikotarpis" value="30d">' in html
     assert '<input type="hidden" name="objektas" value="project">' in html
-    for limit in ("10000", "50000", "100000"):
-        assert f'<option value="{limit}">' in html
+    for limit, label in (("10000", "10\u00a0000"), ("50000", "50\u00a0000"), ("100000", "100\u00a0000")):
+        assert f'<option value="{limit}">{label}</option>' in html
     assert "Eksportuoti CSV" in html
 
 

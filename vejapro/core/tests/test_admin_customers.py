@@ -1,5 +1,7 @@
 """«Klientai» list and profile (ui.md §3.4) and the global search (ui.md §3.13)."""
 
+import re
+
 import pytest
 
 from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
@@ -192,3 +194,38 @@ def test_search_finds_a_customer_who_needs_no_attention(admin_client):
     assert "Nėra klientų, kuriems reikia dėmesio. Rodomi visi klientai." in found
     assert "Nėra klientų" in nothing
     assert "Rodomi visi klientai" not in nothing
+
+
+@pytest.mark.django_db
+def test_projects_without_contacts_are_separate_customers(admin_client):
+    first = make_project(name="Be kontaktų Ona", email=None, phone=None)
+    second = make_project(name="Be kontaktų Jonas", email=None, phone=None, status="PAID")
+    add_payment(second, amount="250")
+
+    html = admin_client.get(LIST_URL, {"visi": "1"}).content.decode()
+
+    assert "Be kontaktų Ona" in html
+    assert "Be kontaktų Jonas" in html
+    links = re.findall(r'href="(/admin/klientai/unknown:[^"]+/)"', html)
+    assert len(links) == 2
+    profiles = [admin_client.get(link).content.decode() for link in links]
+    ona = next(page for page in profiles if "<h1>Be kontaktų Ona</h1>" in page)
+    jonas = next(page for page in profiles if "<h1>Be kontaktų Jonas</h1>" in page)
+    assert str(first.pk)[:8] in ona
+    assert str(second.pk)[:8] not in ona
+    assert "250,00\u00a0€" in jonas
+    assert "250,00\u00a0€" not in ona
+    assert admin_client.get(f"{LIST_URL}unknown/").status_code == 404
+    assert admin_client.get(f"{LIST_URL}unknown:ne-uuid/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_customer_without_name_or_contact_is_named_by_the_project(admin_client):
+    project = make_project(name=None, email=None, phone=None)
+
+    html = admin_client.get(LIST_URL, {"visi": "1"}).content.decode()
+    profile = admin_client.get(f"{LIST_URL}unknown:{project.pk}/").content.decode()
+
+    assert f"Klientas {str(project.pk)[:8]}" in html
+    assert "Klientas unknown" not in html
+    assert f"<h1>Klientas {str(project.pk)[:8]}</h1>" in profile

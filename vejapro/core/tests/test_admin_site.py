@@ -244,3 +244,51 @@ def test_a_superuser_whose_role_was_changed_cannot_enter():
 
     assert NOT_ADMIN_TEXT in response.content.decode()
     assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/projects/project/", "/admin/payments/payment/", "/admin/core/auditlog/"])
+def test_lists_offer_no_facet_counts_toggle(admin_client, path):
+    html = admin_client.get(path).content.decode()
+
+    assert "Rodyti skaičius" not in html
+    assert admin_client.get(path, {"_facets": "True"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_django_pages_and_messages_the_lithuanian_catalogue_of_django_lacks(admin_client, admin_user, expert_user):
+    from projects.models import EstimateRule
+
+    refused = admin_client.post(f"/admin/core/user/{expert_user.pk}/change/", {"full_name": "X", "role": "BLOGA"})
+    password = admin_client.get("/admin/password_change/").content.decode()
+    short = admin_client.post(
+        "/admin/password_change/",
+        {"old_password": "Slaptas-123", "new_password1": "trump", "new_password2": "kitas"},
+    ).content.decode()
+    rule = EstimateRule.objects.create(
+        service="lawn_installation", method="seeding", label="Sėjimas", price_per_m2="3", minimum_price="100"
+    )
+    saved = admin_client.post(
+        f"/admin/projects/estimaterule/{rule.pk}/change/",
+        {
+            "service": "lawn_installation",
+            "method": "seeding",
+            "label": "Sėjimas",
+            "price_per_m2": "3.5",
+            "minimum_price": "100",
+            "is_active": "on",
+        },
+        follow=True,
+    )
+    logged_out = admin_client.post("/admin/logout/").content.decode()
+
+    assert "Ištaisykite žemiau nurodytą klaidą." in refused.content.decode()
+    assert "Saugumo sumetimais įveskite seną slaptažodį" in password
+    assert "Slaptažodis negali būti dažnai naudojamas." in password
+    assert "Slaptažodžiai nesutampa." in short
+    link = f'<a href="/admin/projects/estimaterule/{rule.pk}/change/">Sėjimas</a>'
+    assert [str(message) for message in saved.context["messages"]] == [f"Išsaugota: kainų taisyklė „{link}“."]
+    assert "Jūs atsijungėte nuo VejaPRO administravimo." in logged_out
+    for page in (refused.content.decode(), password, short, logged_out):
+        assert "Please" not in page
+        assert "Thanks for" not in page
