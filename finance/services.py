@@ -1,6 +1,6 @@
 """What can happen to money records in the finance app. Margins are versioned (finance.md §7)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +8,7 @@ from django.utils import timezone
 from finance.models import Margin
 from vejapro.core.actors import Actor
 from vejapro.core.errors import BadRequest
+from vejapro.core.money import round_cents
 from vejapro.core.services import audit_record
 
 MARGIN_PERCENT_MAX = Decimal("999.99")
@@ -32,7 +33,7 @@ def margin_create(*, service_type: str, margin_percent: Decimal, actor: Actor) -
     service_type = (service_type or "").strip()
     if not service_type or len(service_type) > SERVICE_TYPE_MAX:
         raise BadRequest("service_type turi būti 1..64 simbolių")
-    percent = Decimal(str(margin_percent)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    percent = round_cents(margin_percent)
     if percent < 0 or percent > MARGIN_PERCENT_MAX:
         raise BadRequest("margin_percent turi būti 0..999.99")
 

@@ -9,7 +9,7 @@ becomes the replay answer, or the 409, exactly as if the row had been there befo
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,9 +23,9 @@ from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, Conflict
 from vejapro.core.models import Role, User
+from vejapro.core.money import round_cents
 from vejapro.core.services import audit_record
 
-CENTS = Decimal("0.01")
 KEY_CLASH_TEXT = "provider_event_id jau panaudotas su kitais parametrais"
 WAIVER_KEY_CLASH_TEXT = "provider_event_id jau panaudotas kitam mokėjimui"
 RECEIPT_TAKEN_TEXT = "receipt_no jau panaudotas"
@@ -63,10 +63,6 @@ class QuickPaymentResult:
     new_status: str
     email_queued: bool
     transition_error: str | None
-
-
-def cents(amount: Decimal | int | float | str) -> Decimal:
-    return Decimal(str(amount)).quantize(CENTS, rounding=ROUND_HALF_UP)
 
 
 def _actor_user(actor: Actor) -> User | None:
@@ -232,7 +228,7 @@ def _record_manual(
 ) -> tuple[Payment, bool]:
     """Inside the caller's transaction with the project locked: idempotency → status rule → receipt → insert →
     audit. ``(payment, replayed)``."""
-    amount = cents(amount)
+    amount = round_cents(amount)
 
     def replay() -> Payment | None:
         return _manual_replay(

@@ -5,7 +5,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +21,7 @@ from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
 from vejapro.core.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
+from vejapro.core.money import round_cents
 from vejapro.core.redaction import mask_contacts_in_text
 from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
@@ -29,7 +30,6 @@ logger = logging.getLogger(__name__)
 
 PAYMENT_INTENT_SUCCEEDED = "payment_intent.succeeded"
 LAST_ERROR_MAX = 1000
-CENTS = Decimal("0.01")
 
 
 # --- Webhook (api.md §13.1) -------------------------------------------------------------------------------------
@@ -169,7 +169,7 @@ def _intent_payment(event: dict) -> _IntentPayment:
     payment_type = str(_intent_metadata(event).get("payment_type") or "").strip().upper()
     return _IntentPayment(
         intent_id=intent_id,
-        amount=(Decimal(cents) / 100).quantize(CENTS, rounding=ROUND_HALF_UP),
+        amount=round_cents(Decimal(cents) / 100),
         currency=currency.upper(),
         payment_type=payment_type if payment_type in (PaymentType.DEPOSIT, PaymentType.FINAL) else PaymentType.UNKNOWN,
         received_at=received_at,
@@ -324,7 +324,7 @@ def payment_link_create(
         raise BadRequest("Deposit allowed only for DRAFT projects")
     if payment_type == PaymentType.FINAL and project.status not in CERTIFIED_STATUSES:
         raise BadRequest("Final payment allowed only for CERTIFIED/ACTIVE projects")
-    amount = Decimal(amount).quantize(CENTS, rounding=ROUND_HALF_UP)
+    amount = round_cents(amount)
     success_url = success_url or public_url(f"/client/projektai/{project.pk}/?payment=success")
     cancel_url = cancel_url or public_url(f"/client/projektai/{project.pk}/?payment=cancel")
     if not description:

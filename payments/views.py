@@ -14,9 +14,7 @@ from payments.serializers import (
 )
 from payments.services import payment_record_manual, payment_record_quick, payment_waive_deposit
 from vejapro.core.api import ApiView
-from vejapro.core.errors import NOT_FOUND_TEXT, ApiError
 from vejapro.core.models import Role
-from vejapro.core.settings_helpers import flag
 
 
 def _created_or_replayed(result) -> Response:
@@ -73,14 +71,8 @@ class DepositWaiveView(ApiView):
 class QuickPaymentView(ApiView):
     """POST /projects/{id}/quick-payment-and-transition: 200 ``QuickPaymentResponse``."""
 
-    feature_flag = "ENABLE_MANUAL_PAYMENTS"
+    feature_flag = ("ENABLE_FINANCE_LEDGER", "ENABLE_MANUAL_PAYMENTS")
     allowed_roles = {Role.ADMIN, Role.SUBCONTRACTOR, Role.EXPERT}
-
-    def initial(self, request, *args, **kwargs):
-        # Two flags gate this endpoint (api.md §4); both are checked before authentication.
-        if not flag("ENABLE_FINANCE_LEDGER"):
-            raise ApiError(404, NOT_FOUND_TEXT)
-        super().initial(request, *args, **kwargs)
 
     def post(self, request, project_id: str):
         data = self.parse_body(QuickPaymentInputSerializer)

@@ -5,7 +5,7 @@ The status is never written here; ``projects.services.project_transition`` stays
 
 import uuid
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -17,18 +17,18 @@ from projects.models import ESTIMATE_METHODS_BY_SERVICE, Project, ProjectStatus
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
 from vejapro.core.errors import BadRequest, Conflict
+from vejapro.core.money import round_cents
 from vejapro.core.services import audit_record
 
 # Editable ``client_info`` keys of the project screen, and the model fields next to them.
 CLIENT_INFO_FIELDS = ("name", "email", "phone", "address", "whatsapp_consent", "title")
 MODEL_FIELDS = ("area_m2", "total_price_client", "internal_cost", "has_robot")
-CENTS = Decimal("0.01")
 
 
 def _money(value) -> Decimal | None:
     if value is None or value == "":
         return None
-    return Decimal(str(value)).quantize(CENTS, rounding=ROUND_HALF_UP)
+    return round_cents(value)
 
 
 def _locked(project: Project | uuid.UUID) -> Project:

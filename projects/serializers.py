@@ -1,15 +1,14 @@
 """Shared input fields and the project output shapes of api.md §3 (no logic: shapes and validation only)."""
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from rest_framework import serializers
 
 from projects.models import ProjectStatus
 from vejapro.core.models import Role
+from vejapro.core.money import round_cents
 from vejapro.core.timestamps import utc_iso
-
-CENTS = Decimal("0.01")
 
 # ---------------------------------------------------------------------------------------------------------------
 # Input fields
@@ -54,7 +53,7 @@ class AmountField(serializers.Field):
             self.fail("invalid")
         if value > Decimal("1e15"):
             self.fail("max_value", limit=self.max_value)
-        value = value.quantize(CENTS, rounding=ROUND_HALF_UP)
+        value = round_cents(value)
         if self.gt is not None and value <= self.gt:
             self.fail("greater_than", limit=self.gt)
         if self.min_value is not None and value < self.min_value:

@@ -418,9 +418,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     # One line per event: timestamp, level, logger, request id, message (security-ops.md §10.7).
-    "filters": {"request_id": {"()": "vejapro.core.request_id.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "vejapro.core.request_id.RequestIdFilter"},
+        "hide_secrets": {"()": "vejapro.core.log_redaction.SecretRedactingFilter"},
+    },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id", "hide_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.request": {"level": "ERROR"}},
 }

@@ -1,12 +1,13 @@
 """Formatting for back office screens: money as «1 234,50 €», local times, relative times, pills (ui.md §1)."""
 
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from vejapro.core.money import round_cents
 
 NBSP = "\u00a0"
 EMPTY = "—"
@@ -16,7 +17,7 @@ def format_money(amount, currency: str = "EUR") -> str:
     """``1 234,50 €`` (thousands separated by a non-breaking space, decimal comma)."""
     if amount is None:
         return EMPTY
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    value = round_cents(amount)
     sign = "-" if value < 0 else ""
     whole, _dot, cents = f"{abs(value):.2f}".partition(".")
     groups = []

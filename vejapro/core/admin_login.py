@@ -11,6 +11,7 @@ class VejaProAuthenticationForm(AdminAuthenticationForm):
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": _("Incorrect e-mail or password."),
+        "inactive": _("The account is disabled."),
         "not_admin": _("Only the ADMIN role may sign in to the admin area."),
     }
 

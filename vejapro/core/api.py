@@ -15,15 +15,17 @@ from vejapro.core.settings_helpers import flag
 
 @method_decorator(csrf_exempt, name="dispatch")
 class ApiView(APIView):
-    """Set ``feature_flag`` (404 ``Nerastas`` while off, checked before authentication) and ``allowed_roles``
+    """Set ``feature_flag`` (404 ``Nerastas`` while off, checked before authentication; a tuple when several flags
+    gate one endpoint) and ``allowed_roles``
     (None = public). Views stay thin: parse input, call one service or selector, render."""
 
-    feature_flag: str | None = None
+    feature_flag: str | tuple[str, ...] | None = None
     allowed_roles: set[str] | None = None
     permission_classes = [RoleGate]
 
     def initial(self, request, *args, **kwargs):
-        if self.feature_flag and not flag(self.feature_flag):
+        required = (self.feature_flag,) if isinstance(self.feature_flag, str) else self.feature_flag or ()
+        if not all(flag(name) for name in required):
             raise ApiError(404, NOT_FOUND_TEXT)
         super().initial(request, *args, **kwargs)
 

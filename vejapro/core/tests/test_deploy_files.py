@@ -284,3 +284,29 @@ def test_gunicorn_access_log_never_records_query_strings_or_referrers():
     assert "/contractor" in line
     assert "eyJ.secret.jwt" not in line
     assert '"GET /contractor HTTP/1.1" 302' in line
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed on this machine")
+@pytest.mark.parametrize("vhost", ["vejapro.conf", "vejapro-staging.conf"])
+def test_nginx_accepts_the_configuration(tmp_path, vhost):
+    snippets = tmp_path / "snippets"
+    snippets.mkdir()
+    for snippet in (DEPLOY / "nginx" / "snippets").iterdir():
+        snippets.joinpath(snippet.name).write_text(snippet.read_text().replace("/etc/nginx/snippets/", f"{snippets}/"))
+    (tmp_path / "logs").mkdir()
+    site = (DEPLOY / "nginx" / vhost).read_text()
+    site = site.replace("/etc/nginx/snippets/", f"{snippets}/").replace("/var/log/nginx/", f"{tmp_path}/logs/")
+    (tmp_path / "site.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/logs/error.log;\nevents {{}}\n"
+        f"http {{\n  include {DEPLOY}/nginx/vejapro-http.conf;\n  include {tmp_path}/site.conf;\n}}\n"
+    )
+
+    result = subprocess.run(  # noqa: S603
+        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr

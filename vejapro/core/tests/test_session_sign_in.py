@@ -65,6 +65,7 @@ def test_an_inactive_local_user_is_refused_as_inactive_not_as_a_wrong_password(a
     client, response = admin_login(admin_user.email, PASSWORD)
     assert response.status_code == 200
     assert form_error_codes(response) == ["inactive"]
+    assert "Paskyra išjungta." in response.content.decode()
     assert client.get("/admin/").status_code == 302
 
 
