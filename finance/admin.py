@@ -55,6 +55,7 @@ class MarginStateFilter(admin.SimpleListFilter):
 @admin.register(Margin, site=site)
 class MarginAdmin(FactAdmin):
     list_title = _("Margin rules")
+    add_label = _("New margin rule")
     list_display = [
         "service_type",
         "percent_column",
@@ -119,7 +120,7 @@ class MarginAdmin(FactAdmin):
                 return HttpResponseRedirect(reverse("admin:finance_margin_changelist"))
         context = {
             **self.admin_site.each_context(request),
-            "title": _("New margin rule"),
+            "title": self.add_label,
             "form": form,
             "opts": self.model._meta,
             "submit_label": _("Create"),

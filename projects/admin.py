@@ -126,6 +126,7 @@ class ConsentFilter(admin.SimpleListFilter):
 @admin.register(Project, site=site)
 class ProjectAdmin(VejaProModelAdmin):
     list_title = _("Projects")
+    add_label = _("New project")
     list_display = ["client_column", "status_column", "problem_column", "last_column", "action_column"]
     list_display_links = None
     list_filter = [AttentionFilter, StatusFilter, ContractorFilter, ExpertFilter, ConsentFilter]
@@ -440,7 +441,7 @@ class ProjectAdmin(VejaProModelAdmin):
                 return HttpResponseRedirect(admin_views.project_url(project.pk))
         context = {
             **self.admin_site.each_context(request),
-            "title": _("New project"),
+            "title": self.add_label,
             "form": form,
             "opts": self.model._meta,
             "submit_label": _("Create"),
@@ -476,6 +477,7 @@ class EstimateRuleForm(forms.ModelForm):
 @admin.register(EstimateRule, site=site)
 class EstimateRuleAdmin(VejaProModelAdmin):
     list_title = _("Price rules")
+    add_label = _("New price rule")
     list_display = ["service_label", "method_label", "label", "price_money", "minimum_money", "active_column"]
     list_display_links = ["label"]
     list_filter = ["service", "is_active"]

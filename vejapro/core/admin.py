@@ -90,6 +90,7 @@ class RoleFilter(admin.SimpleListFilter):
 @admin.register(User, site=site)
 class UserAdmin(VejaProModelAdmin):
     list_title = _("Users")
+    add_label = _("New user")
     list_display = ["email", "display_name", "role_label", "is_active", "created_local", "last_login_local"]
     list_display_links = ["email"]
     list_filter = [RoleFilter, "is_active"]
@@ -153,7 +154,7 @@ class UserAdmin(VejaProModelAdmin):
                 return HttpResponseRedirect(reverse("admin:core_user_change", args=[user.pk]))
         context = {
             **self.admin_site.each_context(request),
-            "title": _("New user"),
+            "title": self.add_label,
             "form": form,
             "opts": self.model._meta,
             "submit_label": _("Create"),

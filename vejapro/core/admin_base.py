@@ -22,6 +22,7 @@ class VejaProModelAdmin(admin.ModelAdmin):
     # counting query over every row.
     show_facets = admin.ShowFacets.NEVER
     list_title = None  # the page title of the list (ui.md labels), instead of Django's "Select … to change"
+    add_label = None  # the add button and the add page title («Naujas projektas»), instead of Django's «Naujas %s»
 
     def _admin(self, request) -> bool:
         return is_back_office_user(request.user)
@@ -50,6 +51,10 @@ class VejaProModelAdmin(admin.ModelAdmin):
         # the object screen is titled by what it is («Naudotojas», «Mokėjimas»).
         context = {"title": capfirst(self.model._meta.verbose_name), **(extra_context or {})}
         return super().change_view(request, object_id, form_url, context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        context = {"title": self.add_label} if self.add_label else {}
+        return super().add_view(request, form_url, {**context, **(extra_context or {})})
 
     def history_view(self, request, object_id, extra_context=None):
         """«Istorija» is the audit log of the object (services write it; Django's LogEntry is not used)."""

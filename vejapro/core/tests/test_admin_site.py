@@ -292,3 +292,24 @@ def test_django_pages_and_messages_the_lithuanian_catalogue_of_django_lacks(admi
     for page in (refused.content.decode(), password, short, logged_out):
         assert "Please" not in page
         assert "Thanks for" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [
+        ("/admin/projects/project/", "Naujas projektas"),
+        ("/admin/core/user/", "Naujas naudotojas"),
+        ("/admin/finance/margin/", "Nauja maržos taisyklė"),
+        ("/admin/projects/estimaterule/", "Nauja kainų taisyklė"),
+    ],
+)
+def test_add_buttons_and_pages_are_named_in_lithuanian(admin_client, path, label):
+    listing = admin_client.get(path).content.decode()
+    add = admin_client.get(f"{path}add/").content.decode()
+
+    button = listing.split('class="addlink">', 1)[1].split("</a>", 1)[0].strip()
+    assert button == label
+    assert f"<h1>{label}</h1>" in add
+    assert "Naujas kainų" not in listing + add
+    assert "Naujas maržos" not in listing + add
