@@ -190,3 +190,19 @@ def test_outbox_names_its_object_in_lithuanian(admin_client):
     link = f'<a href="/admin/projects/project/{project.pk}/change/">Projektas {str(project.pk)[:8]}</a>'
     assert link in listing
     assert f"project {str(project.pk)[:8]}" not in listing
+
+
+@pytest.mark.django_db
+def test_list_counts_agree_with_the_number(admin_client):
+    from projects.tests.admin_factories import add_payment
+
+    project = make_project(status="PAID")
+    for _ in range(12):
+        add_payment(project)
+
+    payments = admin_client.get(reverse("admin:payments_payment_changelist")).content.decode()
+    one = admin_client.get(reverse("admin:projects_project_changelist"), {"veiksmo": "visi"}).content.decode()
+
+    assert "12 įrašų" in payments.split('class="paginator"', 1)[1]
+    assert "12 mokėjimai" not in payments
+    assert "1 įrašas" in one.split('class="paginator"', 1)[1]
