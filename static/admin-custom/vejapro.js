@@ -91,8 +91,8 @@
     if (!list || !target || !target.closest(".vp-project-screen #content")) { return; }
     list.classList.add("vp-local-messages");
     list.setAttribute("role", "status");
-    var heading = target.querySelector("h2");
-    if (heading && heading.parentNode === target) { heading.after(list); } else { target.prepend(list); }
+    var heading = target.querySelector(":scope > h2, :scope > summary");
+    if (heading) { heading.after(list); } else { target.prepend(list); }
     target.scrollIntoView();
   }
 

@@ -274,7 +274,10 @@ def test_more_options_stay_open_after_their_own_buttons(live_server, browser, ad
 
     _wait(browser).until(lambda d: "Sutikimas išsaugotas." in d.find_element(By.TAG_NAME, "body").text)
     assert browser.current_url.endswith("#papildomos")
-    assert browser.find_element(By.ID, "papildomos").get_attribute("open") is not None
+    extra = browser.find_element(By.ID, "papildomos")
+    assert extra.get_attribute("open") is not None
+    # The result sits inside the block, right under its title.
+    assert extra.find_element(By.CSS_SELECTOR, "summary + .vp-local-messages").text == "Sutikimas išsaugotas."
     assert browser.find_element(By.NAME, "marketing_consent").is_selected()
     project.refresh_from_db()
     assert project.marketing_consent is True
