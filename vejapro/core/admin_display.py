@@ -35,12 +35,6 @@ def format_local(moment: datetime | None) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
-def format_local_date(moment: datetime | None) -> str:
-    if moment is None:
-        return EMPTY
-    return timezone.localtime(moment).strftime("%Y-%m-%d")
-
-
 def relative_time(moment: datetime | None, *, now: datetime | None = None) -> str:
     """«ką tik», «prieš 5 min.», «prieš 3 val.», «prieš 2 d.»."""
     if moment is None:
