@@ -14,7 +14,6 @@ from django.utils.translation import ngettext
 
 from vejapro.core.settings_helpers import flag
 
-WORKER_HEARTBEAT_KEY = "worker:heartbeat"
 WORKER_FRESH_FOR = timedelta(minutes=3)
 QUEUE_LIMIT = 20
 PROFILE_HISTORY_LIMIT = 20
@@ -38,7 +37,9 @@ def _url(name: str, query: str = "") -> str | None:
 # --- worker heartbeat ---------------------------------------------------------------------------------------
 def worker_heartbeat() -> datetime | None:
     """The worker writes "now" under ``worker:heartbeat`` every loop (messaging.md §3.3)."""
-    value = cache.get(WORKER_HEARTBEAT_KEY)
+    from messaging.worker import HEARTBEAT_KEY
+
+    value = cache.get(HEARTBEAT_KEY)
     if value is None:
         return None
     if isinstance(value, datetime):
