@@ -5,8 +5,8 @@ import uuid
 import pytest
 from django.test import Client
 
+from vejapro.core.accounts.services import token_mint
 from vejapro.core.models import Role, User
-from vejapro.core.services import token_mint
 
 
 @pytest.fixture(autouse=True)

@@ -6,5 +6,5 @@ referrer: magic-link tokens travel in the query string and must never be logged 
 """
 
 # Public token links carry the credential in the path itself: the logger class hides it.
-logger_class = "vejapro.core.log_redaction.RedactingGunicornLogger"
+logger_class = "vejapro.core.http.log_redaction.RedactingGunicornLogger"
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s "%(a)s"'

@@ -14,10 +14,10 @@ from finance import selectors
 from finance.models import Margin
 from finance.services import margin_create
 from vejapro.core.actors import Actor
-from vejapro.core.admin_base import FactAdmin
-from vejapro.core.admin_display import EMPTY, format_local
-from vejapro.core.admin_errors import message_error
-from vejapro.core.errors import ApiError
+from vejapro.core.admin.base import FactAdmin
+from vejapro.core.admin.display import EMPTY, format_local
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError
 
 site = admin.site
 

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from finance.models import Margin
 from vejapro.core.actors import Actor
-from vejapro.core.errors import BadRequest
+from vejapro.core.audit.services import audit_record
+from vejapro.core.http.errors import BadRequest
 from vejapro.core.money import round_cents
-from vejapro.core.services import audit_record
 
 MARGIN_PERCENT_MAX = Decimal("999.99")
 SERVICE_TYPE_MAX = 64

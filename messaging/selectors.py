@@ -1,10 +1,10 @@
-"""Messaging reads, including the confirmation fact the transition guard uses (workflow.md §5)."""
+"""Messaging reads: confirmation look-ups, the admin resend and retry limits, and the back office's lists. The
+confirmation and outbox facts are in ``messaging.facts``."""
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from messaging.models import (
@@ -22,36 +22,6 @@ from vejapro.core.redaction import sha256_hex
 ADMIN_LIMIT_WINDOW = timedelta(hours=24)
 ADMIN_RESEND_LIMIT = 3
 ADMIN_RETRY_LIMIT = 3
-
-
-def client_confirmation_received(*, project_id) -> bool:
-    return ClientConfirmation.objects.filter(project_id=project_id, status=ConfirmationStatus.CONFIRMED).exists()
-
-
-def client_confirmation_received_expression(project_ref: str = "pk") -> Exists:
-    """``Exists`` form of the confirmation fact, for annotating project querysets (read models)."""
-    return Exists(
-        ClientConfirmation.objects.filter(project_id=OuterRef(project_ref), status=ConfirmationStatus.CONFIRMED)
-    )
-
-
-def client_confirmation_received_project_ids() -> QuerySet:
-    """Ids of projects with the confirmation fact, for ``pk__in`` filters (see payments.selectors)."""
-    return ClientConfirmation.objects.filter(status=ConfirmationStatus.CONFIRMED).values("project_id")
-
-
-def outbox_failed_project_ids() -> QuerySet:
-    """Ids of projects with a FAILED outbox row, for ``pk__in`` filters."""
-    return NotificationOutbox.objects.filter(entity_type="project", status=OutboxStatus.FAILED).values("entity_id")
-
-
-def outbox_failed_for_project_expression(project_ref: str = "pk") -> Exists:
-    """Any FAILED outbox row about the project (the ``failed_outbox`` attention flag, api.md §6.6)."""
-    return Exists(
-        NotificationOutbox.objects.filter(
-            entity_type="project", entity_id=OuterRef(project_ref), status=OutboxStatus.FAILED
-        )
-    )
 
 
 def confirmation_find_by_token(*, token: str) -> ClientConfirmation | None:
@@ -78,21 +48,31 @@ class LimitState:
         return {"remaining": self.remaining, "reset_at": self.reset_at.isoformat() if self.reset_at else None}
 
 
+def _admin_action_times(*, entity_type: str, entity_ids: list, actions: list[str], now) -> dict:
+    """Times of the given admin actions per (entity, action) in the rolling 24 h window, oldest first (one query).
+    The window and the limits are the one rule of security-ops.md §7 for resends and retries."""
+    times: dict = {}
+    rows = AuditLog.objects.filter(
+        entity_type=entity_type,
+        entity_id__in=entity_ids,
+        action__in=actions,
+        timestamp__gt=now - ADMIN_LIMIT_WINDOW,
+    ).order_by("timestamp")
+    for entity_id, action, timestamp in rows.values_list("entity_id", "action", "timestamp"):
+        times.setdefault((entity_id, action), []).append(timestamp)
+    return times
+
+
+def _limit_state(times: list, limit: int) -> LimitState:
+    return LimitState(remaining=max(0, limit - len(times)), reset_at=times[0] + ADMIN_LIMIT_WINDOW if times else None)
+
+
 def _limit_states(*, entity_type: str, entity_ids: list, action: str, limit: int, now=None) -> dict:
     """Remaining admin actions per entity in the rolling 24 h window, counted from audit rows (one query)."""
-    now = now or timezone.now()
-    stamps: dict = {entity_id: [] for entity_id in entity_ids}
-    rows = AuditLog.objects.filter(
-        entity_type=entity_type, entity_id__in=entity_ids, action=action, timestamp__gt=now - ADMIN_LIMIT_WINDOW
-    ).order_by("timestamp")
-    for entity_id, timestamp in rows.values_list("entity_id", "timestamp"):
-        stamps[entity_id].append(timestamp)
-    return {
-        entity_id: LimitState(
-            remaining=max(0, limit - len(times)), reset_at=times[0] + ADMIN_LIMIT_WINDOW if times else None
-        )
-        for entity_id, times in stamps.items()
-    }
+    times = _admin_action_times(
+        entity_type=entity_type, entity_ids=entity_ids, actions=[action], now=now or timezone.now()
+    )
+    return {entity_id: _limit_state(times.get((entity_id, action), []), limit) for entity_id in entity_ids}
 
 
 def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
@@ -177,3 +157,59 @@ def project_notifications_list(*, project: Project) -> list[dict]:
             }
         )
     return items
+
+
+# --- Back office reads ---
+
+
+def outbox_failed_count() -> int:
+    return NotificationOutbox.objects.filter(status=OutboxStatus.FAILED).count()
+
+
+def confirmations_for_projects(*, project_ids: list) -> list[ClientConfirmation]:
+    return list(ClientConfirmation.objects.filter(project_id__in=project_ids).order_by("-created_at", "-id"))
+
+
+def outbox_for_entities(*, entity_type: str, entity_ids: list) -> list[NotificationOutbox]:
+    """Outbox rows of these entities, newest first; the payload column is never loaded."""
+    return list(
+        NotificationOutbox.objects.filter(entity_type=entity_type, entity_id__in=entity_ids)
+        .defer("payload_json")
+        .order_by("-created_at", "-id")
+    )
+
+
+def confirmation_requested_after(*, project_id, moment) -> bool:
+    """Whether a client confirmation (e-mail or SMS) was created for the project at or after ``moment``."""
+    return (
+        ClientConfirmation.objects.filter(project_id=project_id, created_at__gte=moment)
+        .exclude(channel=ConfirmationChannel.ADMIN)
+        .exists()
+    )
+
+
+def outbox_retries_remaining(*, notification_ids: list) -> dict:
+    """«Kartoti (N)» for many outbox rows in one query (api.md §10.2)."""
+    states = _limit_states(
+        entity_type="notification_outbox",
+        entity_ids=notification_ids,
+        action="ADMIN_NOTIFICATION_RETRY",
+        limit=ADMIN_RETRY_LIMIT,
+    )
+    return {key: state.remaining for key, state in states.items()}
+
+
+RESEND_CHANNELS = ("email", "sms")
+
+
+def confirmation_resends_remaining(*, project_id) -> dict[str, int]:
+    """Resends left per channel for the project, in one query (api.md §9.4: 3 per channel per 24 h)."""
+    key = uuid.UUID(str(project_id))
+    actions = {channel: resend_action(channel) for channel in RESEND_CHANNELS}
+    times = _admin_action_times(
+        entity_type="project", entity_ids=[key], actions=list(actions.values()), now=timezone.now()
+    )
+    return {
+        channel: _limit_state(times.get((key, action), []), ADMIN_RESEND_LIMIT).remaining
+        for channel, action in actions.items()
+    }

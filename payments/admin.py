@@ -8,15 +8,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from payments import admin_selectors as sel
 from payments.models import Payment, StripeEventOutcome, StripeWebhookEvent
+from payments.selectors import payment_admin_list
 from payments.services import payment_void
-from payments.stripe_services import stripe_event_handle
+from payments.stripe.services import stripe_event_handle
 from vejapro.core.actors import Actor
-from vejapro.core.admin_base import FactAdmin
-from vejapro.core.admin_display import EMPTY, format_local, format_money
-from vejapro.core.admin_errors import message_error
-from vejapro.core.errors import ApiError
+from vejapro.core.admin.base import FactAdmin
+from vejapro.core.admin.display import EMPTY, format_local, format_money
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError
 
 site = admin.site
 
@@ -68,7 +68,7 @@ class PaymentAdmin(FactAdmin):
     actions = ["void_payments"]
 
     def get_queryset(self, request):
-        return sel.payment_admin_list()
+        return payment_admin_list()
 
     @admin.action(description=_("Void the payment"))
     def void_payments(self, request, queryset):

@@ -1,50 +1,12 @@
-"""Payment reads, including the facts the transition guards use (workflow.md §5)."""
+"""Payment reads: idempotency look-ups, a project's payments and the back office's lists. The facts the transition
+guards use are in ``payments.facts``."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from decimal import Decimal
 
-from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
+from django.db.models import QuerySet, Sum
+
+from payments.models import Payment, PaymentProvider, PaymentStatus
 from projects.selectors import project_get
-
-
-def _deposit_fact_q() -> Q:
-    paid = Q(amount__gt=0)
-    waived = Q(provider=PaymentProvider.MANUAL, is_manual_confirmed=True, amount=0, payment_method=PaymentMethod.WAIVED)
-    return (
-        Q(payment_type=PaymentType.DEPOSIT, status=PaymentStatus.SUCCEEDED)
-        & Q(provider__in=[PaymentProvider.MANUAL, PaymentProvider.STRIPE])
-        & (paid | waived)
-    )
-
-
-def _final_fact_q() -> Q:
-    return Q(payment_type=PaymentType.FINAL, status=PaymentStatus.SUCCEEDED, amount__gt=0)
-
-
-def payment_deposit_fact_exists(*, project_id) -> bool:
-    return Payment.objects.filter(_deposit_fact_q(), project_id=project_id).exists()
-
-
-def payment_final_fact_exists(*, project_id) -> bool:
-    return Payment.objects.filter(_final_fact_q(), project_id=project_id).exists()
-
-
-def payment_deposit_fact_project_ids() -> QuerySet:
-    """Ids of projects with a deposit fact, for ``pk__in`` filters: PostgreSQL hashes the subquery once, where a
-    correlated ``Exists`` inside an ``OR`` is costed per row (and then JIT-compiled) on large lists."""
-    return Payment.objects.filter(_deposit_fact_q()).values("project_id")
-
-
-def payment_final_fact_project_ids() -> QuerySet:
-    return Payment.objects.filter(_final_fact_q()).values("project_id")
-
-
-def payment_deposit_fact_expression(project_ref: str = "pk") -> Exists:
-    """``Exists`` for annotating project querysets (read models): one query however many rows."""
-    return Exists(Payment.objects.filter(_deposit_fact_q(), project_id=OuterRef(project_ref)))
-
-
-def payment_final_fact_expression(project_ref: str = "pk") -> Exists:
-    return Exists(Payment.objects.filter(_final_fact_q(), project_id=OuterRef(project_ref)))
 
 
 def payment_get_by_manual_key(*, provider_event_id: str) -> Payment | None:
@@ -60,3 +22,30 @@ def payment_list_for_project(*, project_id) -> list[Payment]:
     """Every payment of a project, newest first (api.md §8.5); 404 ``Projektas nerastas`` for an unknown project."""
     project = project_get(project_id=project_id)
     return list(Payment.objects.filter(project=project).order_by("-created_at", "-id"))
+
+
+# --- Back office reads ---
+
+
+def payment_admin_list() -> QuerySet[Payment]:
+    return Payment.objects.select_related("project", "collected_by", "confirmed_by", "voided_by")
+
+
+def payments_for_projects(*, project_ids: list) -> list[Payment]:
+    return list(
+        Payment.objects.filter(project_id__in=project_ids)
+        .select_related("collected_by", "voided_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def payments_total_paid(*, project_ids: list) -> Decimal:
+    total = Payment.objects.filter(project_id__in=project_ids, status=PaymentStatus.SUCCEEDED).aggregate(
+        total=Sum("amount")
+    )["total"]
+    return total or Decimal("0.00")
+
+
+def payment_voidable(payment: Payment) -> bool:
+    """Only SUCCEEDED manual payments can be voided (workflow.md §12)."""
+    return payment.provider == PaymentProvider.MANUAL and payment.status == PaymentStatus.SUCCEEDED

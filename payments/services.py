@@ -15,16 +15,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.services import confirmation_request_for_final_payment
 from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
 from payments.selectors import payment_get_by_manual_key, payment_manual_receipt_taken
 from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
 from projects.selectors import project_check_access
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest, Conflict
+from vejapro.core.audit.services import audit_record
+from vejapro.core.http.errors import ApiError, BadRequest, Conflict
 from vejapro.core.models import Role, User
 from vejapro.core.money import round_cents
-from vejapro.core.services import audit_record
 
 KEY_CLASH_TEXT = "provider_event_id jau panaudotas su kitais parametrais"
 WAIVER_KEY_CLASH_TEXT = "provider_event_id jau panaudotas kitam mokėjimui"
@@ -195,7 +196,6 @@ def _audit_recorded_manual(payment: Payment, actor: Actor, source: str, notes: s
 def _start_client_confirmation(project: Project, actor: Actor) -> bool:
     """After a FINAL payment on a CERTIFIED project: the confirmation request flow (messaging.md §2.3), in the
     caller's transaction. Returns whether an e-mail was queued."""
-    from messaging.services import confirmation_request_for_final_payment
 
     return confirmation_request_for_final_payment(project=project, actor=actor).email_queued
 
@@ -480,3 +480,72 @@ def payment_void(*, payment: Payment | uuid.UUID | str, actor: Actor, reason: st
         )
         locked.refresh_from_db()
     return locked
+
+
+# --- The back office's deposit section: record or waive the deposit and mark the project paid ---
+
+
+@dataclass(frozen=True)
+class DepositOutcome:
+    payment_id: uuid.UUID
+    replayed: bool
+    status_changed: bool
+
+
+def _mark_paid_after(project_id, payment, actor: Actor) -> bool:
+    result = project_transition(
+        project=project_id,
+        new_status=ProjectStatus.PAID,
+        actor=actor,
+        metadata={"source": "admin", "payment_id": str(payment.pk)},
+    )
+    return result.changed
+
+
+def project_deposit_record_and_mark_paid(
+    *,
+    project_id,
+    amount: Decimal,
+    payment_method: str,
+    provider_event_id: str,
+    actor: Actor,
+    currency: str = "EUR",
+    receipt_no: str | None = None,
+    received_at=None,
+    notes: str = "",
+) -> DepositOutcome:
+    """The DRAFT «Pradinis mokėjimas (DEPOSIT)» section: the manual deposit and DRAFT → PAID in one transaction
+    (audits ``PAYMENT_RECORDED_MANUAL`` with source ``admin`` and ``STATUS_CHANGE`` with the payment id)."""
+    with transaction.atomic():
+        result = payment_record_manual(
+            project_id=project_id,
+            payment_type="DEPOSIT",
+            amount=amount,
+            payment_method=payment_method,
+            provider_event_id=provider_event_id,
+            actor=actor,
+            currency=currency,
+            receipt_no=receipt_no,
+            received_at=received_at,
+            notes=notes,
+            source="admin",
+        )
+        if result.idempotent:
+            return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
+        changed = _mark_paid_after(project_id, result.payment, actor)
+    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)
+
+
+def project_deposit_waive_and_mark_paid(
+    *, project_id, provider_event_id: str, actor: Actor, notes: str = ""
+) -> DepositOutcome:
+    """«Atidėti įnašą»: the waiver and DRAFT → PAID in one transaction (audits ``PAYMENT_RECORDED_MANUAL`` with
+    source ``admin``, ``DEPOSIT_WAIVED`` and ``STATUS_CHANGE``)."""
+    with transaction.atomic():
+        result = payment_waive_deposit(
+            project_id=project_id, provider_event_id=provider_event_id, actor=actor, notes=notes, source="admin"
+        )
+        if result.idempotent:
+            return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
+        changed = _mark_paid_after(project_id, result.payment, actor)
+    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)

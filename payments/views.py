@@ -13,7 +13,7 @@ from payments.serializers import (
     quick_payment_response,
 )
 from payments.services import payment_record_manual, payment_record_quick, payment_waive_deposit
-from vejapro.core.api import ApiView
+from vejapro.core.http.api import ApiView
 from vejapro.core.models import Role
 
 

@@ -10,12 +10,24 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from messaging.facts import (
+    client_confirmation_received_expression,
+    client_confirmation_received_project_ids,
+    outbox_failed_for_project_expression,
+    outbox_failed_project_ids,
+)
+from payments.facts import (
+    payment_deposit_fact_expression,
+    payment_deposit_fact_project_ids,
+    payment_final_fact_expression,
+    payment_final_fact_project_ids,
+)
 from projects.client_keys import client_contact_masked
 from projects.models import Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
+from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
+from vejapro.core.http.pagination import cursor_datetime, decode_cursor, decode_time_id_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog, Role
-from vejapro.core.pagination import cursor_datetime, decode_cursor, decode_time_id_cursor, encode_cursor, page
 from vejapro.core.timestamps import utc_iso
 
 PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
@@ -210,8 +222,6 @@ NO_FLAG_REASON = "Reikia dėmesio"
 def project_flag_conditions() -> dict[str, Q]:
     """The attention flags as SQL conditions on any project queryset (no annotations needed). The facts are
     ``pk IN (subquery)``: one hashed scan per fact however many projects the list holds."""
-    from messaging.selectors import client_confirmation_received_project_ids, outbox_failed_project_ids
-    from payments.selectors import payment_deposit_fact_project_ids, payment_final_fact_project_ids
 
     has_deposit = Q(pk__in=payment_deposit_fact_project_ids())
     has_final = Q(pk__in=payment_final_fact_project_ids())
@@ -227,8 +237,6 @@ def project_flag_conditions() -> dict[str, Q]:
 
 def project_facts_annotate(queryset: QuerySet) -> QuerySet:
     """``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` on each row (workflow.md §5)."""
-    from messaging.selectors import client_confirmation_received_expression, outbox_failed_for_project_expression
-    from payments.selectors import payment_deposit_fact_expression, payment_final_fact_expression
 
     return queryset.annotate(
         has_deposit=payment_deposit_fact_expression(),

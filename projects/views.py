@@ -30,11 +30,11 @@ from projects.services import (
     project_create,
     project_transition_request,
 )
-from vejapro.core.api import ApiView
-from vejapro.core.auth import SupabaseJWTAuthentication
-from vejapro.core.errors import ApiError
+from vejapro.core.accounts.authentication import SupabaseJWTAuthentication
+from vejapro.core.http.api import ApiView
+from vejapro.core.http.errors import ApiError
+from vejapro.core.http.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limited
 from vejapro.core.models import Role
-from vejapro.core.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limited
 
 ALL_ROLES = set(Role.values)
 ADMIN_ONLY = {Role.ADMIN}

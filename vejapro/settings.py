@@ -106,7 +106,7 @@ MEDIA_URL = "/media/"
 SUPABASE_STORAGE_BUCKET_EVIDENCES = env.str("SUPABASE_STORAGE_BUCKET_EVIDENCES", default="evidences")
 SUPABASE_STORAGE_BUCKET_FINANCE = env.str("SUPABASE_STORAGE_BUCKET_FINANCE", default="finance-documents")
 # Tests replace the bearer resolver through this dotted path (api.md §2.3).
-AUTH_BEARER_RESOLVER = "vejapro.core.auth.resolve_bearer_token"
+AUTH_BEARER_RESOLVER = "vejapro.core.accounts.authentication.resolve_bearer_token"
 
 # --- Minted tokens and the deploy hook (§2.3) ------------------------------------------------------------
 ADMIN_TOKEN_ENDPOINT_ENABLED = env.bool("ADMIN_TOKEN_ENDPOINT_ENABLED", default=False)
@@ -154,7 +154,7 @@ if SMTP_HOST:
     EMAIL_USE_TLS = SMTP_USE_TLS and SMTP_PORT != 465
     EMAIL_TIMEOUT = 20
 else:
-    EMAIL_BACKEND = "messaging.mail_backends.ConsoleEmailBackend"  # Django's, recipients masked
+    EMAIL_BACKEND = "messaging.transports.mail_backends.ConsoleEmailBackend"  # Django's, recipients masked
 DEFAULT_FROM_EMAIL = SMTP_FROM_EMAIL or BUSINESS_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONFIRMATION_TTL_HOURS = env.int("CONFIRMATION_TTL_HOURS", default=72)
@@ -268,7 +268,7 @@ IGNORED_ENV_VARIABLES = [
 
 # --- Applications ----------------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "vejapro.core.admin_site.VejaProAdminConfig",
+    "vejapro.backoffice.apps.VejaProAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -276,27 +276,29 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "csp",
+    # The foundation, then the apps, then what composes them (ARCHITECTURE.md).
     "vejapro.core",
     "projects",
     "payments",
     "messaging",
     "finance",
     "portals",
+    "vejapro.ops",
 ]
 
 # Outermost first. The security headers wrap everything so that the 404/429/5xx answers of the gates carry them;
 # allow-lists run before rate limits (api.md §1.4); AdminCSPMiddleware sits inside the CSP middleware.
 MIDDLEWARE = [
-    "vejapro.core.request_id.RequestIdMiddleware",
-    "vejapro.core.middleware.SecurityHeadersMiddleware",
+    "vejapro.core.http.request_id.RequestIdMiddleware",
+    "vejapro.core.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "vejapro.core.csp.OrderedCSPMiddleware",
-    "vejapro.core.middleware.AdminCSPMiddleware",
-    "vejapro.core.middleware.IPAllowListMiddleware",
-    "vejapro.core.middleware.RateLimitMiddleware",
-    "vejapro.core.middleware.ApiErrorMiddleware",
+    "vejapro.core.http.csp.OrderedCSPMiddleware",
+    "vejapro.core.http.middleware.AdminCSPMiddleware",
+    "vejapro.core.http.middleware.IPAllowListMiddleware",
+    "vejapro.core.http.middleware.RateLimitMiddleware",
+    "vejapro.core.http.middleware.ApiErrorMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "vejapro.core.locale_middleware.LithuanianFirstLocaleMiddleware",
+    "vejapro.core.http.locale.LithuanianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -305,14 +307,14 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "vejapro.urls"
-CSRF_FAILURE_VIEW = "vejapro.core.error_pages.csrf_failure"
+CSRF_FAILURE_VIEW = "vejapro.core.http.error_pages.csrf_failure"
 WSGI_APPLICATION = "vejapro.wsgi.application"
 ASGI_APPLICATION = "vejapro.asgi.application"
 AUTH_USER_MODEL = "core.User"
 # Local passwords (all users in local mode, only break-glass superusers with Supabase), then Supabase sign-in.
 AUTHENTICATION_BACKENDS = [
-    "vejapro.core.auth_backends.LocalPasswordBackend",
-    "vejapro.core.auth_backends.SupabasePasswordBackend",
+    "vejapro.core.accounts.backends.LocalPasswordBackend",
+    "vejapro.core.accounts.backends.SupabasePasswordBackend",
 ]
 LOGIN_URL = "/admin/login/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -401,15 +403,15 @@ RATELIMIT_FAIL_OPEN = True
 RATELIMIT_ENABLE = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["vejapro.core.auth.SupabaseJWTAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["vejapro.core.accounts.authentication.SupabaseJWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_RENDERER_CLASSES": ["vejapro.core.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["vejapro.core.http.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
-        "vejapro.core.parsers.JSONParser",
+        "vejapro.core.http.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "EXCEPTION_HANDLER": "vejapro.core.errors.api_exception_handler",
+    "EXCEPTION_HANDLER": "vejapro.core.http.errors.api_exception_handler",
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": False,
 }
@@ -419,8 +421,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     # One line per event: timestamp, level, logger, request id, message (security-ops.md §10.7).
     "filters": {
-        "request_id": {"()": "vejapro.core.request_id.RequestIdFilter"},
-        "hide_secrets": {"()": "vejapro.core.log_redaction.SecretRedactingFilter"},
+        "request_id": {"()": "vejapro.core.http.request_id.RequestIdFilter"},
+        "hide_secrets": {"()": "vejapro.core.http.log_redaction.SecretRedactingFilter"},
     },
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s"}},
     "handlers": {

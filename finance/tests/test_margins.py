@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from finance.models import Margin
 from finance.services import margin_create
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog
 
 LIST_URL = "/admin/finance/margin/"

@@ -10,10 +10,11 @@ from messaging.models import OutboxChannel
 from messaging.services.outbox import outbox_enqueue
 from projects.client_keys import client_email, client_name
 from projects.selectors import project_get
+from vejapro.core.accounts.services import token_mint
 from vejapro.core.actors import Actor
-from vejapro.core.errors import BadRequest
+from vejapro.core.audit.services import audit_record
+from vejapro.core.http.errors import BadRequest
 from vejapro.core.models import Role
-from vejapro.core.services import audit_record, token_mint
 from vejapro.core.settings_helpers import public_url
 
 DEFAULT_CLIENT_TOKEN_TTL_HOURS = 168

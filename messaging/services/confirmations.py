@@ -32,14 +32,15 @@ from messaging.selectors import (
     resend_action,
 )
 from messaging.services.outbox import outbox_enqueue
+from payments.facts import payment_final_fact_exists
 from projects.client_keys import client_email, client_name, client_phone
 from projects.models import Project, ProjectStatus
-from projects.services import project_lock
+from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest
+from vejapro.core.audit.services import audit_record, audit_record_standalone
+from vejapro.core.http.errors import ApiError, BadRequest
 from vejapro.core.models import ActorType, User
 from vejapro.core.redaction import normalize_phone, sha256_hex
-from vejapro.core.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import flag, public_url
 
 MAX_ATTEMPTS = 3
@@ -233,8 +234,6 @@ def confirmation_resend(*, project_id: uuid.UUID | str, channel: str, actor: Act
 
 def confirmation_admin_confirm(*, project_id: uuid.UUID | str, reason: str, actor: Actor) -> Project:
     """Admin activation override with a written reason (workflow.md §6.6)."""
-    from payments.selectors import payment_final_fact_exists
-    from projects.services import project_transition
 
     with transaction.atomic():
         project = project_lock(project_id=project_id)
@@ -399,8 +398,6 @@ class _Entry:
 
 def _confirm(*, confirmation_id: uuid.UUID, entry: _Entry) -> ConfirmResult:
     """The confirmation engine shared by every entry point (messaging.md §2.5 steps 2-9, §5 steps 5-11)."""
-    from payments.selectors import payment_final_fact_exists
-    from projects.services import project_transition
 
     with transaction.atomic():
         project_id = ClientConfirmation.objects.filter(pk=confirmation_id).values_list("project_id", flat=True).get()

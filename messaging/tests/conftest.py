@@ -1,6 +1,6 @@
 import pytest
 
-from messaging import sms
+from messaging.transports import sms
 
 
 @pytest.fixture(autouse=True)

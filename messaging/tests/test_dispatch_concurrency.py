@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from messaging import sms
 from messaging.models import NotificationOutbox, OutboxStatus
+from messaging.transports import sms
 
 pytestmark = [
     pytest.mark.postgres,

@@ -12,12 +12,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.utils import timezone
 
-from messaging import sms
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox_enqueue
 from messaging.services.outbox import outbox_backoff_seconds
 from messaging.tests.factories import audit_rows, make_project
 from messaging.tests.smtp_sink import SmtpSink
+from messaging.transports import sms
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,8 @@ from django.test import Client
 from PIL import Image
 from twilio.request_validator import RequestValidator
 
-from messaging import sms
-from payments import stripe_client
+from messaging.transports import sms
+from payments.stripe import client as stripe_client
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
 from vejapro.core.models import AuditLog
 

@@ -4,7 +4,7 @@ import pytest
 from django.core import mail as django_mail
 from django.core.mail import EmailMultiAlternatives
 
-from messaging import mail
+from messaging.transports import mail
 
 
 @pytest.fixture(autouse=True)
@@ -86,10 +86,10 @@ def test_the_development_console_backend_masks_the_recipients_and_prints_the_tex
 
     from django.core.mail import get_connection
 
-    from messaging.mail_backends import ConsoleEmailBackend
+    from messaging.transports.mail_backends import ConsoleEmailBackend
 
     stream = StringIO()
-    settings.EMAIL_BACKEND = "messaging.mail_backends.ConsoleEmailBackend"
+    settings.EMAIL_BACKEND = "messaging.transports.mail_backends.ConsoleEmailBackend"
     settings.SMTP_FROM_EMAIL = "info@vejapro.lt"
     connection = get_connection(stream=stream)
     assert isinstance(connection, ConsoleEmailBackend)

@@ -26,7 +26,7 @@ print(json.dumps({name: getattr(s, name, None) for name in (
 SEND_SCRIPT = """
 import django
 django.setup()
-from messaging.mail import mail_send
+from messaging.transports.mail import mail_send
 print(mail_send(to="jonas@gmail.com", subject="VejaPRO - Patvirtinkite galutinį mokėjimą",
                 body_text="Jūsų patvirtinimo kodas: AB7KQ2XZ", body_html="<p>Patvirtinti mokėjimą</p>"))
 """
@@ -51,7 +51,7 @@ def email_settings(**env: str) -> dict:
 
 
 def test_without_smtp_host_development_uses_the_console_backend():
-    assert email_settings()["EMAIL_BACKEND"] == "messaging.mail_backends.ConsoleEmailBackend"
+    assert email_settings()["EMAIL_BACKEND"] == "messaging.transports.mail_backends.ConsoleEmailBackend"
 
 
 @pytest.mark.parametrize(

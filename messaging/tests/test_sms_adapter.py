@@ -6,7 +6,7 @@ import pytest
 from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from messaging import sms
+from messaging.transports import sms
 
 
 class FakeTwilio:
@@ -48,7 +48,7 @@ def test_locmem_keeps_the_message(sent_sms):
 def test_console_logs_the_masked_recipient_and_the_text(settings, caplog):
     settings.SMS_BACKEND = "console"
 
-    with caplog.at_level(logging.INFO, logger="messaging.sms"):
+    with caplog.at_level(logging.INFO, logger="messaging.transports.sms"):
         sid = sms.sms_send(to_number="+37061234567", body="VejaPRO patvirtinimo kodas: AB7KQ2XZ")
 
     assert sid.startswith("CONSOLE")

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from twilio.request_validator import RequestValidator
 
+from messaging import views as twilio_view
 from messaging.models import ClientConfirmation, ConfirmationStatus
 from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
-from messaging.views import twilio as twilio_view
 from projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -355,14 +355,14 @@ def test_odd_sender_numbers_still_confirm_and_are_kept_short(client, certified, 
 
 
 def test_a_transition_the_engine_refuses_rolls_back_and_answers_empty_twiml(client, certified, monkeypatch):
-    from vejapro.core.errors import BadRequest
+    from vejapro.core.http.errors import BadRequest
 
     confirmation = add_confirmation(certified, CODE, channel="sms")
 
     def refuse(**kwargs):
         raise BadRequest("Client confirmation not received")
 
-    monkeypatch.setattr("projects.services.project_transition", refuse)
+    monkeypatch.setattr("messaging.services.confirmations.project_transition", refuse)
 
     assert reply(sms(client)) is None
     confirmation.refresh_from_db()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from payments import stripe_client
 from payments.models import Payment, StripeWebhookEvent
+from payments.stripe import client as stripe_client
 from payments.tests.stripe_helpers import intent_event
 from projects.tests.admin_factories import add_payment, make_project
 from vejapro.core.models import AuditLog

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from messaging.tests.factories import audit_rows, make_project
-from payments import stripe_client
+from payments.stripe import client as stripe_client
 from projects.models import ProjectStatus
 
 pytestmark = pytest.mark.django_db

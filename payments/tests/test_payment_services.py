@@ -7,7 +7,7 @@ import pytest
 from payments.services import payment_record_manual, payment_record_quick, payment_waive_deposit
 from projects.tests.factories import audit_rows, make_project
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 
 pytestmark = pytest.mark.django_db
 

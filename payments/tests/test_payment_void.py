@@ -2,13 +2,13 @@
 
 import pytest
 
+from payments.facts import payment_deposit_fact_exists
 from payments.models import Payment
-from payments.selectors import payment_deposit_fact_exists
 from payments.services import payment_void
 from projects.services import project_transition
 from projects.tests.factories import add_payment, audit_rows, make_project
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,5 @@
 """The one call site of the messaging confirmation flow (messaging.md §2.3) used by every FINAL payment."""
 
-import sys
-import types
 from types import SimpleNamespace
 
 import pytest
@@ -15,17 +13,16 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def fake_messaging(monkeypatch):
-    module = types.ModuleType("messaging.services")
-    calls = []
+    fake = SimpleNamespace(calls=[], result=None)
 
     def confirmation_request_for_final_payment(*, project, actor):
-        calls.append((project, actor))
-        return module.result
+        fake.calls.append((project, actor))
+        return fake.result
 
-    module.confirmation_request_for_final_payment = confirmation_request_for_final_payment
-    module.calls = calls
-    monkeypatch.setitem(sys.modules, "messaging.services", module)
-    return module
+    monkeypatch.setattr(
+        "payments.services.confirmation_request_for_final_payment", confirmation_request_for_final_payment
+    )
+    return fake
 
 
 @pytest.mark.parametrize(

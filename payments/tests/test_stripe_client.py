@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 import stripe
 
-from payments import stripe_client
+from payments.stripe import client as stripe_client
 
 
 class Sessions:

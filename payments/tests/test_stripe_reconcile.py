@@ -9,8 +9,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from messaging.tests.factories import make_project
-from payments import stripe_client
 from payments.models import Payment, StripeWebhookEvent
+from payments.stripe import client as stripe_client
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
 from projects.models import ProjectStatus
 
@@ -118,7 +118,7 @@ def test_the_adapter_lists_succeeded_intents_since_the_moment_as_plain_dicts(mon
 
 
 def reconcile_events(events) -> str:
-    from payments.stripe_services import stripe_reconcile
+    from payments.stripe.services import stripe_reconcile
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(stripe_client, "payment_intent_succeeded_events", lambda *, since: iter(events))

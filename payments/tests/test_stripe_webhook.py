@@ -12,7 +12,7 @@ from messaging.tests.factories import audit_actions, audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
 from projects.models import ProjectStatus
-from vejapro.core.errors import BadRequest
+from vejapro.core.http.errors import BadRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +236,7 @@ def test_a_second_deposit_event_for_a_paid_project_is_kept_and_skips_the_transit
 
 
 def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
-    from payments import stripe_services
+    from payments.stripe import services as stripe_services
 
     project = make_project(ProjectStatus.DRAFT)
     event = intent_event(project.pk, "DEPOSIT")
@@ -244,7 +244,7 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("projects.services.project_transition", explode)
+    monkeypatch.setattr("payments.stripe.services.project_transition", explode)
     response = deliver(event)
 
     assert response.status_code == 500
@@ -263,7 +263,7 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
 @pytest.mark.parametrize("failure", [BadRequest("Projektas dar nesertifikuotas"), RuntimeError("connection lost")])
 def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkeypatch, failure):
     """Two deliveries of one event: the other one commits the payment, then this one fails late."""
-    from payments import stripe_services
+    from payments.stripe import services as stripe_services
 
     project = make_project(ProjectStatus.DRAFT)
     real_record = stripe_services._record_payment
@@ -288,7 +288,7 @@ def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError('duplicate row (client_info)=({"email": "jonas@gmail.com", "phone": "+37061234567"})')
 
-    monkeypatch.setattr("projects.services.project_transition", explode)
+    monkeypatch.setattr("payments.stripe.services.project_transition", explode)
 
     assert deliver(intent_event(project.pk, "DEPOSIT")).status_code == 500
 
@@ -489,7 +489,7 @@ def test_a_transition_the_engine_refuses_fails_the_event_instead_of_retrying_for
     def refuse(**kwargs):
         raise BadRequest("Deposit payment not recorded")
 
-    monkeypatch.setattr("projects.services.project_transition", refuse)
+    monkeypatch.setattr("payments.stripe.services.project_transition", refuse)
     response = deliver(intent_event(project.pk, "DEPOSIT"))
 
     assert response.status_code == 400

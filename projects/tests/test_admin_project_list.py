@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from payments.models import Payment
-from projects.evidence_services import evidence_upload
+from projects.evidence.services import evidence_upload
 from projects.models import Project
 from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
 from projects.tests.conftest import image_bytes

@@ -5,7 +5,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from projects import admin_selectors as sel
+from projects.admin.selectors import (
+    MISSING_DEPOSIT,
+    PENDING_CONFIRMATION,
+    URGENCY_HIGH,
+    URGENCY_MEDIUM,
+    work_queue,
+    work_queue_urgent_count,
+)
 from projects.models import Project
 from projects.tests.admin_factories import add_outbox, add_payment, make_project
 
@@ -30,7 +37,7 @@ def test_customers_are_grouped_ranked_and_ordered():
     _age(first_alone, 30)
     _age(second_alone, 20)
 
-    queue = sel.work_queue(limit=20)
+    queue = work_queue(limit=20)
 
     assert [customer.display_name for customer in queue] == [
         "Aušra",
@@ -40,14 +47,14 @@ def test_customers_are_grouped_ranked_and_ordered():
         "Be kontaktų",
     ]
     ausra = queue[0]
-    assert ausra.urgency == sel.URGENCY_HIGH
+    assert ausra.urgency == URGENCY_HIGH
     assert ausra.project_count == 2
-    assert ausra.flags == [sel.PENDING_CONFIRMATION, sel.MISSING_DEPOSIT]
+    assert ausra.flags == [PENDING_CONFIRMATION, MISSING_DEPOSIT]
     assert ausra.action_row.project == waiting
-    assert queue[1].urgency == sel.URGENCY_MEDIUM
+    assert queue[1].urgency == URGENCY_MEDIUM
     assert [customer.latest.project for customer in queue[3:]] == [first_alone, second_alone]
     assert [customer.client_key.split(":")[0] for customer in queue[3:]] == ["unknown", "unknown"]
-    assert sel.work_queue_urgent_count() == 1
+    assert work_queue_urgent_count() == 1
 
 
 @pytest.mark.django_db
@@ -59,8 +66,8 @@ def test_queue_is_capped_and_the_count_sees_every_customer():
         add_payment(project, payment_type="FINAL")
         _age(project, number)
 
-    queue = sel.work_queue(limit=20)
+    queue = work_queue(limit=20)
 
     assert len(queue) == 20
     assert queue[0].display_name == "Klientas 24"  # the oldest activity first
-    assert sel.work_queue_urgent_count() == 25
+    assert work_queue_urgent_count() == 25

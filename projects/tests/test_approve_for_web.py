@@ -2,7 +2,7 @@
 
 import pytest
 
-from projects.evidence_services import evidence_hide_from_web
+from projects.evidence.services import evidence_hide_from_web
 from projects.models import ProjectStatus
 from projects.tests.conftest import audit_rows
 from vejapro.core.actors import Actor

@@ -8,7 +8,7 @@ from pypdf import PdfReader
 
 from projects.models import ProjectStatus
 from vejapro.core.actors import Actor
-from vejapro.core.services import audit_record
+from vejapro.core.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
 CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}

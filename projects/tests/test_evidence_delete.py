@@ -5,11 +5,11 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.evidence_services import evidence_delete, evidence_upload
+from projects.evidence.services import evidence_delete, evidence_upload
 from projects.models import Evidence, ProjectStatus
 from projects.tests.conftest import audit_rows, image_bytes
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,11 +5,11 @@ import threading
 import pytest
 from django.db import connection
 
-from projects.evidence_services import evidence_approve_for_web, project_certify, project_marketing_consent_set
+from projects.evidence.services import evidence_approve_for_web, project_certify, project_marketing_consent_set
 from projects.models import Evidence, Project, ProjectStatus
 from projects.tests.conftest import audit_rows
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}

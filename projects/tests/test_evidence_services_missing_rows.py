@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from projects.evidence_services import (
+from projects.evidence.services import (
     evidence_approve_for_web,
     evidence_delete,
     evidence_hide_from_web,
@@ -18,7 +18,7 @@ from projects.evidence_services import (
 from projects.models import Evidence, Project, ProjectStatus
 from projects.tests.conftest import image_bytes
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from projects.models import Evidence
 from projects.services import project_transition
 from projects.tests.factories import add_payment, make_project
 from vejapro.core.actors import Actor
+from vejapro.core.audit.services import audit_record
 from vejapro.core.models import AuditLog
-from vejapro.core.services import audit_record
 
 pytestmark = pytest.mark.django_db
 

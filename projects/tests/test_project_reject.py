@@ -3,13 +3,13 @@
 import pytest
 from django.utils import timezone
 
-from projects.checklist import checklist_failed_items
-from projects.evidence_selectors import project_latest_rejection
-from projects.evidence_services import project_reject
+from projects.evidence.checklist import checklist_failed_items
+from projects.evidence.selectors import project_latest_rejection
+from projects.evidence.services import project_reject
 from projects.models import ProjectStatus
 from projects.tests.conftest import audit_rows
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from projects.tests.factories import (
     make_project,
 )
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 
 STATUSES = ["DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE"]
 ACTOR_TYPES = ["SYSTEM", "SYSTEM_STRIPE", "SYSTEM_TWILIO", "SYSTEM_EMAIL", "CLIENT", "SUBCONTRACTOR", "EXPERT", "ADMIN"]

@@ -276,7 +276,7 @@ def test_storage_failure_of_the_original_is_502_and_nothing_is_recorded(
     def failing_put(**kwargs):
         raise StorageError("bucket unavailable")
 
-    monkeypatch.setattr("projects.evidence_services.storage_put", failing_put)
+    monkeypatch.setattr("projects.evidence.services.storage_put", failing_put)
     project = make_project()
 
     masked = upload(api(admin_user), project.pk)
@@ -297,7 +297,7 @@ def test_failed_variant_leaves_its_url_null(api, make_project, admin_user, monke
             raise StorageError("thumbnail refused")
         return storage.storage_put(**kwargs)
 
-    monkeypatch.setattr("projects.evidence_services.storage_put", put)
+    monkeypatch.setattr("projects.evidence.services.storage_put", put)
 
     body = upload(api(admin_user), make_project().pk).json()
 

@@ -4,8 +4,8 @@ from dataclasses import dataclass, replace
 
 from django.http import HttpRequest
 
+from vejapro.core.http.net import client_ip
 from vejapro.core.models import ActorType, User
-from vejapro.core.net import client_ip
 
 USER_AGENT_MAX = 512
 

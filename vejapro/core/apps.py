@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+from vejapro.core.checks import validate_startup
+from vejapro.core.row_level_security import row_level_security_after_migrate
 
 
 class CoreConfig(AppConfig):
@@ -9,12 +13,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Importing registers the deploy system checks; validation refuses a bad production configuration.
-        from django.db.models.signals import post_migrate
-
-        from vejapro.core.checks import validate_startup
-        from vejapro.core.row_level_security import row_level_security_after_migrate
-
+        # The import above registers the deploy system checks; validation refuses a bad production configuration.
         validate_startup()
         # Row-level security on the tables every app's migrations create (PostgreSQL only).
         post_migrate.connect(row_level_security_after_migrate, sender=self)

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 
-from vejapro.core.net import invalid_network_entries
+from vejapro.core.http.net import invalid_network_entries
 
 logger = logging.getLogger("vejapro.config")
 

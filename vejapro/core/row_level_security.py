@@ -10,6 +10,7 @@ The migration ``core.0003_row_level_security`` enables it on the tables that exi
 other apps' migrations are covered too. Both are idempotent and do nothing on other database vendors.
 """
 
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 MIGRATIONS_TABLE = "django_migrations"
@@ -43,6 +44,5 @@ def row_level_security_enable(connection: BaseDatabaseWrapper) -> list[str]:
 
 def row_level_security_after_migrate(*, using: str, **kwargs) -> None:
     """``post_migrate`` receiver: covers the tables the migrations of every app have just created."""
-    from django.db import connections
 
     row_level_security_enable(connections[using])

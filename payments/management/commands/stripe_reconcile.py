@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from payments.stripe_client import StripeApiError
-from payments.stripe_services import stripe_reconcile
+from payments.stripe.client import StripeApiError
+from payments.stripe.services import stripe_reconcile
 
 
 def _days(value: str) -> int:

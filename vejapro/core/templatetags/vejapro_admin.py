@@ -2,21 +2,21 @@
 
 from django import template
 
-from vejapro.core import admin_display
+from vejapro.core.admin.display import format_local, format_money, relative_time
 
 register = template.Library()
 
 
 @register.filter
 def money(value, currency: str = "EUR") -> str:
-    return admin_display.format_money(value, currency or "EUR")
+    return format_money(value, currency or "EUR")
 
 
 @register.filter
 def local(value) -> str:
-    return admin_display.format_local(value)
+    return format_local(value)
 
 
 @register.filter
 def relative(value) -> str:
-    return admin_display.relative_time(value)
+    return relative_time(value)

@@ -176,10 +176,10 @@ def test_csv_export_limit_and_has_more(admin_client):
     assert len(rows) == 4
     assert response["X-Has-More"] == "false"
 
-    from vejapro.core import admin_selectors
+    from vejapro.core.audit.selectors import audit_csv_export
 
     queryset = AuditLog.objects.all()
-    export = admin_selectors.audit_csv_export(queryset=queryset, limit=2)
+    export = audit_csv_export(queryset=queryset, limit=2)
     lines = list(csv.reader(io.StringIO("".join(export.lines))))
     assert export.has_more is True
     assert [row[3] for row in lines[1:]] == ["ACTION_0", "ACTION_1"]

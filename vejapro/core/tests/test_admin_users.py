@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 
+from vejapro.core.accounts.services import user_create, user_update
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError
+from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog, User
-from vejapro.core.user_services import user_create, user_update
 
 ADD_URL = "/admin/core/user/add/"
 

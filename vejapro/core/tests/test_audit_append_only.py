@@ -9,8 +9,8 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from vejapro.core.actors import Actor
+from vejapro.core.audit.services import audit_record
 from vejapro.core.models import AuditLog
-from vejapro.core.services import audit_record
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 
 from vejapro.core.actors import Actor
+from vejapro.core.audit.services import audit_alert_count, audit_record
 from vejapro.core.models import NIL_UUID, AuditLog
-from vejapro.core.services import audit_alert_count, audit_record
 
 pytestmark = pytest.mark.django_db
 
@@ -182,7 +182,7 @@ def clock(monkeypatch):
     class Clock:
         now = 1_800_000_000.0
 
-    monkeypatch.setattr("vejapro.core.services.time.time", lambda: Clock.now)
+    monkeypatch.setattr("vejapro.core.audit.services.time.time", lambda: Clock.now)
     return Clock
 
 
@@ -191,7 +191,7 @@ def alerts(caplog) -> list[str]:
 
 
 def test_alert_at_the_threshold_and_each_multiple(fresh_cache, clock, caplog):
-    with caplog.at_level(logging.WARNING, logger="vejapro.core.services"):
+    with caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"):
         counts = [audit_alert_count(action="RATE_LIMIT_BLOCKED") for _ in range(41)]
 
     assert counts == list(range(1, 42))
@@ -202,7 +202,7 @@ def test_alert_at_the_threshold_and_each_multiple(fresh_cache, clock, caplog):
 
 
 def test_alert_thresholds_per_action(fresh_cache, clock, caplog):
-    with caplog.at_level(logging.WARNING, logger="vejapro.core.services"):
+    with caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"):
         for _ in range(5):
             audit_alert_count(action="STRIPE_SIGNATURE_INVALID")
         for _ in range(4):
@@ -218,7 +218,7 @@ def test_alert_window_is_a_rolling_hour(fresh_cache, clock, caplog):
     audit_alert_count(action="TWILIO_SIGNATURE_INVALID")
     clock.now += 2 * 60
 
-    with caplog.at_level(logging.WARNING, logger="vejapro.core.services"):
+    with caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"):
         count = audit_alert_count(action="TWILIO_SIGNATURE_INVALID")
 
     assert count == 2
@@ -227,7 +227,7 @@ def test_alert_window_is_a_rolling_hour(fresh_cache, clock, caplog):
 
 def test_audit_rows_count_after_commit(fresh_cache, clock, django_capture_on_commit_callbacks, caplog):
     with (
-        caplog.at_level(logging.WARNING, logger="vejapro.core.services"),
+        caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"),
         django_capture_on_commit_callbacks(execute=True),
     ):
         for _ in range(5):
@@ -252,7 +252,7 @@ def test_unavailable_cache_is_logged_not_raised(settings, caplog):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
     }
 
-    with caplog.at_level(logging.ERROR, logger="vejapro.core.services"):
+    with caplog.at_level(logging.ERROR, logger="vejapro.core.accounts.services"):
         assert audit_alert_count(action="RATE_LIMIT_BLOCKED") is None
 
     assert "audit alert counter unavailable" in caplog.text

@@ -6,7 +6,7 @@ from unittest import mock
 
 import pytest
 
-from vejapro.core.supabase import SupabaseUnavailable
+from vejapro.core.accounts.supabase import SupabaseUnavailable
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def refresh(client, body, **extra):
 
 
 def upstream(status: int = 200, data=None):
-    return mock.patch("vejapro.core.supabase.auth_refresh", return_value=(status, data))
+    return mock.patch("vejapro.core.accounts.supabase.auth_refresh", return_value=(status, data))
 
 
 def test_refresh_returns_the_new_session(client, supabase):
@@ -92,7 +92,7 @@ def test_unusable_upstream_answer_is_502(client, supabase, data):
 
 def test_network_error_is_502(client, supabase):
     failure = SupabaseUnavailable("Supabase auth unreachable: ConnectTimeout")
-    with mock.patch("vejapro.core.supabase.auth_refresh", side_effect=failure):
+    with mock.patch("vejapro.core.accounts.supabase.auth_refresh", side_effect=failure):
         response = refresh(client, {"refresh_token": "r"})
 
     assert response.status_code == 502

@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from vejapro.core.net import client_ip, rate_limit_ip_key
+from vejapro.core.http.net import client_ip, rate_limit_ip_key
 
 rf = RequestFactory()
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vejapro.core.csp import build_ordered_policy, html_page
+from vejapro.core.http.csp import build_ordered_policy, html_page
 
 STRICT = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 PAGE = (

@@ -23,7 +23,7 @@ def test_health_head_has_same_status_and_no_body(client):
 
 
 def test_health_degraded_when_database_fails(client):
-    with mock.patch("vejapro.core.views.database_is_healthy", return_value=False):
+    with mock.patch("vejapro.core.system.views.database_is_healthy", return_value=False):
         response = client.get("/health")
 
     assert response.status_code == 503
@@ -31,7 +31,7 @@ def test_health_degraded_when_database_fails(client):
 
 
 def test_health_head_degraded_is_503_too(client):
-    with mock.patch("vejapro.core.views.database_is_healthy", return_value=False):
+    with mock.patch("vejapro.core.system.views.database_is_healthy", return_value=False):
         response = client.head("/health")
 
     assert response.status_code == 503
@@ -39,9 +39,9 @@ def test_health_head_degraded_is_503_too(client):
 
 
 def test_database_failure_is_detected():
-    from vejapro.core.selectors import database_is_healthy
+    from vejapro.core.system.selectors import database_is_healthy
 
-    with mock.patch("vejapro.core.selectors.connection.cursor", side_effect=RuntimeError("db down")):
+    with mock.patch("vejapro.core.system.selectors.connection.cursor", side_effect=RuntimeError("db down")):
         assert database_is_healthy() is False
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from vejapro.core.middleware import is_admin_allowlist_path
+from vejapro.core.http.middleware import is_admin_allowlist_path
 
 pytestmark = pytest.mark.django_db
 

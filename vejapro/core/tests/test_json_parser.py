@@ -3,7 +3,7 @@ envelope instead of a 500 (RecursionError, or a JSON column check that fails on 
 
 import pytest
 
-from vejapro.core.parsers import MAX_JSON_DEPTH, json_problem
+from vejapro.core.http.parsers import MAX_JSON_DEPTH, json_problem
 
 
 def nested(depth: int):

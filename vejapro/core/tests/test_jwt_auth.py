@@ -8,7 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from vejapro.core.supabase import jwks_cache
+from vejapro.core.accounts.supabase import jwks_cache
 from vejapro.core.tests.jwt_helpers import TEST_SECRET, EcKey, claims, hand_signed, hs256
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +35,7 @@ def ec_key() -> EcKey:
 def supabase_mode(settings, ec_key):
     """Supabase configured; the JWKS fetch of the adapter returns the locally made key set."""
     settings.SUPABASE_URL = SUPABASE_URL
-    with mock.patch("vejapro.core.supabase.fetch_jwks", return_value={"keys": [ec_key.jwk]}) as fetch:
+    with mock.patch("vejapro.core.accounts.supabase.fetch_jwks", return_value={"keys": [ec_key.jwk]}) as fetch:
         yield fetch
 
 
@@ -187,7 +187,7 @@ def test_hs256_still_works_when_supabase_is_configured(client, supabase_mode):
 
 
 def test_es256_in_local_mode_is_refused_without_fetching(client, ec_key):
-    with mock.patch("vejapro.core.supabase.fetch_jwks") as fetch:
+    with mock.patch("vejapro.core.accounts.supabase.fetch_jwks") as fetch:
         response = me(client, ec_key.sign())
 
     assert_invalid(response)
@@ -234,7 +234,7 @@ def test_es256_token_relabelled_as_hs256_is_refused(client, supabase_mode, ec_ke
 
 def test_jwks_fetch_failure_is_401(client, settings, ec_key):
     settings.SUPABASE_URL = SUPABASE_URL
-    with mock.patch("vejapro.core.supabase.fetch_jwks", side_effect=OSError("network down")):
+    with mock.patch("vejapro.core.accounts.supabase.fetch_jwks", side_effect=OSError("network down")):
         assert_invalid(me(client, ec_key.sign()))
 
 
@@ -249,7 +249,7 @@ class FakeClock:
 @pytest.fixture
 def clock(monkeypatch) -> FakeClock:
     fake = FakeClock()
-    monkeypatch.setattr("vejapro.core.supabase.time.monotonic", fake)
+    monkeypatch.setattr("vejapro.core.accounts.supabase.time.monotonic", fake)
     return fake
 
 
@@ -269,7 +269,7 @@ def test_unknown_kid_refetches_at_most_once_a_minute(client, settings, ec_key, c
     settings.SUPABASE_URL = SUPABASE_URL
     rotated = EcKey(kid="key-2")
     key_sets = [{"keys": [ec_key.jwk]}, {"keys": [ec_key.jwk, rotated.jwk]}]
-    with mock.patch("vejapro.core.supabase.fetch_jwks", side_effect=key_sets + key_sets) as fetch:
+    with mock.patch("vejapro.core.accounts.supabase.fetch_jwks", side_effect=key_sets + key_sets) as fetch:
         assert me(client, ec_key.sign()).status_code == 200
         clock.now += 30
         assert_invalid(me(client, rotated.sign()))
@@ -287,7 +287,9 @@ def test_unknown_kid_refetches_at_most_once_a_minute(client, settings, ec_key, c
 
 def test_failed_refetch_keeps_the_known_keys(client, settings, ec_key, clock):
     settings.SUPABASE_URL = SUPABASE_URL
-    with mock.patch("vejapro.core.supabase.fetch_jwks", side_effect=[{"keys": [ec_key.jwk]}, OSError("down")]) as fetch:
+    with mock.patch(
+        "vejapro.core.accounts.supabase.fetch_jwks", side_effect=[{"keys": [ec_key.jwk]}, OSError("down")]
+    ) as fetch:
         me(client, ec_key.sign())
         clock.now += 3700
 

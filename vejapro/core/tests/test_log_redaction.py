@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.conf import settings
 
-from vejapro.core.log_redaction import redact_secrets
+from vejapro.core.http.log_redaction import redact_secrets
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -161,7 +161,7 @@ def test_a_failing_cache_opens_the_limiter_and_logs_an_error(client, limits, cap
     }
     limits.RATELIMIT_USE_CACHE = "broken"
 
-    with caplog.at_level(logging.ERROR, logger="vejapro.core.ratelimit"):
+    with caplog.at_level(logging.ERROR, logger="vejapro.core.http.ratelimit"):
         codes = statuses(client, "get", "/api/v1/auth/me", 5)
 
     assert codes == [401] * 5

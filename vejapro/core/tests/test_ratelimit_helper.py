@@ -3,8 +3,8 @@
 import pytest
 from django.test import RequestFactory
 
+from vejapro.core.http.ratelimit import rate_limit_blocked_record, rate_limited
 from vejapro.core.models import AuditLog
-from vejapro.core.ratelimit import rate_limit_blocked_record, rate_limited
 
 rf = RequestFactory()
 

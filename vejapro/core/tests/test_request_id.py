@@ -7,7 +7,7 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from vejapro.core.request_id import RequestIdFilter, RequestIdMiddleware, current_request_id
+from vejapro.core.http.request_id import RequestIdFilter, RequestIdMiddleware, current_request_id
 
 
 def console_handler() -> logging.Handler:

@@ -9,15 +9,15 @@ import pytest
 from django.contrib.auth import authenticate
 from django.test import Client
 
-from vejapro.core import supabase
+from vejapro.core.accounts import supabase
+from vejapro.core.accounts.services import SignInFailed, user_sign_in_supabase
 from vejapro.core.models import AuditLog, User
-from vejapro.core.services import SignInFailed, user_sign_in_supabase
 from vejapro.core.tests.jwt_helpers import EcKey, hs256
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "Slaptas-123"
-SIGN_IN = "vejapro.core.supabase.auth_password_sign_in"
+SIGN_IN = "vejapro.core.accounts.supabase.auth_password_sign_in"
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_supabase_es256_tokens_are_verified_through_the_jwks(supabase_mode):
     key = EcKey()
     sub = str(uuid.uuid4())
     with (
-        mock.patch("vejapro.core.supabase.fetch_jwks", return_value={"keys": [key.jwk]}),
+        mock.patch("vejapro.core.accounts.supabase.fetch_jwks", return_value={"keys": [key.jwk]}),
         signed_in(key.sign(sub=sub, app_metadata={"role": "EXPERT"})),
     ):
         supabase.jwks_cache.clear()
@@ -184,7 +184,7 @@ def test_sign_in_failures_name_their_reason(supabase_mode, answer, reason):
 def test_supabase_unreachable_is_unavailable_and_logged(supabase_mode, caplog):
     with (
         mock.patch(SIGN_IN, side_effect=supabase.SupabaseUnavailable("Supabase auth unreachable: ConnectTimeout")),
-        caplog.at_level(logging.WARNING, logger="vejapro.core.services"),
+        caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"),
         pytest.raises(SignInFailed) as failed,
     ):
         user_sign_in_supabase(email="jonas@example.com", password="secret-pw")

@@ -73,7 +73,7 @@ DEFAULTS = {
     "SMTP_PASSWORD": "",
     "SMTP_FROM_EMAIL": "",
     "SMTP_USE_TLS": True,
-    "EMAIL_BACKEND": "messaging.mail_backends.ConsoleEmailBackend",
+    "EMAIL_BACKEND": "messaging.transports.mail_backends.ConsoleEmailBackend",
     "CONFIRMATION_TTL_HOURS": 72,
     "ENABLE_EMAIL_INTAKE": False,
     "EMAIL_HOLD_DURATION_MINUTES": 1440,

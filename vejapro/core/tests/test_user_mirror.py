@@ -57,7 +57,7 @@ def test_token_without_email_gets_the_placeholder_address(client):
 def test_email_of_another_row_gets_the_placeholder_and_a_warning(client, client_user, caplog):
     sub = str(uuid.uuid4())
 
-    with caplog.at_level(logging.WARNING, logger="vejapro.core.services"):
+    with caplog.at_level(logging.WARNING, logger="vejapro.core.accounts.services"):
         response = me(client, hs256(sub=sub, email=client_user.email))
 
     assert response.status_code == 200

@@ -7,8 +7,8 @@ from django.views.decorators.http import require_POST
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from vejapro.core.api import ApiView
-from vejapro.core.csp import html_page
+from vejapro.core.http.api import ApiView
+from vejapro.core.http.csp import html_page
 from vejapro.urls import handler400, handler403, handler404, handler500  # noqa: F401 - used by Django
 from vejapro.urls import urlpatterns as project_urlpatterns
 

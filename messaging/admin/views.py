@@ -1,0 +1,85 @@
+"""Buttons of the notification and confirmation screens (ui.md §3.8) and the outbox rows other screens show."""
+
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+
+from messaging.admin.display import outbox_status_label
+from messaging.selectors import outbox_retries_remaining
+from messaging.services import confirmation_resend, notification_retry
+from vejapro.core.actors import Actor
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError
+
+LIMIT_STATUS = 429
+
+
+def _retry_url(outbox_id) -> str | None:
+    try:
+        return reverse("admin:messaging_notificationoutbox_retry", args=[outbox_id])
+    except NoReverseMatch:
+        return None
+
+
+def notification_rows(notifications: list) -> list[dict]:
+    """Outbox rows with their «Kartoti (N)» button (FAILED rows with retries left)."""
+
+    remaining = outbox_retries_remaining(notification_ids=[row.pk for row in notifications if row.status == "FAILED"])
+    rows = []
+    for item in notifications:
+        left = remaining.get(item.pk)
+        rows.append(
+            {
+                "obj": item,
+                "status_label": outbox_status_label(item.status),
+                "retry_url": _retry_url(item.pk) if left else None,
+                "retry_label": gettext("Retry (%(count)s)") % {"count": left} if left else "",
+                "limit_reached": left == 0,
+            }
+        )
+    return rows
+
+
+def notification_retry_report(request, notification_id) -> bool:
+    """Call ``notification_retry`` and tell the user how it went («Pranešimas bus kartotas. Liko: N»)."""
+    try:
+        state = notification_retry(notification_id=notification_id, actor=Actor.for_user(request.user, request))
+    except ApiError as exc:
+        if exc.status == LIMIT_STATUS:
+            messages.error(request, gettext("The retry limit has been reached"))
+        else:
+            message_error(request, exc)
+        return False
+    messages.success(request, gettext("The notification will be retried. Left: %(count)s") % {"count": state.remaining})
+    return True
+
+
+def confirmation_resend_report(request, *, project_id, channel: str) -> bool:
+    """Call ``confirmation_resend`` and tell the user how it went («Patvirtinimas persiųstas. Liko: N»)."""
+    try:
+        state = confirmation_resend(project_id=project_id, channel=channel, actor=Actor.for_user(request.user, request))
+    except ApiError as exc:
+        if exc.status == LIMIT_STATUS:
+            messages.error(request, gettext("The resend limit has been reached"))
+        else:
+            message_error(request, exc)
+        return False
+    messages.success(request, gettext("The confirmation was resent. Left: %(count)s") % {"count": state.remaining})
+    return True
+
+
+def _back(request, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target or fallback)
+
+
+def retry_notification(request, notification_id):
+    """«Kartoti» one FAILED outbox row; back to where the button was."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    notification_retry_report(request, notification_id)
+    return _back(request, reverse("admin:messaging_notificationoutbox_change", args=[notification_id]))

@@ -1,0 +1,503 @@
+"""Read models of the back office: attention flags, next actions, customers, search (api.md §6.6, §15).
+
+Every list is built from one annotated project query (facts as ``Exists`` subqueries), so a screen issues the same
+number of queries however many rows it shows.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import reduce
+from operator import or_
+
+from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
+
+from messaging.selectors import confirmations_for_projects, outbox_for_entities
+from payments.selectors import payments_for_projects, payments_total_paid
+from projects import client_keys, selectors
+from projects.estimate_demo import estimate_rule_is_sample
+from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, EvidenceCategory, Project, ProjectStatus
+from vejapro.core.audit.selectors import audit_logs_for_entities
+from vejapro.core.models import AuditLog
+from vejapro.core.redaction import normalize_phone, sha256_hex
+
+PENDING_CONFIRMATION = "pending_confirmation"
+FAILED_OUTBOX = "failed_outbox"
+MISSING_DEPOSIT = "missing_deposit"
+MISSING_FINAL = "missing_final"
+STALE_PAID_NO_SCHEDULE = "stale_paid_no_schedule"
+ATTENTION_FLAGS = tuple(name for name, _reason in selectors.ATTENTION_FLAGS)
+
+URGENCY_HIGH, URGENCY_MEDIUM, URGENCY_LOW = "high", "medium", "low"
+URGENCY_RANK = {URGENCY_HIGH: 0, URGENCY_MEDIUM: 1, URGENCY_LOW: 2}
+
+RECORD_DEPOSIT = "record_deposit"
+SCHEDULE_VISIT = "schedule_visit"
+ASSIGN_EXPERT = "assign_expert"
+CERTIFY_PROJECT = "certify_project"
+RECORD_FINAL = "record_final"
+RESEND_CONFIRMATION = "resend_confirmation"
+
+SEARCH_MIN_LENGTH = 3
+UNKNOWN_CLIENT_KEY = client_keys.UNKNOWN_CLIENT_KEY
+
+
+# --- facts and flags: the one definition in projects.selectors (api.md §6.6) ------------------------------
+def project_admin_annotate(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """Add ``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` (workflow.md §5)."""
+    return selectors.project_facts_annotate(queryset)
+
+
+def project_admin_queryset() -> QuerySet[Project]:
+    return project_admin_annotate(Project.objects.select_related("assigned_contractor", "assigned_expert"))
+
+
+def project_flag_q(flag: str) -> Q:
+    """The SQL form of one attention flag; works on any project queryset."""
+    return selectors.project_flag_conditions()[flag]
+
+
+def project_attention_q() -> Q:
+    """Projects carrying at least one attention flag."""
+    return reduce(or_, selectors.project_flag_conditions().values())
+
+
+# --- per row (on an annotated project) ---------------------------------------------------------------------
+def project_attention_flags(project: Project) -> list[str]:
+    return selectors.project_attention_flags(project)
+
+
+def urgency_for(flags: list[str]) -> str | None:
+    if not flags:
+        return None
+    if PENDING_CONFIRMATION in flags:
+        return URGENCY_HIGH
+    if FAILED_OUTBOX in flags:
+        return URGENCY_MEDIUM
+    return URGENCY_LOW
+
+
+def project_next_action(project: Project) -> str | None:
+    """The next best action by state (api.md §6.6); never the admin override."""
+    action = selectors.project_next_best_action(project)
+    return action["type"] if action else None
+
+
+def deposit_state(project: Project) -> str:
+    return selectors.deposit_state(has_deposit=project.has_deposit)
+
+
+def final_state(project: Project) -> str:
+    return selectors.final_state(has_final=project.has_final, is_confirmed=project.is_confirmed)
+
+
+def client_name(project: Project) -> str:
+    info = project.client_info or {}
+    return str(info.get("name") or info.get("client_name") or "").strip()
+
+
+def client_contact_masked(project: Project) -> str:
+    return client_keys.client_contact_masked(project.client_info)
+
+
+def client_key_confidence(project: Project) -> str:
+    """HIGH for a user id key, MEDIUM for e-mail + phone, LOW for one of them (security-ops.md §8.3)."""
+    key = project.client_key or UNKNOWN_CLIENT_KEY
+    if key == UNKNOWN_CLIENT_KEY:
+        return "LOW"
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        email = (client_keys.client_email(project.client_info) or "").lower()
+        phone = normalize_phone(client_keys.client_phone(project.client_info))
+        return "MEDIUM" if email and phone and key == sha256_hex(f"{email}|{phone}") else "LOW"
+    return "HIGH"
+
+
+@dataclass
+class ProjectRow:
+    """One annotated project with what the back office derives from it."""
+
+    project: Project
+    flags: list[str]
+    urgency: str | None
+    next_action: str | None
+
+    @classmethod
+    def of(cls, project: Project) -> "ProjectRow":
+        flags = project_attention_flags(project)
+        return cls(project=project, flags=flags, urgency=urgency_for(flags), next_action=project_next_action(project))
+
+    @property
+    def deposit_state(self) -> str:
+        return deposit_state(self.project)
+
+    @property
+    def final_state(self) -> str:
+        return final_state(self.project)
+
+
+# --- work queue and counters (dashboard, ui.md §3.2) -------------------------------------------------------
+@dataclass
+class CustomerRow:
+    client_key: str
+    display_name: str
+    contact_masked: str
+    confidence: str
+    project_count: int
+    last_activity: datetime
+    latest: ProjectRow
+    action_row: ProjectRow
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def urgency(self) -> str | None:
+        return urgency_for(self.flags)
+
+
+def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: int | None = None) -> CustomerRow:
+    rows = sorted(rows, key=lambda row: (row.project.created_at, str(row.project.pk)), reverse=True)
+    latest = rows[0]
+    flags: list[str] = []
+    for row in rows:
+        if row.project.status != ProjectStatus.ACTIVE:
+            flags.extend(flag for flag in row.flags if flag not in flags)
+    flags.sort(key=ATTENTION_FLAGS.index)
+    # The project whose action is shown: the most urgent one, else the latest.
+    flagged = [row for row in rows if row.urgency]
+    action_row = min(flagged, key=lambda row: URGENCY_RANK[row.urgency]) if flagged else latest
+    named = next((row for row in rows if client_name(row.project)), latest)
+    return CustomerRow(
+        client_key=client_key,
+        display_name=client_name(named.project),
+        contact_masked=client_contact_masked(latest.project),
+        confidence=client_key_confidence(latest.project),
+        project_count=project_count if project_count is not None else len(rows),
+        last_activity=max(row.project.updated_at for row in rows),
+        latest=latest,
+        action_row=action_row,
+        flags=flags,
+    )
+
+
+UNKNOWN_PREFIX = f"{UNKNOWN_CLIENT_KEY}:"
+
+
+def _unknown_key_q() -> Q:
+    return Q(client_key__isnull=True) | Q(client_key="") | Q(client_key=UNKNOWN_CLIENT_KEY)
+
+
+def _customer_key() -> Case:
+    """The customer of a project in SQL: its client key; a project without any contact stands alone as
+    ``unknown:<id>`` (projects without contacts are not one person)."""
+    return Case(
+        When(_unknown_key_q(), then=Concat(Value(UNKNOWN_PREFIX), Cast("pk", CharField()))),
+        default=F("client_key"),
+        output_field=CharField(),
+    )
+
+
+def _of_customers(queryset: QuerySet, projects: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to the customers these projects belong to: one ``customer IN (subquery)``, which
+    PostgreSQL answers with a hash semi-join (an ``OR`` of two ``IN`` subqueries fell back to a per-row scan of
+    every client key once they no longer fit ``work_mem``)."""
+    return queryset.annotate(customer=_customer_key()).filter(
+        customer__in=projects.annotate(customer=_customer_key()).values("customer")
+    )
+
+
+def _rows_by_customer(projects: QuerySet, keys: list[str]) -> dict[str, list[ProjectRow]]:
+    """The annotated projects of the given customer keys, grouped by key (in the order of ``keys``)."""
+    alone = {uuid.UUID(key.removeprefix(UNKNOWN_PREFIX)): key for key in keys if key.startswith(UNKNOWN_PREFIX)}
+    known = [key for key in keys if not key.startswith(UNKNOWN_PREFIX)]
+    rows: dict[str, list[ProjectRow]] = {key: [] for key in keys}
+    for project in projects.filter((Q(client_key__in=known) & ~_unknown_key_q()) | Q(pk__in=list(alone))):
+        rows[alone.get(project.pk, project.client_key)].append(ProjectRow.of(project))
+    return rows
+
+
+def _attention_customers() -> QuerySet:
+    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (see ``_customer_key``),
+    ``rank`` (0 high, 1 medium, 2 low) and ``last_activity``. Grouped in the database, so the dashboard reads 20
+    customers however many there are."""
+    rank = Case(
+        When(project_flag_q(PENDING_CONFIRMATION), then=Value(URGENCY_RANK[URGENCY_HIGH])),
+        When(project_flag_q(FAILED_OUTBOX), then=Value(URGENCY_RANK[URGENCY_MEDIUM])),
+        default=Value(URGENCY_RANK[URGENCY_LOW]),
+    )
+    return (
+        Project.objects.exclude(status=ProjectStatus.ACTIVE)
+        .filter(project_attention_q())
+        .annotate(customer=_customer_key(), project_rank=rank)
+        .values("customer")
+        .annotate(rank=Min("project_rank"), last_activity=Max("updated_at"))
+    )
+
+
+def work_queue(*, limit: int = 20) -> list[CustomerRow]:
+    """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2)."""
+    top = [entry["customer"] for entry in _attention_customers().order_by("rank", "last_activity", "customer")[:limit]]
+    attention = project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_q())
+    rows = _rows_by_customer(attention, top)
+    return [_customer_from_rows(key, rows[key]) for key in top if rows[key]]
+
+
+def work_queue_urgent_count() -> int:
+    """«Reikia veiksmo»: customers whose work queue urgency is high."""
+    return _attention_customers().filter(rank=URGENCY_RANK[URGENCY_HIGH]).count()
+
+
+def project_flag_counts() -> dict[str, int]:
+    """How many projects (not ACTIVE) carry each flag, in one query."""
+    queryset = project_admin_annotate(Project.objects.exclude(status=ProjectStatus.ACTIVE))
+    return queryset.aggregate(**{flag: Count("pk", filter=project_flag_q(flag)) for flag in ATTENTION_FLAGS})
+
+
+def project_attention_count() -> int:
+    return project_admin_annotate(Project.objects.all()).filter(project_attention_q()).count()
+
+
+# --- customers (ui.md §3.4) ---------------------------------------------------------------------------------
+def _customer_search_q(text: str) -> Q:
+    condition = (
+        Q(client_info__name__icontains=text)
+        | Q(client_info__email__icontains=text)
+        | Q(client_info__phone__icontains=text)
+        | Q(client_key__icontains=text)
+    )
+    return condition | project_id_prefix_q(text)
+
+
+def project_id_prefix_q(text: str) -> Q:
+    """Projects whose id starts with ``text`` (hyphens optional); nothing for text that cannot be an id prefix."""
+    compact = text.strip().lower().replace("-", "")
+    if not compact or len(compact) > 32 or any(char not in "0123456789abcdef" for char in compact):
+        return Q(pk__in=[])
+    if len(compact) == 32:
+        return Q(pk=uuid.UUID(compact))
+    low = uuid.UUID(compact.ljust(32, "0"))
+    high = uuid.UUID(compact.ljust(32, "f"))
+    return Q(pk__gte=low, pk__lte=high)
+
+
+@dataclass
+class CustomerPage:
+    items: list[CustomerRow]
+    total: int
+    attention_only: bool
+    fell_back_to_all: bool
+
+
+def customer_list(
+    *, attention_only: bool = True, attention: str | None = None, query: str = "", offset: int = 0, limit: int = 50
+) -> CustomerPage:
+    """Customers (projects sharing a client key) by last activity; a fixed number of queries per page."""
+    # ``listed``: projects whose customers are listed (None: every customer).
+    listed = Project.objects.filter(_customer_search_q(query)) if query else None
+    open_projects = Project.objects.exclude(status=ProjectStatus.ACTIVE)
+    if attention:
+        flagged = open_projects.filter(project_flag_q(attention))
+        listed = flagged if listed is None else _of_customers(listed, flagged)
+    fell_back = False
+    if attention_only and not attention:
+        flagged = open_projects.filter(project_attention_q())
+        needing = flagged if listed is None else _of_customers(listed, flagged)
+        if needing.exists():
+            listed = needing
+        else:
+            attention_only, fell_back = False, True
+    customers = Project.objects.all() if listed is None else _of_customers(Project.objects.all(), listed)
+    grouped = (
+        customers.annotate(customer=_customer_key())
+        .values("customer")
+        .annotate(project_count=Count("pk"), last_activity=Max("updated_at"))
+        .order_by("-last_activity", "customer")
+    )
+    total = grouped.count()
+    page = list(grouped[offset : offset + limit])
+    rows = _rows_by_customer(project_admin_queryset(), [entry["customer"] for entry in page])
+    items = [
+        _customer_from_rows(entry["customer"], rows[entry["customer"]], entry["project_count"])
+        for entry in page
+        if rows[entry["customer"]]
+    ]
+    return CustomerPage(items=items, total=total, attention_only=attention_only, fell_back_to_all=fell_back)
+
+
+@dataclass
+class CustomerProfile:
+    customer: CustomerRow
+    rows: list[ProjectRow]
+    total_paid: object
+    project_ids: list
+
+
+def customer_profile(*, client_key: str) -> CustomerProfile | None:
+    """One customer's projects; ``unknown:<project id>`` is the single project without contacts."""
+
+    if client_key.startswith(UNKNOWN_PREFIX):
+        project_id = parse_project_id(client_key.removeprefix(UNKNOWN_PREFIX))
+        if project_id is None:
+            return None
+        projects = project_admin_queryset().filter(_unknown_key_q(), pk=project_id)
+    elif client_key == UNKNOWN_CLIENT_KEY:
+        return None
+    else:
+        projects = project_admin_queryset().filter(client_key=client_key)
+    rows = [ProjectRow.of(project) for project in projects.order_by("-created_at", "-id")]
+    if not rows:
+        return None
+    ids = [row.project.pk for row in rows]
+    return CustomerProfile(
+        customer=_customer_from_rows(client_key, rows),
+        rows=rows,
+        total_paid=payments_total_paid(project_ids=ids),
+        project_ids=ids,
+    )
+
+
+def parse_project_id(text: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return None
+
+
+# --- global search (ui.md §3.13, api.md §15.5) -------------------------------------------------------------
+def project_search(*, text: str, limit: int = 50) -> list[Project]:
+    text = text.strip()
+    if len(text) < SEARCH_MIN_LENGTH:
+        return []
+    condition = (
+        project_id_prefix_q(text)
+        | Q(status__icontains=text)
+        | Q(client_info__name__icontains=text)
+        | Q(client_info__email__icontains=text)
+        | Q(client_info__phone__icontains=text)
+    )
+    return list(Project.objects.filter(condition).order_by("-updated_at", "-id")[:limit])
+
+
+# --- the project screen (ui.md §3.3) -----------------------------------------------------------------------
+SECTION_FINAL_QUOTE = "final_quote"
+SECTION_DEPOSIT = "deposit"
+SECTION_MARK_PAID = "mark_paid"
+SECTION_PLANNING = "planning"
+SECTION_EXECUTION = "execution"
+SECTION_CERTIFICATION = "certification"
+SECTION_FINAL = "final"
+SECTION_ACTIVATION = "activation"
+SECTION_ACTIVE = "active"
+HISTORY_LIMIT = 50
+
+
+def workflow_section(project: Project) -> str:
+    """The single action section of the workflow panel: the first row whose state matches (ui.md §3.3)."""
+    status = project.status
+    if status == ProjectStatus.DRAFT:
+        if (project.client_info or {}).get("quote_pending"):
+            return SECTION_FINAL_QUOTE
+        return SECTION_MARK_PAID if project.has_deposit else SECTION_DEPOSIT
+    if status == ProjectStatus.PAID:
+        return SECTION_PLANNING
+    if status == ProjectStatus.SCHEDULED:
+        return SECTION_EXECUTION
+    if status == ProjectStatus.PENDING_EXPERT:
+        return SECTION_CERTIFICATION
+    if status == ProjectStatus.CERTIFIED:
+        return SECTION_ACTIVATION if project.has_final else SECTION_FINAL
+    return SECTION_ACTIVE
+
+
+def project_latest_rejection(project: Project):
+    """The newest expert rejection, when it is newer than the last status change (workflow.md §9.3)."""
+
+    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action="PROJECT_REJECTED")
+    if project.status_changed_at:
+        rows = rows.filter(timestamp__gt=project.status_changed_at)
+    return rows.order_by("-timestamp", "-id").first()
+
+
+@dataclass
+class ProjectScreen:
+    row: ProjectRow
+    section: str
+    payments: list
+    photos: list
+    confirmations: list
+    notifications: list
+    history: list
+    rejection: object
+    certification_photo_count: int
+
+
+def project_screen(*, project: Project) -> ProjectScreen:
+    """Everything the project screen shows, in a fixed number of queries."""
+
+    photos = list(project.evidences.select_related("uploaded_by").order_by("category", "-uploaded_at"))
+    return ProjectScreen(
+        row=ProjectRow.of(project),
+        section=workflow_section(project),
+        payments=payments_for_projects(project_ids=[project.pk]),
+        photos=photos,
+        confirmations=confirmations_for_projects(project_ids=[project.pk]),
+        notifications=outbox_for_entities(entity_type="project", entity_ids=[project.pk]),
+        history=audit_logs_for_entities(entity_ids=[project.pk], limit=HISTORY_LIMIT),
+        rejection=project_latest_rejection(project),
+        certification_photo_count=sum(1 for photo in photos if photo.category == EvidenceCategory.EXPERT_CERTIFICATION),
+    )
+
+
+def project_search_q(text: str) -> Q:
+    """Client name, e-mail, phone or project id (the project list's search box)."""
+    return (
+        Q(client_info__name__icontains=text)
+        | Q(client_info__email__icontains=text)
+        | Q(client_info__phone__icontains=text)
+        | project_id_prefix_q(text)
+    )
+
+
+def estimate_rule_is_placeholder(rule) -> bool:
+
+    return estimate_rule_is_sample(rule)
+
+
+def project_actions_available(row: ProjectRow) -> list[str]:
+    """The action keys of the customer profile (api.md §15.4), from the status and the facts."""
+    project = row.project
+    status = project.status
+    info = project.client_info or {}
+    actions: list[str] = []
+    if status == ProjectStatus.DRAFT:
+        if info.get("quote_pending"):
+            actions.append("set_final_quote")
+        if not project.has_deposit:
+            actions += ["record_deposit", "waive_deposit"]
+    elif status == ProjectStatus.PAID:
+        actions += ["schedule_visit", "assign_contractor"]
+    elif status == ProjectStatus.SCHEDULED:
+        actions.append("assign_expert")
+    elif status == ProjectStatus.PENDING_EXPERT:
+        actions += ["assign_expert", "certify_project"]
+    elif status == ProjectStatus.CERTIFIED:
+        if not project.has_final:
+            actions.append("record_final")
+        elif not project.is_confirmed:
+            actions += ["resend_confirmation", "admin_confirm"]
+    if project.client_user_id and info.get("email"):
+        actions.append("send_client_access")
+    return actions
+
+
+def photo_publishable(project: Project, photo) -> bool:
+    """«Rodyti galerijoje» only with consent, on a CERTIFIED/ACTIVE project, for gallery categories (§11)."""
+
+    return project.marketing_consent and project.status in CERTIFIED_STATUSES and photo.category in GALLERY_CATEGORIES
+
+
+def photo_deletable(project: Project, photo) -> bool:
+    """Any photo except a certification photo of a certified project (workflow.md §8)."""
+
+    return not (photo.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES)

@@ -1,0 +1,611 @@
+"""Workflow buttons of the project screen (ui.md §3.3). Each view validates its form, calls one service and
+answers with a message and a redirect back to the project screen at the section it came from."""
+
+from datetime import UTC, datetime
+
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from messaging.admin.views import confirmation_resend_report
+from messaging.selectors import confirmation_requested_after
+from messaging.services import client_access_send, confirmation_admin_confirm
+from payments.models import Payment
+from payments.services import (
+    payment_record_manual,
+    payment_void,
+    project_deposit_record_and_mark_paid,
+    project_deposit_waive_and_mark_paid,
+)
+from payments.stripe.services import payment_link_create
+from projects.admin.forms import (
+    AssignForm,
+    CertificationForm,
+    EvidenceUploadForm,
+    FinalQuoteForm,
+    ManualPaymentForm,
+    MarketingConsentForm,
+    PublishPhotoForm,
+    ReasonForm,
+    StripeLinkForm,
+    WaiveDepositForm,
+)
+from projects.evidence.certificate import certificate_pdf
+from projects.evidence.services import (
+    evidence_approve_for_web,
+    evidence_delete,
+    evidence_hide_from_web,
+    evidence_seed_certification,
+    evidence_upload,
+    project_certify,
+    project_marketing_consent_set,
+    project_reject,
+)
+from projects.models import Evidence, Project, ProjectStatus
+from projects.services import (
+    project_assign_contractor,
+    project_assign_expert,
+    project_client_token_issue,
+    project_delete,
+    project_final_quote_set,
+    project_transition,
+)
+from vejapro.core.actors import Actor
+from vejapro.core.admin.display import format_local
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError
+from vejapro.core.models import Role
+from vejapro.core.settings_helpers import flag, is_production
+from vejapro.ops.retention import project_anonymize
+
+ADMIN_SOURCE = {"source": "admin"}
+
+
+def project_url(project_id, anchor: str = "") -> str:
+    url = reverse("admin:projects_project_change", args=[project_id])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _back(project_id, anchor: str = "workflow") -> HttpResponseRedirect:
+    return HttpResponseRedirect(project_url(project_id, anchor))
+
+
+def _form_errors(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def post_only(view):
+    def wrapped(request, *args, **kwargs):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _actor(request) -> Actor:
+    return Actor.for_user(request.user, request)
+
+
+def _transition(request, project_id, new_status: str, done_text: str, anchor: str):
+    project = get_object_or_404(Project, pk=project_id)
+    try:
+        result = project_transition(
+            project=project, new_status=new_status, actor=_actor(request), metadata=ADMIN_SOURCE
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        if result.changed:
+            messages.success(request, done_text)
+        else:
+            messages.info(request, gettext("The status has already been changed."))
+    return _back(project_id, anchor)
+
+
+@post_only
+def mark_paid(request, project_id):
+    """«Pažymėti apmokėtu» (DRAFT with a deposit fact → PAID)."""
+    return _transition(request, project_id, ProjectStatus.PAID, gettext("The project is marked as paid."), "workflow")
+
+
+@post_only
+def mark_scheduled(request, project_id):
+    """«Pažymėti suplanuotu» (PAID → SCHEDULED)."""
+    return _transition(
+        request, project_id, ProjectStatus.SCHEDULED, gettext("The project is marked as scheduled."), "workflow"
+    )
+
+
+@post_only
+def hand_to_expert(request, project_id):
+    """«Darbai baigti - perduoti ekspertui» (SCHEDULED → PENDING_EXPERT)."""
+    return _transition(
+        request, project_id, ProjectStatus.PENDING_EXPERT, gettext("The project is handed to the expert."), "workflow"
+    )
+
+
+@post_only
+def set_final_quote(request, project_id):
+    """«Išsaugoti galutinę kainą» (DRAFT with a pending quote)."""
+    project = get_object_or_404(Project, pk=project_id)
+    form = FinalQuoteForm(request.POST)
+    if not _saved_or_errors(request, form, keep=(project.pk, "final_quote")):
+        return _back(project.pk, "veiksmas-galutine-kaina")
+    data = form.cleaned_data
+    try:
+        project_final_quote_set(
+            project=project,
+            actor=_actor(request),
+            service=data["service"],
+            method=data["method"],
+            area_m2=data["area_m2"],
+            total_price=data["total_price"],
+            notes=data["notes"],
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project.pk, "final_quote")
+        return _back(project.pk, "veiksmas-galutine-kaina")
+    messages.success(request, gettext("The final price is saved."))
+    return _back(project.pk)
+
+
+@post_only
+def delete_project(request, project_id):
+    """«Ištrinti projektą»: a spam or test DRAFT only (audit PROJECT_DELETED)."""
+    project = get_object_or_404(Project, pk=project_id)
+    try:
+        project_delete(project=project, actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project.pk, "papildomos")
+    messages.success(request, gettext("The project is deleted."))
+    return HttpResponseRedirect(reverse("admin:projects_project_changelist"))
+
+
+def _saved_or_errors(request, form, *, keep: tuple | None = None) -> bool:
+    if form.is_valid():
+        return True
+    _form_errors(request, form)
+    if keep:
+        _keep_input(request, *keep)
+    return False
+
+
+KEPT_INPUT = "vejapro-admin-kept-input"
+
+
+def _keep_input(request, project_id, form_name: str) -> None:
+    """A refused workflow form comes back filled in, its errors next to the fields (ui.md §1), not emptied."""
+    data = {key: values for key, values in request.POST.lists() if key != "csrfmiddlewaretoken"}
+    request.session[KEPT_INPUT] = {"project": str(project_id), "form": form_name, "data": data}
+
+
+def kept_input(request, project_id) -> tuple[str | None, QueryDict | None]:
+    """The input a refused form left for this project's screen (read once): ``(form name, data)``."""
+    kept = request.session.pop(KEPT_INPUT, None)
+    if not kept or kept.get("project") != str(project_id):
+        return None, None
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    return kept["form"], data
+
+
+@post_only
+def record_deposit(request, project_id):
+    """«Įrašyti mokėjimą» in DRAFT: the deposit and DRAFT → PAID in one transaction."""
+    form = ManualPaymentForm(request.POST, prefix="deposit")
+    if not _saved_or_errors(request, form, keep=(project_id, "deposit")):
+        return _back(project_id, "veiksmas-depozitas")
+    data = form.cleaned_data
+    try:
+        outcome = project_deposit_record_and_mark_paid(
+            project_id=project_id,
+            amount=data["amount"],
+            payment_method=data["payment_method"],
+            provider_event_id=data["provider_event_id"],
+            actor=_actor(request),
+            currency=data["currency"],
+            receipt_no=data["receipt_no"] or None,
+            received_at=data["received_at"],
+            notes=data["notes"],
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project_id, "deposit")
+        return _back(project_id, "veiksmas-depozitas")
+    if outcome.replayed:
+        messages.info(request, gettext("The payment had already been recorded."))
+    else:
+        messages.success(request, gettext("The payment is recorded and the project is paid."))
+    return _back(project_id)
+
+
+@post_only
+def waive_deposit(request, project_id):
+    """«Atidėti įnašą»: the waiver and DRAFT → PAID in one transaction."""
+    form = WaiveDepositForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "veiksmas-depozitas")
+    try:
+        outcome = project_deposit_waive_and_mark_paid(
+            project_id=project_id,
+            provider_event_id=form.cleaned_data["provider_event_id"],
+            actor=_actor(request),
+            notes=form.cleaned_data["notes"],
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project_id, "veiksmas-depozitas")
+    if outcome.replayed:
+        messages.info(request, gettext("The payment had already been recorded."))
+    else:
+        messages.success(request, gettext("The deposit is waived and the project is paid."))
+    return _back(project_id)
+
+
+def _assign(request, project_id, *, role: str, service, done_text: str, anchor: str, form_name: str):
+    form = AssignForm(request.POST, role=role)
+    if not _saved_or_errors(request, form, keep=(project_id, form_name)):
+        return _back(project_id, anchor)
+    try:
+        result = service(project_id=project_id, user_id=str(form.cleaned_data["user"].pk), actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project_id, form_name)
+    else:
+        if result.changed:
+            messages.success(request, done_text)
+        else:
+            messages.info(request, gettext("Already assigned."))
+    return _back(project_id, anchor)
+
+
+@post_only
+def assign_contractor(request, project_id):
+    """«Priskirti» a contractor (PAID «Planavimas»)."""
+    return _assign(
+        request,
+        project_id,
+        role=Role.SUBCONTRACTOR,
+        service=project_assign_contractor,
+        done_text=gettext("The contractor is assigned."),
+        anchor="veiksmas-planavimas",
+        form_name="assign_contractor",
+    )
+
+
+@post_only
+def assign_expert(request, project_id):
+    """«Priskirti» an expert (SCHEDULED «Vykdymas»)."""
+    return _assign(
+        request,
+        project_id,
+        role=Role.EXPERT,
+        service=project_assign_expert,
+        done_text=gettext("The expert is assigned."),
+        anchor="veiksmas-vykdymas",
+        form_name="assign_expert",
+    )
+
+
+@post_only
+def certify(request, project_id):
+    """«Sertifikuoti»: the checklist and at least 3 certification photos (PENDING_EXPERT → CERTIFIED)."""
+    project = get_object_or_404(Project, pk=project_id)
+    form = CertificationForm(request.POST, has_robot=project.has_robot)
+    if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
+        return _back(project.pk, "veiksmas-sertifikavimas")
+    try:
+        project_certify(
+            project=project, actor=_actor(request), checklist=form.checklist(), notes=form.cleaned_data["notes"]
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project.pk, "certification")
+        return _back(project.pk, "veiksmas-sertifikavimas")
+    messages.success(request, gettext("The project is certified."))
+    return _back(project.pk)
+
+
+@post_only
+def reject(request, project_id):
+    """«Atmesti»: the expert's veto with a reason (the notes); the status stays PENDING_EXPERT."""
+    project = get_object_or_404(Project, pk=project_id)
+    form = CertificationForm(request.POST, has_robot=project.has_robot)
+    if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
+        return _back(project.pk, "veiksmas-sertifikavimas")
+    try:
+        project_reject(
+            project=project,
+            actor=_actor(request),
+            reason=form.cleaned_data["notes"],
+            failed_items=form.failed_items(),
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project.pk, "certification")
+    else:
+        messages.success(request, gettext("The rejection is recorded."))
+    return _back(project.pk, "veiksmas-sertifikavimas")
+
+
+@post_only
+def seed_photos(request, project_id):
+    """«Sert. foto (seed)»: three placeholder certification photos, outside production only."""
+    if is_production():
+        raise Http404
+    try:
+        created = evidence_seed_certification(project=project_id, count=3, actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("Certification photos added: %(count)s.") % {"count": len(created)})
+    return _back(project_id, "veiksmas-sertifikavimas")
+
+
+@post_only
+def record_final(request, project_id):
+    """«Galutinis mokėjimas (FINAL)»: the payment; the client confirmation request follows in the service."""
+    form = ManualPaymentForm(request.POST, prefix="final")
+    if not _saved_or_errors(request, form, keep=(project_id, "final")):
+        return _back(project_id, "veiksmas-galutinis")
+    data = form.cleaned_data
+    try:
+        result = payment_record_manual(
+            project_id=project_id,
+            payment_type="FINAL",
+            amount=data["amount"],
+            payment_method=data["payment_method"],
+            provider_event_id=data["provider_event_id"],
+            actor=_actor(request),
+            currency=data["currency"],
+            receipt_no=data["receipt_no"] or None,
+            received_at=data["received_at"],
+            notes=data["notes"],
+            source="admin",
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project_id, "final")
+        return _back(project_id, "veiksmas-galutinis")
+    if result.idempotent:
+        messages.info(request, gettext("The payment had already been recorded."))
+    elif confirmation_requested_after(project_id=project_id, moment=result.payment.created_at):
+        messages.success(request, gettext("The payment is recorded. The confirmation was sent to the client."))
+    else:
+        messages.warning(
+            request,
+            gettext("The payment is recorded. The confirmation could not be sent to the client: no e-mail or phone."),
+        )
+    return _back(project_id)
+
+
+@post_only
+def void_payment(request, project_id, payment_id):
+    """«Anuliuoti» a SUCCEEDED manual payment with a reason; the project status does not change."""
+    form = ReasonForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "mokejimai")
+    payment = get_object_or_404(Payment, pk=payment_id, project_id=project_id)
+    try:
+        payment_void(payment=payment, actor=_actor(request), reason=form.cleaned_data["reason"])
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The payment is voided. The project status is unchanged."))
+    return _back(project_id, "mokejimai")
+
+
+@post_only
+def upload_photo(request, project_id):
+    """«Įkelti»: one photo of the chosen category."""
+    project = get_object_or_404(Project, pk=project_id)
+    form = EvidenceUploadForm(request.POST, request.FILES)
+    if not _saved_or_errors(request, form):
+        return _back(project.pk, "nuotraukos")
+    try:
+        evidence_upload(
+            project=project,
+            category=form.cleaned_data["category"],
+            upload=form.cleaned_data["file"],
+            actor=_actor(request),
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The photo is uploaded."))
+    return _back(project.pk, "nuotraukos")
+
+
+def _project_photo(project_id, evidence_id) -> Evidence:
+    return get_object_or_404(Evidence, pk=evidence_id, project_id=project_id)
+
+
+@post_only
+def publish_photo(request, project_id, evidence_id):
+    """«Rodyti galerijoje» with a region and the featured mark."""
+    photo = _project_photo(project_id, evidence_id)
+    form = PublishPhotoForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "nuotraukos")
+    try:
+        evidence_approve_for_web(
+            evidence=photo,
+            actor=_actor(request),
+            location_tag=form.cleaned_data["location_tag"],
+            is_featured=form.cleaned_data["is_featured"],
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The photo is shown in the gallery."))
+    return _back(project_id, "nuotraukos")
+
+
+@post_only
+def hide_photo(request, project_id, evidence_id):
+    """«Slėpti iš galerijos»."""
+    photo = _project_photo(project_id, evidence_id)
+    evidence_hide_from_web(evidence=photo, actor=_actor(request))
+    messages.success(request, gettext("The photo is hidden from the gallery."))
+    return _back(project_id, "nuotraukos")
+
+
+@post_only
+def delete_photo(request, project_id, evidence_id):
+    """«Ištrinti» a photo with a reason (not a certification photo of a certified project)."""
+    photo = _project_photo(project_id, evidence_id)
+    form = ReasonForm(request.POST)
+    if not _saved_or_errors(request, form):
+        return _back(project_id, "nuotraukos")
+    try:
+        evidence_delete(evidence=photo, actor=_actor(request), reason=form.cleaned_data["reason"])
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The photo is deleted."))
+    return _back(project_id, "nuotraukos")
+
+
+@post_only
+def marketing_consent(request, project_id):
+    """«Rinkodaros sutikimas»: consent recorded by the admin (revoking hides the published photos)."""
+    form = MarketingConsentForm(request.POST)
+    form.is_valid()
+    consent = bool(form.cleaned_data.get("marketing_consent"))
+    project_marketing_consent_set(project=project_id, consent=consent, actor=_actor(request))
+    if consent:
+        messages.success(request, gettext("The consent is saved."))
+    else:
+        messages.success(request, gettext("The consent is withdrawn. The photos are removed from the gallery."))
+    return _back(project_id, "papildomos")
+
+
+@post_only
+def client_link(request, project_id):
+    """«Kliento portalo nuoroda» → «Sugeneruoti»: a client token link (audit CLIENT_TOKEN_ISSUED)."""
+
+    try:
+        token = project_client_token_issue(project_id=project_id, actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project_id, "papildomos")
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Client portal link"),
+        "link": token.portal_url,
+        "client_id": token.client_id,
+        "expires": format_local(datetime.fromtimestamp(token.expires_at, tz=UTC)),
+        "back_url": project_url(project_id, "papildomos"),
+    }
+    return TemplateResponse(request, "admin/projects/project/client_link.html", context)
+
+
+def certificate(request, project_id):
+    """«Sertifikatas (PDF)» for a CERTIFIED or ACTIVE project, in the back office session."""
+    project = get_object_or_404(Project, pk=project_id)
+    try:
+        pdf = certificate_pdf(project=project)
+    except ApiError as exc:
+        message_error(request, exc)
+        return _back(project.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename=certificate_{project.pk}.pdf"
+    return response
+
+
+def _resend(request, project_id, channel: str):
+    confirmation_resend_report(request, project_id=project_id, channel=channel)
+    return _back(project_id, "veiksmas-aktyvavimas")
+
+
+@post_only
+def resend_email(request, project_id):
+    """«Persiųsti el. paštu (N)»."""
+    return _resend(request, project_id, "email")
+
+
+@post_only
+def resend_sms(request, project_id):
+    """«Persiųsti SMS (N)»."""
+    return _resend(request, project_id, "sms")
+
+
+@post_only
+def activate(request, project_id):
+    """«Aktyvuoti»: the admin override with a written reason (CERTIFIED with a final payment → ACTIVE)."""
+    form = ReasonForm(request.POST)
+    if not _saved_or_errors(request, form, keep=(project_id, "activate")):
+        return _back(project_id, "veiksmas-aktyvavimas")
+    try:
+        confirmation_admin_confirm(project_id=project_id, reason=form.cleaned_data["reason"], actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project_id, "activate")
+        return _back(project_id, "veiksmas-aktyvavimas")
+    messages.success(request, gettext("The project is activated."))
+    return _back(project_id)
+
+
+@post_only
+def send_access(request, project_id):
+    """«Siųsti prieigą klientui»: the CLIENT_PORTAL_ACCESS e-mail with a portal link."""
+    try:
+        client_access_send(project_id=project_id, actor=_actor(request))
+    except ApiError as exc:
+        message_error(request, exc)
+    else:
+        messages.success(request, gettext("The access e-mail has been sent."))
+    return _back(project_id, "papildomos")
+
+
+@post_only
+def stripe_link(request, project_id):
+    """«Stripe nuoroda» (with ``ENABLE_STRIPE``): a Checkout link to copy and send by hand."""
+
+    if not flag("ENABLE_STRIPE"):
+        raise Http404
+    form = StripeLinkForm(request.POST)
+    if not _saved_or_errors(request, form, keep=(project_id, "stripe_link")):
+        return _back(project_id, "papildomos")
+    try:
+        link = payment_link_create(
+            project_id=project_id,
+            payment_type=form.cleaned_data["payment_type"],
+            amount=form.cleaned_data["amount"],
+            actor=_actor(request),
+        )
+    except ApiError as exc:
+        message_error(request, exc)
+        _keep_input(request, project_id, "stripe_link")
+        return _back(project_id, "papildomos")
+    context = {
+        **admin.site.each_context(request),
+        "title": gettext("Stripe link"),
+        "link": link.url,
+        "expires": format_local(datetime.fromtimestamp(link.expires_at, tz=UTC)) if link.expires_at else "",
+        "back_url": project_url(project_id, "papildomos"),
+    }
+    return TemplateResponse(request, "admin/projects/project/stripe_link.html", context)
+
+
+@post_only
+def anonymize(request, project_id):
+    """«Anonimizuoti klientą»: erasure on request (audit PROJECT_ANONYMIZED with reason ``request``)."""
+    project = get_object_or_404(Project, pk=project_id)
+    removed = project_anonymize(project_id=project.pk, actor=_actor(request), reason="request")
+    if removed:
+        messages.success(request, gettext("The client is anonymised."))
+    else:
+        messages.info(request, gettext("There is nothing left to anonymise."))
+    return _back(project.pk, "papildomos")

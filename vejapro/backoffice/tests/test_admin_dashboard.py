@@ -1,0 +1,119 @@
+"""«Darbo eilė»: stat cards, worker badge, attention queue, visits, the refresh endpoint (ui.md §3.2)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from projects.tests.admin_factories import add_outbox, add_payment, make_project
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _card(html: str, key: str) -> str:
+    return html.split(f'data-card="{key}"', 1)[1].split("</a>", 1)[0].split("</div>", 1)[0]
+
+
+@pytest.mark.django_db
+def test_empty_dashboard(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+
+    for label in (
+        "Reikia veiksmo",
+        "Laukia patvirtinimo",
+        "Nepavykę pranešimai",
+        "Nauji skambučiai",
+        "Nepatvirtinti vizitai",
+    ):
+        assert label in html
+    assert "Nėra veiksmų, kuriuos reikia atlikti. Viskas tvarkoje!" in html
+    assert "Šiandienos vizitai" in html
+    assert "Šiandien vizitų nėra." in html
+    assert "Pranešimų siuntimas sustojęs" in html
+    assert "<script>" not in html
+    assert 'src="/static/admin-custom/dashboard.js"' in html
+
+
+@pytest.mark.django_db
+def test_cards_queue_and_masked_contacts(admin_client):
+    urgent = make_project(name="Skubioji", email="skubi@gmail.com", phone="+37061234567", status="CERTIFIED")
+    add_payment(urgent, payment_type="FINAL")
+    failed = make_project(name="Nepavykusi", email="nepavyko@example.com", phone=None, status="SCHEDULED")
+    add_outbox(failed)
+    make_project(name="Juodraštinė", email="juodrastis@example.com", phone=None)
+    make_project(name="Rami", email="rami@example.com", phone=None, status="ACTIVE")
+
+    html = admin_client.get("/admin/").content.decode()
+
+    assert ">1</span>" in _card(html, "urgent")
+    assert ">1</span>" in _card(html, "pending_confirmation")
+    assert ">1</span>" in _card(html, "failed_outbox")
+    assert 'href="/admin/projects/project/?veiksmo=pending_confirmation"' in html
+    assert 'href="/admin/messaging/notificationoutbox/?status__exact=FAILED"' in html
+    queue = html.split('id="vp-queue"', 1)[1].split("</section>", 1)[0]
+    assert queue.index("Skubioji") < queue.index("Nepavykusi") < queue.index("Juodraštinė")
+    assert "Rami" not in queue
+    assert "s***@g***.com / +370******67" in queue
+    assert "skubi@gmail.com" not in html
+    assert "Laukia kliento patvirtinimo" in queue
+    assert "Nepavyko išsiųsti pranešimo" in queue
+    assert f'href="/admin/projects/project/{urgent.pk}/change/#veiksmas-aktyvavimas">Persiųsti patvirtinimą' in queue
+    assert "Įrašyti depozitą" in queue
+
+
+@pytest.mark.django_db
+def test_worker_badge_follows_the_heartbeat(admin_client):
+    cache.set("worker:heartbeat", timezone.now().isoformat())
+    assert "Pranešimų siuntimas veikia" in admin_client.get("/admin/").content.decode()
+
+    stale = timezone.now() - timedelta(minutes=10)
+    cache.set("worker:heartbeat", stale.timestamp())
+    html = admin_client.get("/admin/").content.decode()
+    assert f"Pranešimų siuntimas sustojęs (paskutinį kartą {timezone.localtime(stale):%H:%M})" in html
+    assert "vp-worker-down" in html
+
+
+@pytest.mark.django_db
+def test_refresh_endpoint_returns_the_live_fragment(admin_client):
+    make_project(name="Naujas klientas")
+
+    response = admin_client.get("/admin/darbo-eile/", {"known_calls": "0"})
+
+    assert response.status_code == 200
+    data = response.json()
+    assert "Naujas klientas" in data["html"]
+    assert data["new_calls"] == 0
+    assert data["note"] == ""
+    assert response["Cache-Control"].count("no-store") == 1
+
+
+@pytest.mark.django_db
+def test_refresh_endpoint_is_admin_only(client, client_user):
+    client.force_login(client_user)
+
+    assert client.get("/admin/darbo-eile/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("count", "text"),
+    [
+        (1, "1 nauja skambučio užklausa"),
+        (3, "3 naujos skambučių užklausos"),
+        (12, "12 naujų skambučių užklausų"),
+        (21, "21 nauja skambučio užklausa"),
+        (0, ""),
+    ],
+)
+def test_new_call_note_plural_forms(count, text):
+    from django.utils import translation
+
+    from vejapro.backoffice.dashboard import new_calls_note
+
+    with translation.override("lt"):
+        assert new_calls_note(count) == text

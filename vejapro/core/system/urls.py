@@ -1,0 +1,7 @@
+from django.urls import path
+
+from vejapro.core.system import views
+
+urlpatterns = [
+    path("deploy/webhook", views.DeployWebhookView.as_view()),
+]

@@ -1,0 +1,222 @@
+"""Demo data for development and staging: fixed e-mails and ids, so a second run changes nothing."""
+
+import io
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from PIL import Image, ImageDraw
+
+from messaging.services import confirmation_admin_confirm
+from payments.services import payment_record_manual, payment_waive_deposit
+from projects.estimate_demo import estimate_rules_demo_ensure
+from projects.evidence.services import evidence_upload, project_certify
+from projects.models import Evidence, Project
+from projects.services import project_assign_contractor, project_assign_expert, project_create, project_transition
+from vejapro.core.actors import Actor
+from vejapro.core.models import Role, User
+from vejapro.core.settings_helpers import local_mode, public_url
+
+DEMO_PASSWORD = "VejaPRO-demo-2026"  # noqa: S105 - printed for local sign-in on purpose
+
+DEMO_USERS = (
+    (uuid.UUID("00000000-0000-4000-8000-000000000001"), "admin@demo.vejapro.lt", Role.ADMIN, "Aistė Administratorė"),
+    (uuid.UUID("00000000-0000-4000-8000-000000000002"), "klientas@demo.vejapro.lt", Role.CLIENT, "Jonas Jonaitis"),
+    (
+        uuid.UUID("00000000-0000-4000-8000-000000000003"),
+        "rangovas@demo.vejapro.lt",
+        Role.SUBCONTRACTOR,
+        "Petras Rangovas",
+    ),
+    (uuid.UUID("00000000-0000-4000-8000-000000000004"), "ekspertas@demo.vejapro.lt", Role.EXPERT, "Ona Agronomė"),
+    (uuid.UUID("00000000-0000-4000-8000-000000000005"), "kitas@demo.vejapro.lt", Role.CLIENT, "Kitas Klientas"),
+)
+
+
+@transaction.atomic
+def demo_users_ensure() -> dict[str, User]:
+    users = {}
+    for user_id, email, role, full_name in DEMO_USERS:
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            user = User.objects.create_user(
+                email, id=user_id, role=role, full_name=full_name, is_staff=role == Role.ADMIN
+            )
+        if local_mode() and not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        users.setdefault(role, user)
+    return users
+
+
+# --- Projects in every status, with payments ---------------------------------------------------------------------
+# Written through the project and payment services (actor: the demo admin), so the audit log reads like real use.
+
+STATUS_ORDER = ("DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE")
+DEMO_CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
+DEMO_ROBOT_CHECKLIST = {**DEMO_CHECKLIST, "robot": True, "perimeter": True}
+
+
+@dataclass(frozen=True)
+class DemoProject:
+    number: int
+    status: str
+    title: str
+    address: str
+    area_m2: str
+    has_robot: bool = False
+    waived: bool = False
+    final_payment: bool = False
+
+    @property
+    def id(self) -> uuid.UUID:
+        return uuid.UUID(f"00000000-0000-4000-8000-0000000001{self.number:02d}")
+
+
+DEMO_PROJECTS = (
+    DemoProject(1, "DRAFT", "Vejos įrengimas sodyboje", "Vilniaus raj., Pikeliškės", "450"),
+    DemoProject(2, "DRAFT", "Patikimo kliento veja (įnašas atidėtas)", "Kauno raj., Garliava", "300", waived=True),
+    DemoProject(3, "PAID", "Ritininė veja prie namo", "Vilnius, Pilaitė", "180"),
+    DemoProject(4, "SCHEDULED", "Veja ir robotas vejapjovė", "Trakų raj., Lentvaris", "620", has_robot=True),
+    DemoProject(5, "PENDING_EXPERT", "Hidrosėja kieme", "Vilniaus raj., Avižieniai", "520"),
+    DemoProject(6, "CERTIFIED", "Sertifikuota veja, laukia patvirtinimo", "Klaipėda, Giruliai", "260",
+                final_payment=True),
+    DemoProject(7, "ACTIVE", "Užbaigtas projektas su robotu", "Vilnius, Santariškės", "800", has_robot=True,
+                final_payment=True),
+)  # fmt: skip
+
+
+def _demo_client_info(demo: DemoProject, client: User) -> dict:
+    return {
+        "client_id": str(client.pk),
+        "name": client.full_name,
+        "email": client.email,
+        "phone": "+37060000001",
+        "address": demo.address,
+        "title": demo.title,
+    }
+
+
+DEMO_PHOTO_COLOURS = {
+    "SITE_BEFORE": (139, 115, 85),
+    "WORK_IN_PROGRESS": (120, 150, 80),
+    "EXPERT_CERTIFICATION": (46, 139, 60),
+}
+
+
+def _demo_image(*, colour: tuple[int, int, int], number: int) -> bytes:
+    """A small JPEG made on the fly: a lawn-coloured field with a stripe, so each photo looks different."""
+
+    image = Image.new("RGB", (640, 480), colour)
+    stripe = tuple(min(channel + 40, 255) for channel in colour)
+    ImageDraw.Draw(image).rectangle((0, 60 * number, 640, 60 * number + 40), fill=stripe)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def demo_photos_ensure(*, project, actor: Actor) -> None:
+    """Before-work, work-in-progress and three certification photos, generated and stored through the storage
+    adapter by the same upload service the API uses (security-ops.md §10.9). Only missing categories are added."""
+
+    wanted = {"SITE_BEFORE": 1, "WORK_IN_PROGRESS": 1, "EXPERT_CERTIFICATION": 3}
+    for category, count in wanted.items():
+        present = Evidence.objects.filter(project_id=project.pk, category=category).count()
+        for number in range(present + 1, count + 1):
+            data = _demo_image(colour=DEMO_PHOTO_COLOURS[category], number=number)
+            upload = SimpleUploadedFile(f"demo-{category.lower()}-{number}.jpg", data, content_type="image/jpeg")
+            evidence_upload(project=project, category=category, upload=upload, actor=actor)
+
+
+def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
+
+    admin = Actor.for_user(users[Role.ADMIN])
+    project = Project.objects.filter(pk=demo.id).first()
+    if project is None:
+        project = project_create(
+            project_id=demo.id,
+            client_info=_demo_client_info(demo, users[Role.CLIENT]),
+            area_m2=Decimal(demo.area_m2),
+            has_robot=demo.has_robot,
+            total_price_client=Decimal(demo.area_m2) * Decimal("6.50"),
+            actor=admin,
+            source="admin",
+        )
+    project_assign_contractor(project_id=project.pk, user_id=str(users[Role.SUBCONTRACTOR].pk), actor=admin)
+    if STATUS_ORDER.index(demo.status) >= STATUS_ORDER.index("SCHEDULED"):
+        project_assign_expert(project_id=project.pk, user_id=str(users[Role.EXPERT].pk), actor=admin)
+
+    target = STATUS_ORDER.index(demo.status)
+    if demo.waived:
+        payment_waive_deposit(project_id=project.pk, provider_event_id=f"DEMO-{demo.number}-WAIVER", actor=admin,
+                              notes="Patikimas klientas", source="admin")  # fmt: skip
+    elif target >= STATUS_ORDER.index("PAID"):
+        payment_record_manual(
+            project_id=project.pk,
+            payment_type="DEPOSIT",
+            amount=Decimal("150.00"),
+            payment_method="BANK_TRANSFER",
+            provider_event_id=f"DEMO-{demo.number}-DEPOSIT",
+            receipt_no=f"DEMO-{demo.number}-A",
+            actor=admin,
+            source="admin",
+        )
+    project.refresh_from_db()
+    for status in STATUS_ORDER[STATUS_ORDER.index(project.status) + 1 : target + 1]:
+        if status == "CERTIFIED":
+            expert = Actor.for_user(users[Role.EXPERT])
+            demo_photos_ensure(project=project, actor=admin)
+            checklist = DEMO_ROBOT_CHECKLIST if demo.has_robot else DEMO_CHECKLIST
+            project = project_certify(project=project, actor=expert, checklist=checklist, notes="Demo sertifikavimas")
+            continue
+        if status == "ACTIVE":
+            _demo_final_payment(demo, project, admin)
+            project = confirmation_admin_confirm(project_id=project.pk, reason="Demo: klientas patvirtino", actor=admin)
+            continue
+        project = project_transition(
+            project=project, new_status=status, actor=admin, metadata={"source": "admin"}
+        ).project
+    if demo.final_payment:
+        _demo_final_payment(demo, project, admin)
+
+
+def _demo_final_payment(demo: DemoProject, project, admin: Actor) -> None:
+
+    payment_record_manual(
+        project_id=project.pk,
+        payment_type="FINAL",
+        amount=Decimal(demo.area_m2) * Decimal("6.50") - Decimal("150.00"),
+        payment_method="CASH",
+        provider_event_id=f"DEMO-{demo.number}-FINAL",
+        receipt_no=f"DEMO-{demo.number}-B",
+        actor=admin,
+        source="admin",
+    )
+
+
+@transaction.atomic
+def demo_projects_ensure(users: dict[str, User]) -> int:
+    for demo in DEMO_PROJECTS:
+        _demo_project_ensure(demo, users)
+    return len(DEMO_PROJECTS)
+
+
+def demo_data_load() -> list[str]:
+
+    users = demo_users_ensure()
+    projects = demo_projects_ensure(users)
+    rules = estimate_rules_demo_ensure()
+    lines = [
+        "Demo data ready.",
+        f"Projects: {projects} (every status, with payments)",
+        f"Price rules created: {rules} (sample prices, flagged «Pavyzdinė kaina» in the back office)",
+        "",
+    ]
+    if local_mode():
+        lines.append(f"Password for every demo user: {DEMO_PASSWORD}")
+        for _user_id, email, role, _name in DEMO_USERS:
+            lines.append(f"  {role:<14} {email}")
+        lines += ["", f"Back office: {public_url('/admin/')}"]
+    return lines
