@@ -13,17 +13,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from payments import stripe_client
+from payments.stripe import client as stripe_client
 from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
 from projects.client_keys import client_email, client_name
 from projects.models import CERTIFIED_STATUSES, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest, NotFound
+from vejapro.core.http.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
 from vejapro.core.money import round_cents
 from vejapro.core.redaction import mask_contacts_in_text
-from vejapro.core.services import audit_record, audit_record_standalone
+from vejapro.core.audit.services import audit_record, audit_record_standalone
 from vejapro.core.settings_helpers import public_url
 
 logger = logging.getLogger(__name__)

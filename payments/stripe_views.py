@@ -7,9 +7,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
 from payments.models import PaymentType
-from payments.stripe_services import payment_link_create, stripe_webhook_receive
+from payments.stripe.services import payment_link_create, stripe_webhook_receive
 from projects.serializers import AmountField, CurrencyField
-from vejapro.core.api import ApiView
+from vejapro.core.http.api import ApiView
 from vejapro.core.models import Role
 
 RECEIVED = {"received": True}

@@ -14,14 +14,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from messaging import mail, sms
+from messaging.transports import mail, sms
 from messaging.message_templates import message_render
 from messaging.models import NotificationOutbox, OutboxChannel, OutboxStatus
 from messaging.selectors import LimitState, notification_retry_state
 from vejapro.core.actors import Actor
-from vejapro.core.errors import ApiError, BadRequest, NotFound
+from vejapro.core.http.errors import ApiError, BadRequest, NotFound
 from vejapro.core.redaction import mask_contacts_in_text
-from vejapro.core.services import audit_record
+from vejapro.core.audit.services import audit_record
 from vejapro.core.settings_helpers import flag
 
 logger = logging.getLogger(__name__)

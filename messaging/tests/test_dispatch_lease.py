@@ -18,7 +18,7 @@ from django.core import mail as django_mail
 from django.db import connection, transaction
 from django.utils import timezone
 
-from messaging import mail, sms
+from messaging.transports import mail, sms
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox, outbox_dispatch_one
 from messaging.services.outbox import LEASE

@@ -7,10 +7,10 @@ import stripe
 
 from messaging.tests.factories import audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
-from payments.stripe_services import stripe_webhook_receive
+from payments.stripe.services import stripe_webhook_receive
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, intent_event
 from projects.models import ProjectStatus
-from vejapro.core.errors import ApiError, BadRequest
+from vejapro.core.http.errors import ApiError, BadRequest
 
 pytestmark = pytest.mark.django_db
 
