@@ -92,6 +92,8 @@ class NotificationOutbox(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), null=True, blank=True)
     provider_message_id = models.CharField(_("provider message id"), max_length=64, null=True, blank=True)
+    # Set while a worker sends the row outside any transaction; once it passes, the row is due again.
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -108,6 +110,10 @@ class NotificationOutbox(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(status="SENT") | Q(sent_at__isnull=False), name="notification_outbox_sent_at_set"
+            ),
+            models.CheckConstraint(
+                condition=Q(lease_expires_at__isnull=True) | Q(status__in=[OutboxStatus.PENDING, OutboxStatus.RETRY]),
+                name="notification_outbox_lease_only_while_due",
             ),
         ]
         indexes = [

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from messaging.message_templates import message_render
@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 LAST_ERROR_MAX = 1000
 AUDIT_ERROR_MAX = 200
 FAILED_PARK_DAYS = 365
+# How long a claimed row stays out of other workers' reach while it is being sent. Far longer than one send can
+# take (SMTP gives up after EMAIL_TIMEOUT = 20 s per socket operation, a message needs a handful of them), yet short
+# enough that a row left behind by a killed worker goes out again within minutes.
+LEASE = timedelta(minutes=10)
 EMAIL_REQUIRED = ("to", "subject", "body_text")
 SMS_REQUIRED = ("to_number", "body")
 WHATSAPP_REQUIRED = ("to", "message")
@@ -191,64 +195,95 @@ def _fail(row: NotificationOutbox, now, error: str) -> None:
     row.status = OutboxStatus.FAILED
     row.last_error = error
     row.next_attempt_at = now + timedelta(days=FAILED_PARK_DAYS)
+
+
+def _audit_failed(row: NotificationOutbox) -> None:
     audit_record(
         entity_type="notification_outbox",
         entity_id=row.pk,
         action="NOTIFICATION_FAILED",
         actor=Actor.system(),
         new_value={"channel": row.channel, "template_key": row.template_key, "attempt_count": row.attempt_count},
-        metadata={"entity_type": row.entity_type, "entity_id": str(row.entity_id), "error": error[:AUDIT_ERROR_MAX]},
+        metadata={
+            "entity_type": row.entity_type,
+            "entity_id": str(row.entity_id),
+            "error": row.last_error[:AUDIT_ERROR_MAX],
+        },
     )
 
 
+def _attempt(row: NotificationOutbox, now) -> None:
+    """Send the claimed row and set its outcome fields in memory."""
+    try:
+        row.provider_message_id = (_deliver(row) or "")[:64] or None
+    except Skipped as exc:
+        row.status, row.last_error = OutboxStatus.SKIPPED, str(exc)
+    except PermanentError as exc:
+        _fail(row, now, mask_error_text(str(exc)))
+    except TemporaryError as exc:
+        error = mask_error_text(str(exc))
+        if row.attempt_count >= worker_max_attempts():
+            _fail(row, now, error)
+        else:
+            row.status, row.last_error = OutboxStatus.RETRY, error
+            row.next_attempt_at = now + timedelta(seconds=outbox_backoff_seconds(row.attempt_count))
+    else:
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, timezone.now(), None
+
+
+def _record(row: NotificationOutbox) -> bool:
+    """Store the outcome of the send, or nothing (False) when the lease was lost and the row claimed again."""
+    with transaction.atomic(durable=True):
+        # The lease is the claim's fencing token: every later claim sets a later one.
+        recorded = NotificationOutbox.objects.filter(
+            pk=row.pk, attempt_count=row.attempt_count, lease_expires_at=row.lease_expires_at
+        ).update(
+            status=row.status,
+            next_attempt_at=row.next_attempt_at,
+            sent_at=row.sent_at,
+            last_error=row.last_error,
+            provider_message_id=row.provider_message_id,
+            lease_expires_at=None,
+            updated_at=timezone.now(),
+        )
+        if recorded and row.status == OutboxStatus.FAILED:
+            _audit_failed(row)
+    return recorded == 1
+
+
 def outbox_dispatch_one() -> str | None:
-    """Claim the oldest due row, send it, record the outcome; one transaction. None when nothing is due."""
+    """Claim the oldest due row, send it, record the outcome. None when nothing is due.
+
+    Claim and record are two short transactions, and the send between them holds neither a transaction nor a row
+    lock: the lease keeps other workers away meanwhile. A worker killed before its record commits leaves the lease
+    to expire and the row is sent again, so delivery is at-least-once."""
     now = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row = (
             NotificationOutbox.objects.select_for_update(skip_locked=True)
             .filter(status__in=[OutboxStatus.PENDING, OutboxStatus.RETRY], next_attempt_at__lte=now)
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
             .order_by("next_attempt_at", "id")
             .first()
         )
         if row is None:
             return None
-        # Compare-and-set as well, so a backend without row locks (SQLite) cannot send a row twice either.
+        lease = now + LEASE
+        # Compare-and-set as well, so a backend without row locks (SQLite) cannot hand a row to two workers either.
         claimed = NotificationOutbox.objects.filter(
-            pk=row.pk, status=row.status, attempt_count=row.attempt_count
-        ).update(attempt_count=F("attempt_count") + 1, updated_at=now)
+            pk=row.pk, status=row.status, attempt_count=row.attempt_count, lease_expires_at=row.lease_expires_at
+        ).update(attempt_count=F("attempt_count") + 1, lease_expires_at=lease, updated_at=now)
         if claimed != 1:
             return "skipped_claim"
-        row.attempt_count += 1
-        try:
-            row.provider_message_id = (_deliver(row) or "")[:64] or None
-        except Skipped as exc:
-            row.status, row.last_error = OutboxStatus.SKIPPED, str(exc)
-        except PermanentError as exc:
-            _fail(row, now, mask_error_text(str(exc)))
-        except TemporaryError as exc:
-            error = mask_error_text(str(exc))
-            if row.attempt_count >= worker_max_attempts():
-                _fail(row, now, error)
-            else:
-                row.status, row.last_error = OutboxStatus.RETRY, error
-                row.next_attempt_at = now + timedelta(seconds=outbox_backoff_seconds(row.attempt_count))
-        else:
-            row.status, row.sent_at, row.last_error = OutboxStatus.SENT, timezone.now(), None
-        row.save(
-            update_fields=[
-                "status",
-                "attempt_count",
-                "next_attempt_at",
-                "sent_at",
-                "last_error",
-                "provider_message_id",
-                "updated_at",
-            ]
-        )
-        if row.status != OutboxStatus.SENT:
-            logger.warning("outbox %s %s -> %s: %s", row.pk, row.channel, row.status, row.last_error)
-        return row.status
+    row.attempt_count += 1
+    row.lease_expires_at = lease
+    _attempt(row, now)
+    if not _record(row):
+        logger.warning("outbox %s: lease lost while sending, the %s outcome is dropped", row.pk, row.status)
+        return "lease_lost"
+    if row.status != OutboxStatus.SENT:
+        logger.warning("outbox %s %s -> %s: %s", row.pk, row.channel, row.status, row.last_error)
+    return row.status
 
 
 @dataclass(frozen=True)
@@ -264,7 +299,7 @@ class DispatchCounts:
 
 
 def outbox_dispatch(*, batch_size: int | None = None, should_stop=None) -> DispatchCounts:
-    """One dispatch pass over up to ``NOTIFICATION_WORKER_BATCH_SIZE`` due rows, each in its own transaction."""
+    """One dispatch pass over up to ``NOTIFICATION_WORKER_BATCH_SIZE`` due rows, one row at a time."""
     counts: Counter = Counter()
     for _ in range(batch_size or worker_batch_size()):
         if should_stop is not None and should_stop():

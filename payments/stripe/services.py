@@ -293,6 +293,21 @@ def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
         raise ApiError(500, "Stripe įvykio apdorojimas nepavyko") from exc
 
 
+def stripe_webhook_receive(*, payload: bytes, signature_header: str | None, request=None) -> None:
+    """One delivery to POST /webhook/stripe (api.md §13.1): returns for every 200 answer, raises ``ApiError`` else."""
+    insecure = settings.ALLOW_INSECURE_WEBHOOKS
+    if insecure and not signature_header:
+        return
+    if not (settings.STRIPE_SECRET_KEY and settings.STRIPE_WEBHOOK_SECRET):
+        if insecure:
+            return
+        raise ApiError(500, "Nesukonfigūruotas Stripe")
+    event = stripe_webhook_verify(
+        payload=payload, signature_header=signature_header, secret=settings.STRIPE_WEBHOOK_SECRET, request=request
+    )
+    stripe_event_handle(event=event, request=request)
+
+
 # --- Checkout links (api.md §8.4) -------------------------------------------------------------------------------
 
 

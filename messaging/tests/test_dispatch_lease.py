@@ -1,0 +1,283 @@
+"""The dispatch lease: no transaction or row lock is held while a message is sent (messaging.md §3.3)."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from urllib.parse import quote
+
+import pytest
+from django.core import mail as django_mail
+from django.db import connection, transaction
+from django.utils import timezone
+
+from messaging.models import NotificationOutbox, OutboxStatus
+from messaging.services import outbox, outbox_dispatch_one
+from messaging.services.outbox import LEASE
+from messaging.tests.factories import audit_rows
+from messaging.transports import mail, sms
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+SMS_PAYLOAD = {"to_number": "+37061234567", "body": "Labas"}
+EMAIL_PAYLOAD = {"to": "jonas@gmail.com", "subject": "Labas", "body_text": "Labas, Jonai"}
+
+
+def raw_row(channel="sms", payload=None, **fields) -> NotificationOutbox:
+    return NotificationOutbox.objects.create(
+        entity_type="project",
+        entity_id=uuid.uuid4(),
+        channel=channel,
+        template_key="FINAL_PAYMENT_CONFIRMATION",
+        payload_json=SMS_PAYLOAD if payload is None else payload,
+        dedupe_key=f"test:{uuid.uuid4()}",
+        **fields,
+    )
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The dispatcher's clock, which a test moves forward past a lease instead of waiting."""
+    offset = {"value": timedelta(0)}
+    monkeypatch.setattr(outbox, "timezone", SimpleNamespace(now=lambda: timezone.now() + offset["value"]))
+    return SimpleNamespace(advance=lambda delta: offset.update(value=offset["value"] + delta))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("channel", "adapter", "function", "payload"),
+    [
+        ("email", mail, "mail_send", EMAIL_PAYLOAD),
+        ("sms", sms, "sms_send", SMS_PAYLOAD),
+        ("whatsapp_ping", sms, "whatsapp_send", {"to": "+37061234567", "message": "Labas"}),
+    ],
+)
+def test_no_transaction_is_open_while_the_transport_sends(settings, monkeypatch, channel, adapter, function, payload):
+    settings.ENABLE_TWILIO = True
+    settings.ENABLE_WHATSAPP_PING = True
+    row = raw_row(channel, payload)
+    during_send = []
+
+    def send(**kwargs):
+        during_send.append(
+            (connection.in_atomic_block, NotificationOutbox.objects.values_list("attempt_count", "status").get())
+        )
+        return "ID-1"
+
+    monkeypatch.setattr(adapter, function, send)
+
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+
+    assert during_send == [(False, (1, OutboxStatus.PENDING))]  # the claim was committed before the send
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count, row.provider_message_id, row.lease_expires_at) == (
+        OutboxStatus.SENT,
+        1,
+        "ID-1",
+        None,
+    )
+
+
+@pytest.mark.django_db
+def test_a_row_leased_by_a_worker_that_died_is_sent_by_the_next_dispatch(sent_sms):
+    row = raw_row(attempt_count=1, lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count, row.lease_expires_at) == (OutboxStatus.SENT, 2, None)
+    assert [message.body for message in sent_sms] == ["Labas"]
+
+
+@pytest.mark.django_db
+def test_a_worker_dying_mid_send_leaves_the_row_for_a_retry_after_the_lease(monkeypatch, clock, sent_sms):
+    row = raw_row()
+    real_send = sms.sms_send
+
+    def die(**kwargs):
+        raise KeyboardInterrupt  # what the worker sees of its own death: nothing after this line runs
+
+    monkeypatch.setattr(sms, "sms_send", die)
+    with pytest.raises(KeyboardInterrupt):
+        outbox_dispatch_one()
+    monkeypatch.setattr(sms, "sms_send", real_send)
+
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count) == (OutboxStatus.PENDING, 1)
+    assert row.lease_expires_at > timezone.now() + LEASE - timedelta(minutes=1)
+    assert outbox_dispatch_one() is None
+    assert sent_sms == []
+
+    clock.advance(LEASE)
+
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count, row.lease_expires_at) == (OutboxStatus.SENT, 2, None)
+    assert len(sent_sms) == 1
+
+
+@pytest.mark.django_db
+def test_a_row_whose_lease_is_still_valid_is_not_picked_up_by_a_second_dispatch(monkeypatch, clock):
+    row = raw_row()
+    second_dispatch = []
+
+    def send(**kwargs):
+        clock.advance(LEASE - timedelta(seconds=1))
+        second_dispatch.append(outbox_dispatch_one())
+        return "SM-1"
+
+    monkeypatch.setattr(sms, "sms_send", send)
+
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+
+    assert second_dispatch == [None]
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count) == (OutboxStatus.SENT, 1)
+
+
+@pytest.mark.django_db
+def test_a_stale_outcome_after_the_row_was_claimed_again_is_dropped(settings, monkeypatch, clock):
+    settings.NOTIFICATION_WORKER_MAX_ATTEMPTS = 1  # the first worker's late error would fail the row
+    row = raw_row()
+    sends, second_worker = [], []
+
+    def send(**kwargs):
+        sends.append(kwargs["body"])
+        if len(sends) > 1:
+            return "SM-second"
+        clock.advance(LEASE + timedelta(seconds=1))  # the first worker stalls past its lease ...
+        second_worker.append(outbox_dispatch_one())  # ... so the next dispatch claims and sends the row
+        raise sms.SmsError("timeout")
+
+    monkeypatch.setattr(sms, "sms_send", send)
+
+    assert outbox_dispatch_one() == "lease_lost"
+
+    assert second_worker == [OutboxStatus.SENT]
+    assert sends == ["Labas", "Labas"]  # the documented duplicate of at-least-once delivery
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count, row.provider_message_id, row.last_error, row.lease_expires_at) == (
+        OutboxStatus.SENT,
+        2,
+        "SM-second",
+        None,
+        None,
+    )
+    assert audit_rows("NOTIFICATION_FAILED") == []
+
+
+@pytest.mark.django_db
+def test_a_failure_is_recorded_with_its_audit_row_and_frees_the_lease(settings, monkeypatch):
+    settings.NOTIFICATION_WORKER_MAX_ATTEMPTS = 1
+    monkeypatch.setattr(sms, "sms_send", lambda **kwargs: (_ for _ in ()).throw(sms.SmsError("timeout")))
+    row = raw_row()
+
+    assert outbox_dispatch_one() == OutboxStatus.FAILED
+
+    row.refresh_from_db()
+    assert (row.status, row.last_error, row.lease_expires_at) == (OutboxStatus.FAILED, "timeout", None)
+    [audit] = audit_rows("NOTIFICATION_FAILED", entity_id=row.pk)
+    assert audit.new_value["attempt_count"] == 1
+
+
+# --- PostgreSQL: other sessions and other processes ----------------------------------------------------------
+
+
+def in_other_session(work):
+    """Run ``work`` on a second database connection (a thread of its own) and return its result."""
+    result = {}
+
+    def run():
+        try:
+            result["value"] = work()
+        except Exception as exc:  # raised again in the test's own thread
+            result["error"] = exc
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(30)
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
+def lock_without_waiting(pk):
+    with transaction.atomic():
+        return NotificationOutbox.objects.select_for_update(nowait=True).get(pk=pk).attempt_count
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and a second session")
+@pytest.mark.django_db(transaction=True)
+def test_while_a_row_is_sent_other_workers_see_it_unlocked_but_leased(monkeypatch):
+    row = raw_row()
+    seen = []
+
+    def send(**kwargs):
+        seen.append(in_other_session(lambda: lock_without_waiting(row.pk)))
+        seen.append(in_other_session(outbox_dispatch_one))
+        return "SM-1"
+
+    monkeypatch.setattr(sms, "sms_send", send)
+
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+
+    assert seen == [1, None]  # no row lock held during the send, and the lease kept the second worker away
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process shares the test database")
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_with_sigkill_mid_send_loses_no_message(clock, tmp_path):
+    row = raw_row("email", EMAIL_PAYLOAD)
+    silent_smtp = socket.socket()  # accepts connections (the kernel's backlog) but never greets: the send hangs
+    silent_smtp.bind(("127.0.0.1", 0))
+    silent_smtp.listen(1)
+    db = connection.settings_dict
+    database_url = f"postgres://{db['USER']}:{quote(db['PASSWORD'] or '')}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    log = tmp_path / "worker.log"
+    with log.open("w") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "dispatch_outbox", "--once"],
+            cwd=BASE_DIR,
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "DATABASE_URL": database_url,
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(silent_smtp.getsockname()[1]),
+                "SMTP_USE_TLS": "false",
+                "SMTP_FROM_EMAIL": "info@vejapro.lt",
+            },
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60  # a cold start on a busy machine
+        while not NotificationOutbox.objects.filter(pk=row.pk, lease_expires_at__isnull=False).exists():
+            assert worker.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        assert lock_without_waiting(row.pk) == 1  # the claim is committed and the hanging send holds no lock
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        silent_smtp.close()
+
+    assert outbox_dispatch_one() is None  # the dead worker's lease still runs
+    clock.advance(LEASE)
+    assert outbox_dispatch_one() == OutboxStatus.SENT
+
+    row.refresh_from_db()
+    assert (row.status, row.attempt_count, row.lease_expires_at) == (OutboxStatus.SENT, 2, None)
+    [message] = django_mail.outbox
+    assert message.to == ["jonas@gmail.com"]
