@@ -3,6 +3,7 @@
 Every service that writes ``client_info`` recomputes both in the same save through ``client_fields_from_info``.
 """
 
+import copy
 import uuid
 from typing import Any
 
@@ -72,3 +73,29 @@ def client_fields_from_info(client_info: dict[str, Any]) -> dict[str, Any]:
 def client_contact_masked(client_info: dict[str, Any] | None) -> str:
     """``j***@g***.com / +370******67``, either part alone, or ``-`` (security-ops.md §8.3)."""
     return mask_contact(client_email(client_info), client_phone(client_info))
+
+
+# --- Erasure (security-ops.md §9) ---
+
+ANONYMIZED_NAME = "Anonimizuota"
+# client_info keys holding PII; ``client_name`` is the legacy alias of ``name``.
+PROJECT_PII_KEYS = ("name", "client_name", "email", "phone", "address")
+PROJECT_ESTIMATE_PII_KEYS = ("address", "phone", "notes")
+
+
+def client_info_anonymized(client_info: dict) -> tuple[dict, list[str]]:
+    """``client_info`` without its PII keys and named «Anonimizuota», and the keys that were removed."""
+    info = copy.deepcopy(client_info) if isinstance(client_info, dict) else {}
+    removed = []
+    for key in PROJECT_PII_KEYS:
+        if key in info and not (key == "name" and info[key] == ANONYMIZED_NAME):
+            del info[key]
+            removed.append(key)
+    estimate = info.get("estimate")
+    if isinstance(estimate, dict):
+        for key in PROJECT_ESTIMATE_PII_KEYS:
+            if key in estimate:
+                del estimate[key]
+                removed.append(f"estimate.{key}")
+    info["name"] = ANONYMIZED_NAME
+    return info, removed

@@ -22,7 +22,7 @@ from payments.facts import (
     payment_final_fact_expression,
     payment_final_fact_project_ids,
 )
-from projects.client_keys import client_contact_masked
+from projects.client_keys import client_contact_masked, client_info_anonymized
 from projects.models import Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
@@ -391,3 +391,18 @@ def project_mini_triage(*, limit: int) -> dict:
             }
         )
     return {"items": cards, "view_version": VIEW_VERSION}
+
+
+# --- Retention (security-ops.md §9) ---
+
+
+def project_list_due_for_anonymization(*, updated_before: dt.datetime) -> list[Project]:
+    """Projects untouched since ``updated_before`` that still hold client PII, consent or published photos."""
+    candidates = Project.objects.filter(updated_at__lt=updated_before).prefetch_related("evidences")
+    return [
+        project
+        for project in candidates
+        if client_info_anonymized(project.client_info)[1]
+        or project.marketing_consent
+        or any(evidence.show_on_web or evidence.is_featured for evidence in project.evidences.all())
+    ]

@@ -6,12 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 
 from messaging.facts import client_confirmation_received
 from payments.facts import payment_deposit_fact_exists, payment_final_fact_exists
-from projects.client_keys import OWNERSHIP_KEYS, client_fields_from_info
+from projects.client_keys import OWNERSHIP_KEYS, client_fields_from_info, client_info_anonymized
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_files_remove_after_commit
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, EvidenceCategory, Project, ProjectStatus
@@ -468,3 +468,35 @@ def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
                 locked.delete()
         except ProtectedError as exc:
             raise Conflict("Projektas turi susietų įrašų, jo ištrinti negalima") from exc
+
+
+# --- Erasure of a client's personal data (security-ops.md §9: on request and by the retention purge) ---
+
+
+def project_anonymize(*, project_id: uuid.UUID, actor: Actor, reason: str) -> list[str]:
+    """Erase a project's client PII (security-ops.md §9): ``client_info`` PII keys removed, name «Anonimizuota»,
+    marketing consent revoked and photos unpublished; payments, ledger and photos stay. ``reason`` is
+    ``"retention"`` or ``"request"``. Writes ``PROJECT_ANONYMIZED`` and returns the removed keys; a project with
+    nothing left to erase is not touched (no audit row) and gives ``[]``."""
+    with transaction.atomic():
+        project = Project.objects.select_for_update().get(pk=project_id)
+        client_info, removed = client_info_anonymized(project.client_info)
+        published = project.evidences.filter(Q(show_on_web=True) | Q(is_featured=True))
+        if not removed and not project.marketing_consent and not published.exists():
+            return []
+        fields = client_fields_from_info(client_info)
+        for name, value in fields.items():
+            setattr(project, name, value)
+        project.marketing_consent = False
+        project.marketing_consent_at = None
+        project.save(update_fields=[*fields, "marketing_consent", "marketing_consent_at", "updated_at"])
+        published.update(show_on_web=False, is_featured=False)
+        audit_record(
+            entity_type="project",
+            entity_id=project.pk,
+            action="PROJECT_ANONYMIZED",
+            actor=actor,
+            new_value={"anonymized_keys": removed},
+            metadata={"reason": reason},
+        )
+    return removed

@@ -46,6 +46,7 @@ from projects.evidence.services import (
 )
 from projects.models import Evidence, Project, ProjectStatus
 from projects.services import (
+    project_anonymize,
     project_assign_contractor,
     project_assign_expert,
     project_client_token_issue,
@@ -59,7 +60,6 @@ from vejapro.core.admin.errors import message_error
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role
 from vejapro.core.settings_helpers import flag, is_production
-from vejapro.ops.retention import project_anonymize
 
 ADMIN_SOURCE = {"source": "admin"}
 

@@ -4,12 +4,11 @@
 ``vejapro.allow_audit_purge`` (the only thing the PostgreSQL ``audit_logs_append_only`` trigger accepts) and writes
 one ``RETENTION_PURGE_EXECUTED`` audit row with the counts. A second run finds nothing left to do.
 
-The purge crosses every app, so it reaches the models through the app registry (no import-time dependency on the
-apps that depend on ``core``); categories whose model does not exist yet are skipped.
+The purge crosses every app; each app owns the erasure of its own rows (``projects.services.project_anonymize``).
+Call requests are looked up through the app registry because their model does not exist yet (the leads issue adds
+it); their rule is skipped until then.
 """
 
-import copy
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -19,12 +18,15 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.client_keys import client_fields_from_info
+from messaging.models import ClientConfirmation, NotificationOutbox
+from payments.models import StripeWebhookEvent
+from projects.client_keys import ANONYMIZED_NAME
+from projects.selectors import project_list_due_for_anonymization
+from projects.services import project_anonymize
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record
 from vejapro.core.models import NIL_UUID, AuditEntityType, AuditLog, TokenRedemption
 
-ANONYMIZED_NAME = "Anonimizuota"
 SECURITY_AUDIT_ACTIONS = (
     "RATE_LIMIT_BLOCKED",
     "TWILIO_SIGNATURE_INVALID",
@@ -38,9 +40,6 @@ SECURITY_AUDIT_ACTIONS = (
 SECURITY_AUDIT_PREFIX = "AI_"
 FINISHED_OUTBOX_STATUSES = ("SENT", "FAILED", "SKIPPED")
 LEAD_STATUSES_TO_ANONYMIZE = ("NEW", "CONTACTED", "CLOSED")
-# client_info keys holding PII (security-ops.md §9); ``client_name`` is the legacy alias of ``name``.
-PROJECT_PII_KEYS = ("name", "client_name", "email", "phone", "address")
-PROJECT_ESTIMATE_PII_KEYS = ("address", "phone", "notes")
 
 
 def _model(app_label: str, model_name: str) -> type[models.Model] | None:
@@ -52,70 +51,6 @@ def _model(app_label: str, model_name: str) -> type[models.Model] | None:
 
 def _days_ago(now: datetime, setting_name: str) -> datetime:
     return now - timedelta(days=int(getattr(settings, setting_name)))
-
-
-# --- Projects ---------------------------------------------------------------------------------------------------
-
-
-def _anonymized_client_info(client_info: dict) -> tuple[dict, list[str]]:
-    info = copy.deepcopy(client_info) if isinstance(client_info, dict) else {}
-    removed = []
-    for key in PROJECT_PII_KEYS:
-        if key in info and not (key == "name" and info[key] == ANONYMIZED_NAME):
-            del info[key]
-            removed.append(key)
-    estimate = info.get("estimate")
-    if isinstance(estimate, dict):
-        for key in PROJECT_ESTIMATE_PII_KEYS:
-            if key in estimate:
-                del estimate[key]
-                removed.append(f"estimate.{key}")
-    info["name"] = ANONYMIZED_NAME
-    return info, removed
-
-
-def project_anonymize(*, project_id: uuid.UUID, actor: Actor, reason: str) -> list[str]:
-    """Erase a project's client PII (security-ops.md §9): ``client_info`` PII keys removed, name «Anonimizuota»,
-    marketing consent revoked and photos unpublished; payments, ledger and photos stay. ``reason`` is
-    ``"retention"`` or ``"request"``. Writes ``PROJECT_ANONYMIZED`` and returns the removed keys; a project with
-    nothing left to erase is not touched (no audit row) and gives ``[]``."""
-
-    project_model = apps.get_model("projects", "Project")
-    with transaction.atomic():
-        project = project_model.objects.select_for_update().get(pk=project_id)
-        client_info, removed = _anonymized_client_info(project.client_info)
-        published = project.evidences.filter(models.Q(show_on_web=True) | models.Q(is_featured=True))
-        if not removed and not project.marketing_consent and not published.exists():
-            return []
-        fields = client_fields_from_info(client_info)
-        for name, value in fields.items():
-            setattr(project, name, value)
-        project.marketing_consent = False
-        project.marketing_consent_at = None
-        project.save(update_fields=[*fields, "marketing_consent", "marketing_consent_at", "updated_at"])
-        published.update(show_on_web=False, is_featured=False)
-        audit_record(
-            entity_type=AuditEntityType.PROJECT,
-            entity_id=project.pk,
-            action="PROJECT_ANONYMIZED",
-            actor=actor,
-            new_value={"anonymized_keys": removed},
-            metadata={"reason": reason},
-        )
-    return removed
-
-
-def _projects_to_anonymize(now: datetime) -> list:
-    project_model = apps.get_model("projects", "Project")
-    cutoff = _days_ago(now, "RETENTION_CLIENT_PII_DAYS")
-    candidates = project_model.objects.filter(updated_at__lt=cutoff).prefetch_related("evidences")
-    return [
-        project
-        for project in candidates
-        if _anonymized_client_info(project.client_info)[1]
-        or project.marketing_consent
-        or any(evidence.show_on_web or evidence.is_featured for evidence in project.evidences.all())
-    ]
 
 
 # --- Leads (call requests) --------------------------------------------------------------------------------------
@@ -175,39 +110,33 @@ def _categories(now: datetime) -> dict[str, tuple[Callable[[], int], Callable[[]
         "audit_business_deleted": (business_old.count, business_old.purge_delete),
         "audit_ip_cleared": (ip_old.count, ip_old.purge_clear_request_data),
     }
-    outbox_model = _model("messaging", "NotificationOutbox")
-    if outbox_model is not None:
-        outbox = outbox_model.objects.filter(
-            status__in=FINISHED_OUTBOX_STATUSES, updated_at__lt=_days_ago(now, "RETENTION_OUTBOX_DAYS")
-        )
-        categories["outbox_deleted"] = (outbox.count, lambda: outbox.delete()[0])
-    stripe_model = _model("payments", "StripeWebhookEvent")
-    if stripe_model is not None:
-        payloads = stripe_model.objects.filter(
-            payload__isnull=False, received_at__lt=_days_ago(now, "RETENTION_WEBHOOK_PAYLOAD_DAYS")
-        )
-        categories["stripe_payloads_cleared"] = (payloads.count, lambda: payloads.update(payload=None))
-    confirmation_model = _model("messaging", "ClientConfirmation")
-    if confirmation_model is not None:
-        phones = (
-            confirmation_model.objects.exclude(confirmed_from_phone__isnull=True)
-            .annotate(phone_since=Coalesce("confirmed_at", "created_at"))
-            .filter(phone_since__lt=_days_ago(now, "RETENTION_CONFIRMATION_PHONE_DAYS"))
-        )
-        categories["confirmation_phones_cleared"] = (
-            phones.count,
-            lambda: confirmation_model.objects.filter(pk__in=list(phones.values_list("pk", flat=True))).update(
-                confirmed_from_phone=None
-            ),
-        )
+    outbox = NotificationOutbox.objects.filter(
+        status__in=FINISHED_OUTBOX_STATUSES, updated_at__lt=_days_ago(now, "RETENTION_OUTBOX_DAYS")
+    )
+    categories["outbox_deleted"] = (outbox.count, lambda: outbox.delete()[0])
+    payloads = StripeWebhookEvent.objects.filter(
+        payload__isnull=False, received_at__lt=_days_ago(now, "RETENTION_WEBHOOK_PAYLOAD_DAYS")
+    )
+    categories["stripe_payloads_cleared"] = (payloads.count, lambda: payloads.update(payload=None))
+    phones = (
+        ClientConfirmation.objects.exclude(confirmed_from_phone__isnull=True)
+        .annotate(phone_since=Coalesce("confirmed_at", "created_at"))
+        .filter(phone_since__lt=_days_ago(now, "RETENTION_CONFIRMATION_PHONE_DAYS"))
+    )
+    categories["confirmation_phones_cleared"] = (
+        phones.count,
+        lambda: ClientConfirmation.objects.filter(pk__in=list(phones.values_list("pk", flat=True))).update(
+            confirmed_from_phone=None
+        ),
+    )
     leads = _leads_to_anonymize(now)
     if leads is not None:
         categories["leads_anonymized"] = (leads.count, lambda: _anonymize_leads(leads, now))
-    if _model("projects", "Project") is not None:
-        categories["projects_anonymized"] = (
-            lambda: len(_projects_to_anonymize(now)),
-            lambda: _anonymize_projects(now),
-        )
+    project_cutoff = _days_ago(now, "RETENTION_CLIENT_PII_DAYS")
+    categories["projects_anonymized"] = (
+        lambda: len(project_list_due_for_anonymization(updated_before=project_cutoff)),
+        lambda: _anonymize_projects(project_cutoff),
+    )
     expired_redemptions = TokenRedemption.objects.filter(expires_at__lt=now)
     categories["token_redemptions_deleted"] = (expired_redemptions.count, lambda: expired_redemptions.delete()[0])
     return categories
@@ -221,11 +150,11 @@ def _anonymize_leads(leads: models.QuerySet, now: datetime) -> int:
     return count
 
 
-def _anonymize_projects(now: datetime) -> int:
+def _anonymize_projects(cutoff: datetime) -> int:
     actor = Actor.system()
     return sum(
         1
-        for project in _projects_to_anonymize(now)
+        for project in project_list_due_for_anonymization(updated_before=cutoff)
         if project_anonymize(project_id=project.pk, actor=actor, reason="retention")
     )
 

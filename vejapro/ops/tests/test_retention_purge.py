@@ -14,9 +14,10 @@ from django.utils import timezone
 from messaging.models import ClientConfirmation, NotificationOutbox
 from payments.models import Payment, StripeWebhookEvent
 from projects.models import Evidence, Project
+from projects.services import project_anonymize
 from vejapro.core.actors import Actor
 from vejapro.core.models import AuditLog, TokenRedemption
-from vejapro.ops.retention import project_anonymize, retention_purge
+from vejapro.ops.retention import retention_purge
 
 pytestmark = pytest.mark.django_db
 
