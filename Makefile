@@ -1,6 +1,6 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make run   - virtualenv, install, migrate, demo data, serve on 127.0.0.1:8000
-#   make test  - virtualenv with dev extras, lint, migration check, tests
+#   make test  - virtualenv with dev extras, lint, import contract, migration check, tests
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -37,6 +37,7 @@ lint: $(DEV_STAMP)
 test: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
