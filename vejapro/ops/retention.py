@@ -19,7 +19,7 @@ from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.client_keys import client_fields_from_info
+from projects.client_keys import NAME_KEYS, client_fields_from_info
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record
 from vejapro.core.models import NIL_UUID, AuditEntityType, AuditLog, TokenRedemption
@@ -38,8 +38,8 @@ SECURITY_AUDIT_ACTIONS = (
 SECURITY_AUDIT_PREFIX = "AI_"
 FINISHED_OUTBOX_STATUSES = ("SENT", "FAILED", "SKIPPED")
 LEAD_STATUSES_TO_ANONYMIZE = ("NEW", "CONTACTED", "CLOSED")
-# client_info keys holding PII (security-ops.md §9); ``client_name`` is the legacy alias of ``name``.
-PROJECT_PII_KEYS = ("name", "client_name", "email", "phone", "address")
+# client_info keys holding PII (security-ops.md §9).
+PROJECT_PII_KEYS = (*NAME_KEYS, "email", "phone", "address")
 PROJECT_ESTIMATE_PII_KEYS = ("address", "phone", "notes")
 
 
