@@ -193,15 +193,69 @@ def _audit_recorded_manual(payment: Payment, actor: Actor, source: str, notes: s
     )
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# What a recorded payment does to its project (workflow.md §4, §7; messaging.md §2.3): every path that records
+# money (manual, quick, the back office's deposit section, Stripe) ends with ``payment_advance_project``.
+# ---------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProjectAdvance:
+    project: Project
+    status_changed: bool
+    email_queued: bool
+    transition_error: str | None = None
+
+
+def payment_project_target(*, payment: Payment, project: Project) -> str | None:
+    """The status a payment moves its project to by itself: a DEPOSIT moves a DRAFT project to PAID. No other
+    payment moves a project; a FINAL one starts the client confirmation instead (``payment_advance_project``)."""
+    if payment.payment_type == PaymentType.DEPOSIT and project.status == ProjectStatus.DRAFT:
+        return ProjectStatus.PAID
+    return None
+
+
 def _start_client_confirmation(project: Project, actor: Actor) -> bool:
-    """After a FINAL payment on a CERTIFIED project: the confirmation request flow (messaging.md §2.3), in the
-    caller's transaction. Returns whether an e-mail was queued."""
+    """The confirmation request flow (messaging.md §2.3), in the caller's transaction. Returns whether an e-mail
+    was queued."""
 
     return confirmation_request_for_final_payment(project=project, actor=actor).email_queued
 
 
-def _needs_client_confirmation(payment: Payment, project: Project) -> bool:
-    return payment.payment_type == PaymentType.FINAL and project.status == ProjectStatus.CERTIFIED
+def payment_advance_project(
+    *,
+    payment: Payment,
+    project: Project,
+    actor: Actor,
+    source: str,
+    transition_to: str | None,
+    event_id: str | None = None,
+    keep_refused_payment: bool = False,
+) -> ProjectAdvance:
+    """After ``payment`` is recorded, in the caller's transaction with ``project`` locked: the transition to
+    ``transition_to`` when given (``STATUS_CHANGE`` metadata: ``source``, ``event_id`` when given, the payment id),
+    then, for a FINAL payment on a project that is now CERTIFIED, the client confirmation request.
+
+    A transition the engine refuses (400/403) rolls the caller back; with ``keep_refused_payment`` the payment
+    stays and the refusal's detail is returned in ``transition_error`` instead (the quick payment, api.md §8.3)."""
+    status_changed, transition_error = False, None
+    if transition_to:
+        metadata = {"source": source, **({"event_id": event_id} if event_id else {}), "payment_id": str(payment.pk)}
+        try:
+            moved = project_transition(project=project, new_status=transition_to, actor=actor, metadata=metadata)
+        except ApiError as exc:
+            if not keep_refused_payment or exc.status not in (400, 403):
+                raise
+            transition_error = str(exc.detail)
+        else:
+            status_changed, project = moved.changed, moved.project
+    needs_confirmation = payment.payment_type == PaymentType.FINAL and project.status == ProjectStatus.CERTIFIED
+    return ProjectAdvance(
+        project=project,
+        status_changed=status_changed,
+        email_queued=needs_confirmation and _start_client_confirmation(project, actor),
+        transition_error=transition_error,
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -297,8 +351,10 @@ def payment_record_manual(
         )
         if replayed:
             return ManualPaymentResult(payment=payment, idempotent=True)
-        email_queued = _needs_client_confirmation(payment, project) and _start_client_confirmation(project, actor)
-    return ManualPaymentResult(payment=payment, idempotent=False, email_queued=email_queued)
+        advance = payment_advance_project(
+            payment=payment, project=project, actor=actor, source=source, transition_to=None
+        )
+    return ManualPaymentResult(payment=payment, idempotent=False, email_queued=advance.email_queued)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -358,29 +414,21 @@ def payment_record_quick(
                 email_queued=False,
                 transition_error=None,
             )
-        status_changed, transition_error = False, None
-        if transition_to:
-            try:
-                moved = project_transition(
-                    project=project,
-                    new_status=transition_to,
-                    actor=actor,
-                    metadata={"source": source, "payment_id": str(payment.pk)},
-                )
-            except ApiError as exc:
-                if exc.status not in (400, 403):
-                    raise
-                transition_error = str(exc.detail)
-            else:
-                status_changed, project = moved.changed, moved.project
-        email_queued = _needs_client_confirmation(payment, project) and _start_client_confirmation(project, actor)
+        advance = payment_advance_project(
+            payment=payment,
+            project=project,
+            actor=actor,
+            source=source,
+            transition_to=transition_to,
+            keep_refused_payment=True,
+        )
     return QuickPaymentResult(
         payment=payment,
         idempotent=False,
-        status_changed=status_changed,
-        new_status=project.status,
-        email_queued=email_queued,
-        transition_error=transition_error,
+        status_changed=advance.status_changed,
+        new_status=advance.project.status,
+        email_queued=advance.email_queued,
+        transition_error=advance.transition_error,
     )
 
 
@@ -492,17 +540,15 @@ class DepositOutcome:
     status_changed: bool
 
 
-def _mark_paid_after(project_id, payment, actor: Actor) -> bool:
-    result = project_transition(
-        project=project_id,
-        new_status=ProjectStatus.PAID,
-        actor=actor,
-        metadata={"source": "admin", "payment_id": str(payment.pk)},
+def _deposit_advance(payment: Payment, project: Project, actor: Actor) -> DepositOutcome:
+    target = payment_project_target(payment=payment, project=project)
+    advance = payment_advance_project(
+        payment=payment, project=project, actor=actor, source="admin", transition_to=target
     )
-    return result.changed
+    return DepositOutcome(payment_id=payment.pk, replayed=False, status_changed=advance.status_changed)
 
 
-def project_deposit_record_and_mark_paid(
+def payment_deposit_record_and_mark_paid(
     *,
     project_id,
     amount: Decimal,
@@ -517,9 +563,10 @@ def project_deposit_record_and_mark_paid(
     """The DRAFT «Pradinis mokėjimas (DEPOSIT)» section: the manual deposit and DRAFT → PAID in one transaction
     (audits ``PAYMENT_RECORDED_MANUAL`` with source ``admin`` and ``STATUS_CHANGE`` with the payment id)."""
     with transaction.atomic():
-        result = payment_record_manual(
-            project_id=project_id,
-            payment_type="DEPOSIT",
+        project = project_lock(project_id=project_id)
+        payment, replayed = _record_manual(
+            project=project,
+            payment_type=PaymentType.DEPOSIT,
             amount=amount,
             payment_method=payment_method,
             provider_event_id=provider_event_id,
@@ -527,16 +574,18 @@ def project_deposit_record_and_mark_paid(
             currency=currency,
             receipt_no=receipt_no,
             received_at=received_at,
+            collection_context=None,
+            proof_url=None,
             notes=notes,
             source="admin",
+            texts=MANUAL_STATUS_TEXTS,
         )
-        if result.idempotent:
-            return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
-        changed = _mark_paid_after(project_id, result.payment, actor)
-    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)
+        if replayed:
+            return DepositOutcome(payment_id=payment.pk, replayed=True, status_changed=False)
+        return _deposit_advance(payment, project, actor)
 
 
-def project_deposit_waive_and_mark_paid(
+def payment_deposit_waive_and_mark_paid(
     *, project_id, provider_event_id: str, actor: Actor, notes: str = ""
 ) -> DepositOutcome:
     """«Atidėti įnašą»: the waiver and DRAFT → PAID in one transaction (audits ``PAYMENT_RECORDED_MANUAL`` with
@@ -547,5 +596,5 @@ def project_deposit_waive_and_mark_paid(
         )
         if result.idempotent:
             return DepositOutcome(payment_id=result.payment.pk, replayed=True, status_changed=False)
-        changed = _mark_paid_after(project_id, result.payment, actor)
-    return DepositOutcome(payment_id=result.payment.pk, replayed=False, status_changed=changed)
+        # A new waiver carries the project row the waiver locked.
+        return _deposit_advance(result.payment, result.payment.project, actor)

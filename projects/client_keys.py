@@ -1,16 +1,27 @@
-"""Fields derived from ``client_info``: the owner's id and the client key (data-model.md §2.1, security-ops.md §8.3).
+"""The one reader of ``client_info`` (data-model.md §2.1, security-ops.md §8.3): the client's name, e-mail and phone,
+the owner's id and the client key derived from them, the masked contact and the keys the project screen edits.
 
-Every service that writes ``client_info`` recomputes both in the same save through ``client_fields_from_info``.
+Every service that writes ``client_info`` recomputes the derived fields in the same save through
+``client_fields_from_info``.
 """
 
 import copy
 import uuid
 from typing import Any
 
+from django.db.models import Q
+
 from vejapro.core.redaction import mask_contact, normalize_phone, sha256_hex
 
 OWNERSHIP_KEYS = ("client_id", "user_id", "id")
+# ``client_name`` is the legacy alias of ``name``: read after it, erased with it.
+NAME_KEYS = ("name", "client_name")
 UNKNOWN_CLIENT_KEY = "unknown"
+
+# The ``client_info`` keys the back office's project screen edits (ui.md §3.3).
+EDITABLE_CLIENT_KEYS = ("name", "email", "phone", "address", "whatsapp_consent", "title")
+
+KEY_CONFIDENCE_HIGH, KEY_CONFIDENCE_MEDIUM, KEY_CONFIDENCE_LOW = "HIGH", "MEDIUM", "LOW"
 
 
 def client_user_id_from_info(client_info: dict[str, Any] | None) -> str | None:
@@ -27,7 +38,7 @@ def client_user_id_from_info(client_info: dict[str, Any] | None) -> str | None:
 
 def client_name(client_info: dict[str, Any] | None) -> str:
     """``name``, or the legacy ``client_name``; ``""`` when neither is text."""
-    for key in ("name", "client_name"):
+    for key in NAME_KEYS:
         value = (client_info or {}).get(key)
         if isinstance(value, str) and value.strip():
             return value.strip()
@@ -44,6 +55,36 @@ def client_phone(client_info: dict[str, Any] | None) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
+def client_whatsapp_consent(client_info: dict[str, Any] | None) -> bool:
+    """Only an explicit ``true`` is consent to the WhatsApp ping (messaging.md §2.3)."""
+    return (client_info or {}).get("whatsapp_consent") is True
+
+
+def client_editable_value(client_info: dict[str, Any] | None, key: str) -> Any:
+    """The current value of one of ``EDITABLE_CLIENT_KEYS``, as the project screen shows and compares it: the
+    name, e-mail, phone and WhatsApp consent through their readers above, the rest as stored."""
+    if key == "name":
+        return client_name(client_info) or None
+    if key == "email":
+        return client_email(client_info)
+    if key == "phone":
+        return client_phone(client_info)
+    if key == "whatsapp_consent":
+        return client_whatsapp_consent(client_info)
+    return (client_info or {}).get(key)
+
+
+def _contact_key(email: str | None, phone: str | None) -> str | None:
+    """SHA-256 of ``email|phone`` (e-mail lower-cased, phone in E.164), of the one that exists; None without both."""
+    email = email.lower() if email else None
+    phone = normalize_phone(phone)
+    if email and phone:
+        return sha256_hex(f"{email}|{phone}")
+    if email or phone:
+        return sha256_hex(email or phone or "")
+    return None
+
+
 def client_key_from_info(client_info: dict[str, Any] | None) -> str:
     """The owner's UUID; else SHA-256 of ``email|phone``, of the one that exists; else ``unknown``."""
     user_id = client_user_id_from_info(client_info)
@@ -52,14 +93,7 @@ def client_key_from_info(client_info: dict[str, Any] | None) -> str:
             return str(uuid.UUID(user_id))
         except ValueError:
             pass
-    email = client_email(client_info)
-    phone = normalize_phone(client_phone(client_info))
-    email = email.lower() if email else None
-    if email and phone:
-        return sha256_hex(f"{email}|{phone}")
-    if email or phone:
-        return sha256_hex(email or phone or "")
-    return UNKNOWN_CLIENT_KEY
+    return _contact_key(client_email(client_info), client_phone(client_info)) or UNKNOWN_CLIENT_KEY
 
 
 def client_fields_from_info(client_info: dict[str, Any]) -> dict[str, Any]:
@@ -70,6 +104,21 @@ def client_fields_from_info(client_info: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def client_key_confidence(*, client_key: str | None, client_info: dict[str, Any] | None) -> str:
+    """HIGH for a user id key, MEDIUM for a key of e-mail + phone, LOW for one of them or none (security-ops.md
+    §8.3)."""
+    key = client_key or UNKNOWN_CLIENT_KEY
+    if key == UNKNOWN_CLIENT_KEY:
+        return KEY_CONFIDENCE_LOW
+    try:
+        uuid.UUID(key)
+    except ValueError:
+        email, phone = client_email(client_info), client_phone(client_info)
+        both = email and normalize_phone(phone) and key == _contact_key(email, phone)
+        return KEY_CONFIDENCE_MEDIUM if both else KEY_CONFIDENCE_LOW
+    return KEY_CONFIDENCE_HIGH
+
+
 def client_contact_masked(client_info: dict[str, Any] | None) -> str:
     """``j***@g***.com / +370******67``, either part alone, or ``-`` (security-ops.md §8.3)."""
     return mask_contact(client_email(client_info), client_phone(client_info))
@@ -78,8 +127,8 @@ def client_contact_masked(client_info: dict[str, Any] | None) -> str:
 # --- Erasure (security-ops.md §9) ---
 
 ANONYMIZED_NAME = "Anonimizuota"
-# client_info keys holding PII; ``client_name`` is the legacy alias of ``name``.
-PROJECT_PII_KEYS = ("name", "client_name", "email", "phone", "address")
+# client_info keys holding PII (the name under both its keys).
+PROJECT_PII_KEYS = (*NAME_KEYS, "email", "phone", "address")
 PROJECT_ESTIMATE_PII_KEYS = ("address", "phone", "notes")
 
 
@@ -99,3 +148,12 @@ def client_info_anonymized(client_info: dict) -> tuple[dict, list[str]]:
                 removed.append(f"estimate.{key}")
     info["name"] = ANONYMIZED_NAME
     return info, removed
+
+
+def client_contact_search_q(text: str) -> Q:
+    """Projects whose client name, e-mail or phone contains ``text`` (the back office's search boxes)."""
+    return (
+        Q(client_info__name__icontains=text)
+        | Q(client_info__email__icontains=text)
+        | Q(client_info__phone__icontains=text)
+    )

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from projects.client_keys import client_name
+
 
 class ProjectStatus(models.TextChoices):
     DRAFT = "DRAFT", _("Draft")
@@ -108,8 +110,7 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        name = self.client_info.get("name") or self.client_info.get("client_name") if self.client_info else None
-        return f"{name or _('Project')} ({str(self.id)[:8]})"
+        return f"{client_name(self.client_info) or _('Project')} ({str(self.id)[:8]})"
 
 
 class Evidence(models.Model):

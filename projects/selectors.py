@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from messaging.facts import (
@@ -203,36 +203,70 @@ def project_detail(*, project_id: Any, viewer: Actor) -> ProjectDetail:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Admin work queue (api.md §6.6) and mini-triage (§6.7)
+# Attention flags, urgency, next action, deposit and final state (api.md §6.6): the one rule the API work queue,
+# the mini-triage and every back office list share. Each list presents them in its own words.
 # ---------------------------------------------------------------------------------------------------------------
 
-VIEW_VERSION = "1.0"
-INVALID_VIEW_CURSOR_TEXT = "Invalid cursor"
+PENDING_CONFIRMATION = "pending_confirmation"
+FAILED_OUTBOX = "failed_outbox"
+MISSING_DEPOSIT = "missing_deposit"
+MISSING_FINAL = "missing_final"
+STALE_PAID_NO_SCHEDULE = "stale_paid_no_schedule"
+# The order in which every list shows the flags of a project.
+ATTENTION_FLAGS = (PENDING_CONFIRMATION, FAILED_OUTBOX, MISSING_DEPOSIT, MISSING_FINAL, STALE_PAID_NO_SCHEDULE)
 
-ATTENTION_FLAGS: tuple[tuple[str, str], ...] = (
-    ("pending_confirmation", "Laukia kliento patvirtinimo"),
-    ("failed_outbox", "Nepavyko išsiųsti pranešimo"),
-    ("missing_deposit", "Reikia įrašyti depozitą"),
-    ("missing_final", "Reikia įrašyti galutinį mokėjimą"),
-    ("stale_paid_no_schedule", "Apmokėta, bet nesuplanuotas vizitas"),
-)
-NO_FLAG_REASON = "Reikia dėmesio"
+
+@dataclass(frozen=True)
+class _FlagRule:
+    """A flag is raised when the project is in ``status`` (any status when None) and each fact has its value."""
+
+    status: str | None
+    facts: dict[str, bool]
+
+
+# The facts are those of ``project_facts_annotate`` plus ``unscheduled`` (no visit date yet).
+_FLAG_RULES = {
+    PENDING_CONFIRMATION: _FlagRule(ProjectStatus.CERTIFIED, {"has_final": True, "is_confirmed": False}),
+    FAILED_OUTBOX: _FlagRule(None, {"has_failed_outbox": True}),
+    MISSING_DEPOSIT: _FlagRule(ProjectStatus.DRAFT, {"has_deposit": False}),
+    MISSING_FINAL: _FlagRule(ProjectStatus.CERTIFIED, {"has_final": False}),
+    STALE_PAID_NO_SCHEDULE: _FlagRule(ProjectStatus.PAID, {"unscheduled": True}),
+}
+
+
+def _fact_conditions() -> dict[str, Q]:
+    """Each fact as SQL on any project queryset: ``pk IN (subquery)``, one hashed scan per fact however many
+    projects the list holds."""
+    return {
+        "has_deposit": Q(pk__in=payment_deposit_fact_project_ids()),
+        "has_final": Q(pk__in=payment_final_fact_project_ids()),
+        "is_confirmed": Q(pk__in=client_confirmation_received_project_ids()),
+        "has_failed_outbox": Q(pk__in=outbox_failed_project_ids()),
+        "unscheduled": Q(scheduled_for__isnull=True),
+    }
+
+
+def _fact_of(project: Project, fact: str) -> bool:
+    if fact == "unscheduled":
+        return project.scheduled_for is None
+    return bool(getattr(project, fact))
 
 
 def project_flag_conditions() -> dict[str, Q]:
-    """The attention flags as SQL conditions on any project queryset (no annotations needed). The facts are
-    ``pk IN (subquery)``: one hashed scan per fact however many projects the list holds."""
+    """The attention flags as SQL conditions on any project queryset (no annotations needed)."""
+    facts = _fact_conditions()
+    conditions = {}
+    for flag, rule in _FLAG_RULES.items():
+        condition = Q(status=rule.status) if rule.status else Q()
+        for fact, wanted in rule.facts.items():
+            condition &= facts[fact] if wanted else ~facts[fact]
+        conditions[flag] = condition
+    return conditions
 
-    has_deposit = Q(pk__in=payment_deposit_fact_project_ids())
-    has_final = Q(pk__in=payment_final_fact_project_ids())
-    is_confirmed = Q(pk__in=client_confirmation_received_project_ids())
-    return {
-        "pending_confirmation": Q(status=ProjectStatus.CERTIFIED) & has_final & ~is_confirmed,
-        "failed_outbox": Q(pk__in=outbox_failed_project_ids()),
-        "missing_deposit": Q(status=ProjectStatus.DRAFT) & ~has_deposit,
-        "missing_final": Q(status=ProjectStatus.CERTIFIED) & ~has_final,
-        "stale_paid_no_schedule": Q(status=ProjectStatus.PAID, scheduled_for__isnull=True),
-    }
+
+def project_attention_condition() -> Q:
+    """Projects carrying at least one attention flag, in SQL."""
+    return reduce(or_, project_flag_conditions().values())
 
 
 def project_facts_annotate(queryset: QuerySet) -> QuerySet:
@@ -246,54 +280,111 @@ def project_facts_annotate(queryset: QuerySet) -> QuerySet:
     )
 
 
+def _raised(rule: _FlagRule, project: Project) -> bool:
+    if rule.status is not None and rule.status != project.status:
+        return False
+    return all(_fact_of(project, fact) == wanted for fact, wanted in rule.facts.items())
+
+
 def project_attention_flags(project: Project) -> list[str]:
     """The flags of one row annotated by ``project_facts_annotate``, in the order of ``ATTENTION_FLAGS``."""
+    return [flag for flag in ATTENTION_FLAGS if _raised(_FLAG_RULES[flag], project)]
+
+
+URGENCY_HIGH, URGENCY_MEDIUM, URGENCY_LOW = "high", "medium", "low"
+URGENCY_RANK = {URGENCY_HIGH: 0, URGENCY_MEDIUM: 1, URGENCY_LOW: 2}
+# The flags that raise the urgency, the most urgent first; any other flag is low.
+_URGENT_FLAGS = ((PENDING_CONFIRMATION, URGENCY_HIGH), (FAILED_OUTBOX, URGENCY_MEDIUM))
+
+
+def project_urgency(flags: list[str]) -> str | None:
+    """High while the client's confirmation is awaited, medium when a notification failed, low for any other
+    flag; None without flags."""
+    if not flags:
+        return None
+    return next((urgency for flag, urgency in _URGENT_FLAGS if flag in flags), URGENCY_LOW)
+
+
+def project_urgency_rank() -> Case:
+    """``URGENCY_RANK`` of ``project_urgency`` in SQL, for projects that carry at least one flag."""
+    conditions = project_flag_conditions()
+    return Case(
+        *(When(conditions[flag], then=Value(URGENCY_RANK[urgency])) for flag, urgency in _URGENT_FLAGS),
+        default=Value(URGENCY_RANK[URGENCY_LOW]),
+    )
+
+
+RECORD_DEPOSIT = "record_deposit"
+SCHEDULE_VISIT = "schedule_visit"
+ASSIGN_EXPERT = "assign_expert"
+CERTIFY_PROJECT = "certify_project"
+RECORD_FINAL = "record_final"
+RESEND_CONFIRMATION = "resend_confirmation"
+
+
+def project_next_action(project: Project) -> str | None:
+    """The next best action by state, on a row annotated by ``project_facts_annotate``; never the admin
+    override."""
     status = project.status
-    raised = {
-        "pending_confirmation": status == ProjectStatus.CERTIFIED and project.has_final and not project.is_confirmed,
-        "failed_outbox": project.has_failed_outbox,
-        "missing_deposit": status == ProjectStatus.DRAFT and not project.has_deposit,
-        "missing_final": status == ProjectStatus.CERTIFIED and not project.has_final,
-        "stale_paid_no_schedule": status == ProjectStatus.PAID and project.scheduled_for is None,
-    }
-    return [name for name, _reason in ATTENTION_FLAGS if raised[name]]
+    if status == ProjectStatus.DRAFT and not project.has_deposit:
+        return RECORD_DEPOSIT
+    if status == ProjectStatus.PAID:
+        return SCHEDULE_VISIT
+    if status == ProjectStatus.SCHEDULED:
+        return ASSIGN_EXPERT
+    if status == ProjectStatus.PENDING_EXPERT:
+        return CERTIFY_PROJECT
+    if status == ProjectStatus.CERTIFIED and not project.has_final:
+        return RECORD_FINAL
+    if status == ProjectStatus.CERTIFIED and not project.is_confirmed:
+        return RESEND_CONFIRMATION
+    return None
+
+
+def project_deposit_state(project: Project) -> str:
+    """``PAID`` or ``PENDING``, on a row annotated by ``project_facts_annotate``."""
+    return "PAID" if project.has_deposit else "PENDING"
+
+
+def project_final_state(project: Project) -> str:
+    """``CONFIRMED``, ``AWAITING_CONFIRMATION`` (paid, not confirmed) or ``PENDING``, on an annotated row."""
+    if project.is_confirmed:
+        return "CONFIRMED"
+    return "AWAITING_CONFIRMATION" if project.has_final else "PENDING"
+
+
+# --- The API's words for them (api.md §6.6, §6.7) ----------------------------------------------------------------
+
+VIEW_VERSION = "1.0"
+INVALID_VIEW_CURSOR_TEXT = "Invalid cursor"
+
+STUCK_REASONS = {
+    PENDING_CONFIRMATION: "Laukia kliento patvirtinimo",
+    FAILED_OUTBOX: "Nepavyko išsiųsti pranešimo",
+    MISSING_DEPOSIT: "Reikia įrašyti depozitą",
+    MISSING_FINAL: "Reikia įrašyti galutinį mokėjimą",
+    STALE_PAID_NO_SCHEDULE: "Apmokėta, bet nesuplanuotas vizitas",
+}
+NO_FLAG_REASON = "Reikia dėmesio"
+NEXT_ACTION_TEXTS = {
+    RECORD_DEPOSIT: "Įrašyti depozitą",
+    SCHEDULE_VISIT: "Suplanuoti vizitą",
+    ASSIGN_EXPERT: "Priskirti ekspertą",
+    CERTIFY_PROJECT: "Sertifikuoti",
+    RECORD_FINAL: "Įrašyti galutinį mokėjimą",
+    RESEND_CONFIRMATION: "Persiųsti patvirtinimą",
+}
 
 
 def _stuck_reason(flags: list[str]) -> str:
-    reasons = dict(ATTENTION_FLAGS)
-    return reasons[flags[0]] if flags else NO_FLAG_REASON
+    return STUCK_REASONS[flags[0]] if flags else NO_FLAG_REASON
 
 
-def project_next_best_action(project: Project) -> dict | None:
-    """By state; never the admin override (on a row annotated by ``project_facts_annotate``)."""
-    status = project.status
-    action = None
-    if status == ProjectStatus.DRAFT and not project.has_deposit:
-        action = ("record_deposit", "Įrašyti depozitą")
-    elif status == ProjectStatus.PAID:
-        action = ("schedule_visit", "Suplanuoti vizitą")
-    elif status == ProjectStatus.SCHEDULED:
-        action = ("assign_expert", "Priskirti ekspertą")
-    elif status == ProjectStatus.PENDING_EXPERT:
-        action = ("certify_project", "Sertifikuoti")
-    elif status == ProjectStatus.CERTIFIED and not project.has_final:
-        action = ("record_final", "Įrašyti galutinį mokėjimą")
-    elif status == ProjectStatus.CERTIFIED and not project.is_confirmed:
-        action = ("resend_confirmation", "Persiųsti patvirtinimą")
+def _next_best_action(project: Project) -> dict | None:
+    action = project_next_action(project)
     if action is None:
         return None
-    return {"type": action[0], "project_id": str(project.pk), "label": action[1]}
-
-
-def deposit_state(*, has_deposit: bool) -> str:
-    return "PAID" if has_deposit else "PENDING"
-
-
-def final_state(*, has_final: bool, is_confirmed: bool) -> str:
-    """The one rule every read model uses (api.md §6.6)."""
-    if is_confirmed:
-        return "CONFIRMED"
-    return "AWAITING_CONFIRMATION" if has_final else "PENDING"
+    return {"type": action, "project_id": str(project.pk), "label": NEXT_ACTION_TEXTS[action]}
 
 
 def _work_queue_item(project: Project) -> dict:
@@ -311,9 +402,9 @@ def _work_queue_item(project: Project) -> dict:
         "attention_flags": flags,
         "stuck_reason": _stuck_reason(flags),
         "last_activity": utc_iso(project.updated_at),
-        "next_best_action": project_next_best_action(project),
-        "deposit_state": deposit_state(has_deposit=project.has_deposit),
-        "final_state": final_state(has_final=project.has_final, is_confirmed=project.is_confirmed),
+        "next_best_action": _next_best_action(project),
+        "deposit_state": project_deposit_state(project),
+        "final_state": project_final_state(project),
     }
 
 
@@ -349,7 +440,7 @@ def project_work_queue(
     if status:
         queryset = queryset.filter(status=status)
     if attention_only:
-        queryset = queryset.filter(reduce(or_, project_flag_conditions().values()))
+        queryset = queryset.filter(project_attention_condition())
     if after is not None:
         queryset = queryset.filter(after)
     rows = list(queryset.order_by("-updated_at", "-id")[: limit + 1])
@@ -363,25 +454,20 @@ def project_work_queue(
     }
 
 
-def _urgency(flags: list[str]) -> str:
-    if "pending_confirmation" in flags:
-        return "high"
-    return "medium" if "failed_outbox" in flags else "low"
-
-
 def project_mini_triage(*, limit: int) -> dict:
     """Cards for PAID and SCHEDULED projects, most recently active first (api.md §6.7)."""
     queryset = project_facts_annotate(Project.objects.filter(status__in=[ProjectStatus.PAID, ProjectStatus.SCHEDULED]))
     cards = []
     for project in queryset.order_by("-updated_at", "-id")[:limit]:
         flags = project_attention_flags(project)
-        action = project_next_best_action(project) or {"type": None, "label": None}
+        action = _next_best_action(project) or {"type": None, "label": None}
         cards.append(
             {
                 "project_id": str(project.pk),
                 "client_key": project.client_key,
                 "contact_masked": client_contact_masked(project.client_info),
-                "urgency": _urgency(flags),
+                # A card always names an urgency: a project without flags is low.
+                "urgency": project_urgency(flags) or URGENCY_LOW,
                 "stuck_reason": _stuck_reason(flags),
                 "primary_action": {
                     "label": action["label"],

@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from messaging.facts import client_confirmation_received
 from payments.facts import payment_deposit_fact_exists, payment_final_fact_exists
-from projects.client_keys import OWNERSHIP_KEYS, client_fields_from_info, client_info_anonymized
+from projects.client_keys import (
+    EDITABLE_CLIENT_KEYS,
+    OWNERSHIP_KEYS,
+    client_editable_value,
+    client_email,
+    client_fields_from_info,
+    client_info_anonymized,
+)
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_files_remove_after_commit
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, EvidenceCategory, Project, ProjectStatus
@@ -267,8 +274,7 @@ def project_client_token_issue(*, project_id: Any, actor: Actor) -> ClientToken:
     project = project_get(project_id=project_id)
     if not project.client_user_id:
         raise BadRequest("client_id missing in project.client_info")
-    email = project.client_info.get("email") if isinstance(project.client_info, dict) else None
-    email = email.strip() if isinstance(email, str) and email.strip() else "client@vejapro.local"
+    email = client_email(project.client_info) or "client@vejapro.local"
     ttl = client_token_ttl_hours()
     minted = token_mint(sub=project.client_user_id, email=email, role=Role.CLIENT, ttl_hours=ttl)
     with transaction.atomic():
@@ -327,8 +333,7 @@ def project_transition_request(
 
 # --- Edits of the back office's project screen: edit, final quote, delete (ui.md §3.3, workflow.md §12) ---
 
-# Editable ``client_info`` keys of the project screen, and the model fields next to them.
-CLIENT_INFO_FIELDS = ("name", "email", "phone", "address", "whatsapp_consent", "title")
+# The model fields the project screen edits next to ``EDITABLE_CLIENT_KEYS``.
 MODEL_FIELDS = ("area_m2", "total_price_client", "internal_cost", "has_robot")
 
 
@@ -348,7 +353,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
     ``changes`` may hold the client keys ``name, email, phone, address, whatsapp_consent, title`` and the model
     fields ``area_m2, total_price_client, internal_cost, has_robot``. Returns ``(project, changed)``.
     """
-    unknown = set(changes) - set(CLIENT_INFO_FIELDS) - set(MODEL_FIELDS)
+    unknown = set(changes) - set(EDITABLE_CLIENT_KEYS) - set(MODEL_FIELDS)
     if unknown:
         raise BadRequest("Neredaguojami laukai: " + ", ".join(sorted(unknown)))
     with transaction.atomic():
@@ -356,7 +361,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
         info = dict(locked.client_info or {})
         old: dict[str, Any] = {}
         new: dict[str, Any] = {}
-        for key in CLIENT_INFO_FIELDS:
+        for key in EDITABLE_CLIENT_KEYS:
             if key not in changes:
                 continue
             value = changes[key]
@@ -364,9 +369,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
                 value = bool(value)
             else:
                 value = (str(value).strip() if value is not None else "") or None
-            current = info.get(key) if key != "name" else (info.get("name") or info.get("client_name"))
-            if key == "whatsapp_consent":
-                current = bool(current)
+            current = client_editable_value(info, key)
             if current == value:
                 continue
             old[key], new[key] = current, value
@@ -388,7 +391,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
             update_fields.append(key)
         if not new:
             return locked, False
-        if set(new) & set(CLIENT_INFO_FIELDS):
+        if set(new) & set(EDITABLE_CLIENT_KEYS):
             for name, value in client_fields_from_info(info).items():
                 setattr(locked, name, value)
             update_fields += ["client_info", "client_user_id", "client_key"]

@@ -33,7 +33,7 @@ from messaging.selectors import (
 )
 from messaging.services.outbox import outbox_enqueue
 from payments.facts import payment_final_fact_exists
-from projects.client_keys import client_email, client_name, client_phone
+from projects.client_keys import client_email, client_name, client_phone, client_whatsapp_consent
 from projects.models import Project, ProjectStatus
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
@@ -163,7 +163,7 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
     email, phone = client_email(project.client_info), _client_phone(project)
     if flag("ENABLE_EMAIL_INTAKE") and email:
         row = _email_confirmation_queue(project=project, actor=actor, trigger="final_payment")
-        if flag("ENABLE_WHATSAPP_PING") and (project.client_info or {}).get("whatsapp_consent") is True and phone:
+        if flag("ENABLE_WHATSAPP_PING") and client_whatsapp_consent(project.client_info) and phone:
             outbox_enqueue(
                 entity_type="project",
                 entity_id=project.pk,

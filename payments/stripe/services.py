@@ -13,13 +13,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from messaging.services import confirmation_request_for_final_payment
 from payments.models import Payment, PaymentProvider, PaymentStatus, PaymentType, StripeEventOutcome, StripeWebhookEvent
+from payments.services import payment_advance_project, payment_project_target
 from payments.stripe import client as stripe_client
 from projects.client_keys import client_email, client_name
 from projects.models import CERTIFIED_STATUSES, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
-from projects.services import project_lock, project_transition
+from projects.services import project_lock
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record, audit_record_standalone
 from vejapro.core.http.errors import ApiError, BadRequest, NotFound
@@ -210,23 +210,18 @@ def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: u
             received_at=fields.received_at,
             raw_payload=event["data"]["object"],
         )
-        transition, reason = "not_needed", None
-        if payment.payment_type == PaymentType.DEPOSIT:
-            if project.status == ProjectStatus.DRAFT:
-                project = project_transition(
-                    project=project,
-                    new_status=ProjectStatus.PAID,
-                    actor=actor,
-                    metadata={"source": "stripe", "event_id": event["id"], "payment_id": payment.pk},
-                ).project
-                transition = "applied"
-            else:
-                transition, reason = "skipped", "project_not_draft"
-        elif payment.payment_type == PaymentType.FINAL:
-            if project.status not in CERTIFIED_STATUSES:
-                raise BadRequest("Projektas dar nesertifikuotas")
-            if project.status == ProjectStatus.CERTIFIED:
-                confirmation_request_for_final_payment(project=project, actor=actor)
+        if payment.payment_type == PaymentType.FINAL and project.status not in CERTIFIED_STATUSES:
+            raise BadRequest("Projektas dar nesertifikuotas")
+        target = payment_project_target(payment=payment, project=project)
+        project = payment_advance_project(
+            payment=payment, project=project, actor=actor, source="stripe", event_id=event["id"], transition_to=target
+        ).project
+        if target:
+            transition, reason = "applied", None
+        elif payment.payment_type == PaymentType.DEPOSIT:
+            transition, reason = "skipped", "project_not_draft"
+        else:
+            transition, reason = "not_needed", None
         audit_record(
             entity_type="payment",
             entity_id=payment.pk,

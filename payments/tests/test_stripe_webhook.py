@@ -244,7 +244,7 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr("payments.stripe.services.project_transition", explode)
+    monkeypatch.setattr("payments.services.project_transition", explode)
     response = deliver(event)
 
     assert response.status_code == 500
@@ -288,7 +288,7 @@ def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
     def explode(**kwargs):
         raise RuntimeError('duplicate row (client_info)=({"email": "jonas@gmail.com", "phone": "+37061234567"})')
 
-    monkeypatch.setattr("payments.stripe.services.project_transition", explode)
+    monkeypatch.setattr("payments.services.project_transition", explode)
 
     assert deliver(intent_event(project.pk, "DEPOSIT")).status_code == 500
 
@@ -489,7 +489,7 @@ def test_a_transition_the_engine_refuses_fails_the_event_instead_of_retrying_for
     def refuse(**kwargs):
         raise BadRequest("Deposit payment not recorded")
 
-    monkeypatch.setattr("payments.stripe.services.project_transition", refuse)
+    monkeypatch.setattr("payments.services.project_transition", refuse)
     response = deliver(intent_event(project.pk, "DEPOSIT"))
 
     assert response.status_code == 400

@@ -3,7 +3,9 @@
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from projects.admin.selectors import (
+from projects.client_keys import UNKNOWN_CLIENT_KEY, client_name
+from projects.models import ProjectStatus
+from projects.selectors import (
     ASSIGN_EXPERT,
     CERTIFY_PROJECT,
     FAILED_OUTBOX,
@@ -15,13 +17,10 @@ from projects.admin.selectors import (
     RESEND_CONFIRMATION,
     SCHEDULE_VISIT,
     STALE_PAID_NO_SCHEDULE,
-    UNKNOWN_CLIENT_KEY,
     URGENCY_HIGH,
     URGENCY_LOW,
     URGENCY_MEDIUM,
-    client_name,
 )
-from projects.models import ProjectStatus
 from vejapro.core.admin.display import pill
 
 STATUS_PILL_KIND = {
@@ -108,7 +107,7 @@ def client_label(project) -> str:
     project without contacts)."""
     key = project.client_key or UNKNOWN_CLIENT_KEY
     short = short_id(project) if key == UNKNOWN_CLIENT_KEY else key[:8]
-    return client_name(project) or "{} {}".format(_("Client"), short)
+    return client_name(project.client_info) or "{} {}".format(_("Client"), short)
 
 
 def customer_label(customer) -> str:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from projects.client_keys import client_editable_value
 from projects.evidence.checklist import checklist_failed_items, checklist_items_for
 from projects.models import EstimateMethod, EstimateService, EvidenceCategory, Project
 from vejapro.core.models import Role, User
@@ -55,12 +56,11 @@ class ProjectChangeForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        info = self.instance.client_info or {}
+        info = self.instance.client_info
         for field, key in self.CLIENT_FIELDS.items():
-            value = info.get(key) if key != "name" else (info.get("name") or info.get("client_name"))
-            self.initial.setdefault(field, value or "")
-        self.initial.setdefault("whatsapp_consent", bool(info.get("whatsapp_consent")))
-        self.initial.setdefault("title", info.get("title") or "")
+            self.initial.setdefault(field, client_editable_value(info, key) or "")
+        self.initial.setdefault("whatsapp_consent", client_editable_value(info, "whatsapp_consent"))
+        self.initial.setdefault("title", client_editable_value(info, "title") or "")
         for name in ("area_m2", "total_price_client", "internal_cost"):
             self.fields[name].validators.append(MinValueValidator(Decimal("0")))
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy as _
 from messaging.admin.views import notification_rows
 from messaging.selectors import confirmation_resends_remaining
 from payments.selectors import payment_voidable
-from projects import client_keys
 from projects.admin.display import (
     DEPOSIT_STATE_LABELS,
     FINAL_STATE_LABELS,
@@ -39,7 +38,6 @@ from projects.admin.forms import (
     new_payment_key,
 )
 from projects.admin.selectors import (
-    ATTENTION_FLAGS,
     SECTION_ACTIVATION,
     SECTION_CERTIFICATION,
     SECTION_DEPOSIT,
@@ -48,13 +46,7 @@ from projects.admin.selectors import (
     SECTION_FINAL_QUOTE,
     SECTION_PLANNING,
     ProjectRow,
-    client_contact_masked,
-    photo_deletable,
-    photo_publishable,
-    project_admin_annotate,
     project_attention_count,
-    project_attention_q,
-    project_flag_q,
     project_screen,
     project_search_q,
 )
@@ -89,7 +81,15 @@ from projects.admin.views import (
     void_payment,
     waive_deposit,
 )
+from projects.client_keys import client_contact_masked, client_email, client_phone
+from projects.evidence.selectors import evidence_can_delete, evidence_can_publish
 from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
+from projects.selectors import (
+    ATTENTION_FLAGS,
+    project_attention_condition,
+    project_facts_annotate,
+    project_flag_conditions,
+)
 from projects.services import project_create, project_update
 from vejapro.core.actors import Actor
 from vejapro.core.admin.base import VejaProModelAdmin
@@ -139,9 +139,9 @@ class AttentionFilter(admin.SimpleListFilter):
         if value == self.ALL:
             return queryset
         if value in ATTENTION_FLAGS:
-            return queryset.filter(project_flag_q(value))
+            return queryset.filter(project_flag_conditions()[value])
         if self.default_applies(request):
-            return queryset.filter(project_attention_q())
+            return queryset.filter(project_attention_condition())
         return queryset
 
 
@@ -221,7 +221,7 @@ class ProjectAdmin(VejaProModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return project_admin_annotate(super().get_queryset(request).select_related(None))
+        return project_facts_annotate(super().get_queryset(request).select_related(None))
 
     def get_changelist(self, request, **kwargs):
         changelist_class = super().get_changelist(request, **kwargs)
@@ -248,7 +248,7 @@ class ProjectAdmin(VejaProModelAdmin):
             urgency_marker(row.urgency),
             project_url(obj.pk),
             client_label(obj),
-            client_contact_masked(obj),
+            client_contact_masked(obj.client_info),
             short_id(obj),
         )
 
@@ -385,8 +385,8 @@ class ProjectAdmin(VejaProModelAdmin):
             "deposit_label": DEPOSIT_STATE_LABELS[row.deposit_state],
             "final_label": FINAL_STATE_LABELS[row.final_state],
             "client_label": client_label(project),
-            "client_email": client_keys.client_email(project.client_info),
-            "client_phone": client_keys.client_phone(project.client_info),
+            "client_email": client_email(project.client_info),
+            "client_phone": client_phone(project.client_info),
             "short_id": short_id(project),
             "price_label": format_money(project.total_price_client),
             "can_delete": project.status == ProjectStatus.DRAFT and not screen.payments and not screen.confirmations,
@@ -409,11 +409,11 @@ class ProjectAdmin(VejaProModelAdmin):
                     "obj": photo,
                     "category_label": photo.get_category_display(),
                     "publish_url": self._row_action_url("publish_photo", project, photo)
-                    if photo_publishable(project, photo)
+                    if evidence_can_publish(evidence=photo, project=project)
                     else None,
                     "hide_url": self._row_action_url("hide_photo", project, photo) if photo.show_on_web else None,
                     "delete_url": self._row_action_url("delete_photo", project, photo)
-                    if photo_deletable(project, photo)
+                    if evidence_can_delete(evidence=photo, project=project)
                     else None,
                 }
                 for photo in screen.photos

@@ -1,4 +1,5 @@
-"""Read models of the back office: attention flags, next actions, customers, search (api.md §6.6, §15).
+"""Read models of the back office: project rows, customers, search and the project screen (api.md §6.6, §15).
+The attention flags, urgency, next action and payment states of a row are the rule of ``projects.selectors``.
 
 Every list is built from one annotated project query (facts as ``Exists`` subqueries), so a screen issues the same
 number of queries however many rows it shows.
@@ -7,112 +8,44 @@ number of queries however many rows it shows.
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import reduce
-from operator import or_
 
 from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 
 from messaging.selectors import confirmations_for_projects, outbox_for_entities
 from payments.selectors import payments_for_projects, payments_total_paid
-from projects import client_keys, selectors
+from projects.client_keys import (
+    UNKNOWN_CLIENT_KEY,
+    client_contact_masked,
+    client_contact_search_q,
+    client_email,
+    client_key_confidence,
+    client_name,
+)
 from projects.estimate_demo import estimate_rule_is_sample
-from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, EvidenceCategory, Project, ProjectStatus
+from projects.models import EvidenceCategory, Project, ProjectStatus
+from projects.selectors import (
+    ATTENTION_FLAGS,
+    URGENCY_HIGH,
+    URGENCY_RANK,
+    project_attention_condition,
+    project_attention_flags,
+    project_deposit_state,
+    project_facts_annotate,
+    project_final_state,
+    project_flag_conditions,
+    project_next_action,
+    project_urgency,
+    project_urgency_rank,
+)
 from vejapro.core.audit.selectors import audit_logs_for_entities
 from vejapro.core.models import AuditLog
-from vejapro.core.redaction import normalize_phone, sha256_hex
-
-PENDING_CONFIRMATION = "pending_confirmation"
-FAILED_OUTBOX = "failed_outbox"
-MISSING_DEPOSIT = "missing_deposit"
-MISSING_FINAL = "missing_final"
-STALE_PAID_NO_SCHEDULE = "stale_paid_no_schedule"
-ATTENTION_FLAGS = tuple(name for name, _reason in selectors.ATTENTION_FLAGS)
-
-URGENCY_HIGH, URGENCY_MEDIUM, URGENCY_LOW = "high", "medium", "low"
-URGENCY_RANK = {URGENCY_HIGH: 0, URGENCY_MEDIUM: 1, URGENCY_LOW: 2}
-
-RECORD_DEPOSIT = "record_deposit"
-SCHEDULE_VISIT = "schedule_visit"
-ASSIGN_EXPERT = "assign_expert"
-CERTIFY_PROJECT = "certify_project"
-RECORD_FINAL = "record_final"
-RESEND_CONFIRMATION = "resend_confirmation"
 
 SEARCH_MIN_LENGTH = 3
-UNKNOWN_CLIENT_KEY = client_keys.UNKNOWN_CLIENT_KEY
-
-
-# --- facts and flags: the one definition in projects.selectors (api.md §6.6) ------------------------------
-def project_admin_annotate(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    """Add ``has_deposit``, ``has_final``, ``is_confirmed`` and ``has_failed_outbox`` (workflow.md §5)."""
-    return selectors.project_facts_annotate(queryset)
 
 
 def project_admin_queryset() -> QuerySet[Project]:
-    return project_admin_annotate(Project.objects.select_related("assigned_contractor", "assigned_expert"))
-
-
-def project_flag_q(flag: str) -> Q:
-    """The SQL form of one attention flag; works on any project queryset."""
-    return selectors.project_flag_conditions()[flag]
-
-
-def project_attention_q() -> Q:
-    """Projects carrying at least one attention flag."""
-    return reduce(or_, selectors.project_flag_conditions().values())
-
-
-# --- per row (on an annotated project) ---------------------------------------------------------------------
-def project_attention_flags(project: Project) -> list[str]:
-    return selectors.project_attention_flags(project)
-
-
-def urgency_for(flags: list[str]) -> str | None:
-    if not flags:
-        return None
-    if PENDING_CONFIRMATION in flags:
-        return URGENCY_HIGH
-    if FAILED_OUTBOX in flags:
-        return URGENCY_MEDIUM
-    return URGENCY_LOW
-
-
-def project_next_action(project: Project) -> str | None:
-    """The next best action by state (api.md §6.6); never the admin override."""
-    action = selectors.project_next_best_action(project)
-    return action["type"] if action else None
-
-
-def deposit_state(project: Project) -> str:
-    return selectors.deposit_state(has_deposit=project.has_deposit)
-
-
-def final_state(project: Project) -> str:
-    return selectors.final_state(has_final=project.has_final, is_confirmed=project.is_confirmed)
-
-
-def client_name(project: Project) -> str:
-    info = project.client_info or {}
-    return str(info.get("name") or info.get("client_name") or "").strip()
-
-
-def client_contact_masked(project: Project) -> str:
-    return client_keys.client_contact_masked(project.client_info)
-
-
-def client_key_confidence(project: Project) -> str:
-    """HIGH for a user id key, MEDIUM for e-mail + phone, LOW for one of them (security-ops.md §8.3)."""
-    key = project.client_key or UNKNOWN_CLIENT_KEY
-    if key == UNKNOWN_CLIENT_KEY:
-        return "LOW"
-    try:
-        uuid.UUID(key)
-    except ValueError:
-        email = (client_keys.client_email(project.client_info) or "").lower()
-        phone = normalize_phone(client_keys.client_phone(project.client_info))
-        return "MEDIUM" if email and phone and key == sha256_hex(f"{email}|{phone}") else "LOW"
-    return "HIGH"
+    return project_facts_annotate(Project.objects.select_related("assigned_contractor", "assigned_expert"))
 
 
 @dataclass
@@ -127,15 +60,16 @@ class ProjectRow:
     @classmethod
     def of(cls, project: Project) -> "ProjectRow":
         flags = project_attention_flags(project)
-        return cls(project=project, flags=flags, urgency=urgency_for(flags), next_action=project_next_action(project))
+        next_action = project_next_action(project)
+        return cls(project=project, flags=flags, urgency=project_urgency(flags), next_action=next_action)
 
     @property
     def deposit_state(self) -> str:
-        return deposit_state(self.project)
+        return project_deposit_state(self.project)
 
     @property
     def final_state(self) -> str:
-        return final_state(self.project)
+        return project_final_state(self.project)
 
 
 # --- work queue and counters (dashboard, ui.md §3.2) -------------------------------------------------------
@@ -153,7 +87,7 @@ class CustomerRow:
 
     @property
     def urgency(self) -> str | None:
-        return urgency_for(self.flags)
+        return project_urgency(self.flags)
 
 
 def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: int | None = None) -> CustomerRow:
@@ -167,12 +101,12 @@ def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: 
     # The project whose action is shown: the most urgent one, else the latest.
     flagged = [row for row in rows if row.urgency]
     action_row = min(flagged, key=lambda row: URGENCY_RANK[row.urgency]) if flagged else latest
-    named = next((row for row in rows if client_name(row.project)), latest)
+    named = next((row for row in rows if client_name(row.project.client_info)), latest)
     return CustomerRow(
         client_key=client_key,
-        display_name=client_name(named.project),
-        contact_masked=client_contact_masked(latest.project),
-        confidence=client_key_confidence(latest.project),
+        display_name=client_name(named.project.client_info),
+        contact_masked=client_contact_masked(latest.project.client_info),
+        confidence=client_key_confidence(client_key=latest.project.client_key, client_info=latest.project.client_info),
         project_count=project_count if project_count is not None else len(rows),
         last_activity=max(row.project.updated_at for row in rows),
         latest=latest,
@@ -221,15 +155,10 @@ def _attention_customers() -> QuerySet:
     """Customers with attention projects (not ACTIVE), one row each: ``customer`` (see ``_customer_key``),
     ``rank`` (0 high, 1 medium, 2 low) and ``last_activity``. Grouped in the database, so the dashboard reads 20
     customers however many there are."""
-    rank = Case(
-        When(project_flag_q(PENDING_CONFIRMATION), then=Value(URGENCY_RANK[URGENCY_HIGH])),
-        When(project_flag_q(FAILED_OUTBOX), then=Value(URGENCY_RANK[URGENCY_MEDIUM])),
-        default=Value(URGENCY_RANK[URGENCY_LOW]),
-    )
     return (
         Project.objects.exclude(status=ProjectStatus.ACTIVE)
-        .filter(project_attention_q())
-        .annotate(customer=_customer_key(), project_rank=rank)
+        .filter(project_attention_condition())
+        .annotate(customer=_customer_key(), project_rank=project_urgency_rank())
         .values("customer")
         .annotate(rank=Min("project_rank"), last_activity=Max("updated_at"))
     )
@@ -238,7 +167,7 @@ def _attention_customers() -> QuerySet:
 def work_queue(*, limit: int = 20) -> list[CustomerRow]:
     """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2)."""
     top = [entry["customer"] for entry in _attention_customers().order_by("rank", "last_activity", "customer")[:limit]]
-    attention = project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_q())
+    attention = project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_condition())
     rows = _rows_by_customer(attention, top)
     return [_customer_from_rows(key, rows[key]) for key in top if rows[key]]
 
@@ -250,23 +179,18 @@ def work_queue_urgent_count() -> int:
 
 def project_flag_counts() -> dict[str, int]:
     """How many projects (not ACTIVE) carry each flag, in one query."""
-    queryset = project_admin_annotate(Project.objects.exclude(status=ProjectStatus.ACTIVE))
-    return queryset.aggregate(**{flag: Count("pk", filter=project_flag_q(flag)) for flag in ATTENTION_FLAGS})
+    conditions = project_flag_conditions()
+    queryset = Project.objects.exclude(status=ProjectStatus.ACTIVE)
+    return queryset.aggregate(**{flag: Count("pk", filter=conditions[flag]) for flag in ATTENTION_FLAGS})
 
 
 def project_attention_count() -> int:
-    return project_admin_annotate(Project.objects.all()).filter(project_attention_q()).count()
+    return Project.objects.filter(project_attention_condition()).count()
 
 
 # --- customers (ui.md §3.4) ---------------------------------------------------------------------------------
 def _customer_search_q(text: str) -> Q:
-    condition = (
-        Q(client_info__name__icontains=text)
-        | Q(client_info__email__icontains=text)
-        | Q(client_info__phone__icontains=text)
-        | Q(client_key__icontains=text)
-    )
-    return condition | project_id_prefix_q(text)
+    return client_contact_search_q(text) | Q(client_key__icontains=text) | project_id_prefix_q(text)
 
 
 def project_id_prefix_q(text: str) -> Q:
@@ -297,11 +221,11 @@ def customer_list(
     listed = Project.objects.filter(_customer_search_q(query)) if query else None
     open_projects = Project.objects.exclude(status=ProjectStatus.ACTIVE)
     if attention:
-        flagged = open_projects.filter(project_flag_q(attention))
+        flagged = open_projects.filter(project_flag_conditions()[attention])
         listed = flagged if listed is None else _of_customers(listed, flagged)
     fell_back = False
     if attention_only and not attention:
-        flagged = open_projects.filter(project_attention_q())
+        flagged = open_projects.filter(project_attention_condition())
         needing = flagged if listed is None else _of_customers(listed, flagged)
         if needing.exists():
             listed = needing
@@ -369,13 +293,7 @@ def project_search(*, text: str, limit: int = 50) -> list[Project]:
     text = text.strip()
     if len(text) < SEARCH_MIN_LENGTH:
         return []
-    condition = (
-        project_id_prefix_q(text)
-        | Q(status__icontains=text)
-        | Q(client_info__name__icontains=text)
-        | Q(client_info__email__icontains=text)
-        | Q(client_info__phone__icontains=text)
-    )
+    condition = project_id_prefix_q(text) | Q(status__icontains=text) | client_contact_search_q(text)
     return list(Project.objects.filter(condition).order_by("-updated_at", "-id")[:limit])
 
 
@@ -451,12 +369,7 @@ def project_screen(*, project: Project) -> ProjectScreen:
 
 def project_search_q(text: str) -> Q:
     """Client name, e-mail, phone or project id (the project list's search box)."""
-    return (
-        Q(client_info__name__icontains=text)
-        | Q(client_info__email__icontains=text)
-        | Q(client_info__phone__icontains=text)
-        | project_id_prefix_q(text)
-    )
+    return client_contact_search_q(text) | project_id_prefix_q(text)
 
 
 def estimate_rule_is_placeholder(rule) -> bool:
@@ -486,18 +399,6 @@ def project_actions_available(row: ProjectRow) -> list[str]:
             actions.append("record_final")
         elif not project.is_confirmed:
             actions += ["resend_confirmation", "admin_confirm"]
-    if project.client_user_id and info.get("email"):
+    if project.client_user_id and client_email(info):
         actions.append("send_client_access")
     return actions
-
-
-def photo_publishable(project: Project, photo) -> bool:
-    """«Rodyti galerijoje» only with consent, on a CERTIFIED/ACTIVE project, for gallery categories (§11)."""
-
-    return project.marketing_consent and project.status in CERTIFIED_STATUSES and photo.category in GALLERY_CATEGORIES
-
-
-def photo_deletable(project: Project, photo) -> bool:
-    """Any photo except a certification photo of a certified project (workflow.md §8)."""
-
-    return not (photo.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES)

@@ -15,10 +15,10 @@ from messaging.selectors import confirmation_requested_after
 from messaging.services import client_access_send, confirmation_admin_confirm
 from payments.models import Payment
 from payments.services import (
+    payment_deposit_record_and_mark_paid,
+    payment_deposit_waive_and_mark_paid,
     payment_record_manual,
     payment_void,
-    project_deposit_record_and_mark_paid,
-    project_deposit_waive_and_mark_paid,
 )
 from payments.stripe.services import payment_link_create
 from projects.admin.forms import (
@@ -208,7 +208,7 @@ def record_deposit(request, project_id):
         return _back(project_id, "veiksmas-depozitas")
     data = form.cleaned_data
     try:
-        outcome = project_deposit_record_and_mark_paid(
+        outcome = payment_deposit_record_and_mark_paid(
             project_id=project_id,
             amount=data["amount"],
             payment_method=data["payment_method"],
@@ -237,7 +237,7 @@ def waive_deposit(request, project_id):
     if not _saved_or_errors(request, form):
         return _back(project_id, "veiksmas-depozitas")
     try:
-        outcome = project_deposit_waive_and_mark_paid(
+        outcome = payment_deposit_waive_and_mark_paid(
             project_id=project_id,
             provider_event_id=form.cleaned_data["provider_event_id"],
             actor=_actor(request),

@@ -16,6 +16,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from projects.client_keys import client_name
 from projects.evidence.checklist import checklist_confirmed_labels
 from projects.evidence.selectors import project_certification_audit
 from projects.models import CERTIFIED_STATUSES, Project
@@ -66,7 +67,7 @@ def certificate_content(*, project: Project) -> CertificateContent:
     with translation.override("lt"):
         return CertificateContent(
             project_id=str(project.pk),
-            client_name=_text(info.get("name")) or _text(info.get("client_name")) or _("Client"),
+            client_name=_text(client_name(info)) or _("Client"),
             address=_text(info.get("address")) or _text(estimate.get("address")),
             area_m2=project.area_m2,
             certified_on=project.certified_at.astimezone(LOCAL_TIME_ZONE).date().isoformat(),

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from projects.models import CERTIFIED_STATUSES, Evidence, EvidenceCategory, Project, ProjectStatus
+from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
 from projects.selectors import ALL_ROLES, project_check_access
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import BadRequest, NotFound
@@ -30,6 +30,28 @@ def evidence_get_accessible(*, evidence_id: object, actor: Actor, roles: Collect
         raise NotFound(EVIDENCE_NOT_FOUND_TEXT)
     project_check_access(project=evidence.project, actor=actor, roles=roles)
     return evidence
+
+
+def evidence_publish_refusal(*, evidence: Evidence, project: Project) -> str | None:
+    """Why the photo may not be shown in the public gallery, or None when it may: the client's marketing consent,
+    a CERTIFIED/ACTIVE project and a gallery category are required (api.md §7.6)."""
+    if not project.marketing_consent:
+        return "Klientas nesutiko su nuotrauku naudojimu"
+    if project.status not in CERTIFIED_STATUSES:
+        return "Projektas dar nesertifikuotas"
+    if evidence.category not in GALLERY_CATEGORIES:
+        return "Į galeriją galima teikti tik SITE_BEFORE ir EXPERT_CERTIFICATION nuotraukas"
+    return None
+
+
+def evidence_can_publish(*, evidence: Evidence, project: Project) -> bool:
+    return evidence_publish_refusal(evidence=evidence, project=project) is None
+
+
+def evidence_can_delete(*, evidence: Evidence, project: Project) -> bool:
+    """Any photo except a certification photo of a CERTIFIED/ACTIVE project: it is the proof behind the
+    certificate (workflow.md §8)."""
+    return not (evidence.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES)
 
 
 def project_certification_photo_count(*, project_id: uuid.UUID) -> int:

@@ -16,8 +16,13 @@ from django.utils import timezone
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_bucket, evidence_files_forget, evidence_stored_paths
 from projects.evidence.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
-from projects.evidence.selectors import EVIDENCE_NOT_FOUND_TEXT, project_certification_photo_count
-from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
+from projects.evidence.selectors import (
+    EVIDENCE_NOT_FOUND_TEXT,
+    evidence_can_delete,
+    evidence_publish_refusal,
+    project_certification_photo_count,
+)
+from projects.models import Evidence, EvidenceCategory, Project, ProjectStatus
 from projects.services import MIN_CERTIFICATION_PHOTOS, project_lock, project_transition
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record
@@ -275,12 +280,9 @@ def evidence_approve_for_web(
     with transaction.atomic():
         locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
-        if not project.marketing_consent:
-            raise BadRequest("Klientas nesutiko su nuotrauku naudojimu")
-        if project.status not in CERTIFIED_STATUSES:
-            raise BadRequest("Projektas dar nesertifikuotas")
-        if locked.category not in GALLERY_CATEGORIES:
-            raise BadRequest("Į galeriją galima teikti tik SITE_BEFORE ir EXPERT_CERTIFICATION nuotraukas")
+        refusal = evidence_publish_refusal(evidence=locked, project=project)
+        if refusal:
+            raise BadRequest(refusal)
         before = _web_state(locked)
         locked.show_on_web = True
         if location_tag is not None:
@@ -336,7 +338,7 @@ def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str
     with transaction.atomic():
         locked = _locked_evidence(evidence)
         project = Project.objects.get(pk=locked.project_id)
-        if locked.category == EvidenceCategory.EXPERT_CERTIFICATION and project.status in CERTIFIED_STATUSES:
+        if not evidence_can_delete(evidence=locked, project=project):
             raise BadRequest("Sertifikuoto projekto sertifikavimo nuotraukų ištrinti negalima")
         paths = evidence_stored_paths(locked)
         audit_record(

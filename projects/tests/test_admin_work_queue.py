@@ -5,15 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from projects.admin.selectors import (
-    MISSING_DEPOSIT,
-    PENDING_CONFIRMATION,
-    URGENCY_HIGH,
-    URGENCY_MEDIUM,
-    work_queue,
-    work_queue_urgent_count,
-)
+from projects.admin.selectors import work_queue, work_queue_urgent_count
 from projects.models import Project
+from projects.selectors import MISSING_DEPOSIT, PENDING_CONFIRMATION, URGENCY_HIGH, URGENCY_MEDIUM
 from projects.tests.admin_factories import add_outbox, add_payment, make_project
 
 

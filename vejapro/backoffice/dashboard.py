@@ -24,13 +24,14 @@ from projects.admin.display import (
     status_pill,
 )
 from projects.admin.selectors import (
-    PENDING_CONFIRMATION,
     project_flag_counts,
     project_search,
     work_queue,
     work_queue_urgent_count,
 )
 from projects.admin.views import project_url
+from projects.client_keys import client_name
+from projects.selectors import PENDING_CONFIRMATION
 from vejapro.core.audit.selectors import audit_logs_for_entities
 from vejapro.core.settings_helpers import flag
 
@@ -208,7 +209,7 @@ def _visit_items() -> list[dict]:
         items.append(
             {
                 "time": timezone.localtime(visit.starts_at).strftime("%H:%M"),
-                "client": (project.client_info or {}).get("name") if project else getattr(call, "name", ""),
+                "client": client_name(project.client_info) if project else getattr(call, "name", ""),
                 "status": visit.status,
                 "status_label": visit.get_status_display(),
                 "project_url": project_url(project.pk) if project else None,

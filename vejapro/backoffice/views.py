@@ -27,6 +27,7 @@ from projects.admin.display import (
 )
 from projects.admin.selectors import SEARCH_MIN_LENGTH, customer_list, customer_profile, project_actions_available
 from projects.admin.views import project_url
+from projects.client_keys import KEY_CONFIDENCE_LOW
 from vejapro.backoffice.dashboard import customer_profile_details, dashboard_data, new_calls_note, search_groups
 from vejapro.core.admin.display import format_local, format_money
 
@@ -116,7 +117,7 @@ def _customer_item(customer) -> dict:
     return {
         "customer": customer,
         "name": customer_label(customer),
-        "low_confidence": customer.confidence == "LOW",
+        "low_confidence": customer.confidence == KEY_CONFIDENCE_LOW,
         "profile_url": reverse("admin:customer_profile", args=[customer.client_key]),
         "latest_status": status_pill(latest.project.status),
         "status_label": latest.project.get_status_display(),
