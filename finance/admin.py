@@ -2,10 +2,7 @@
 deleted."""
 
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -13,11 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from finance import selectors
 from finance.models import Margin
 from finance.services import margin_create
-from vejapro.core.actors import Actor
-from vejapro.core.admin.base import FactAdmin
+from vejapro.core.admin.base import FactAdmin, ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local
-from vejapro.core.admin.errors import message_error
-from vejapro.core.http.errors import ApiError
 
 site = admin.site
 
@@ -53,9 +47,11 @@ class MarginStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Margin, site=site)
-class MarginAdmin(FactAdmin):
+class MarginAdmin(ServiceSavedModelAdmin, FactAdmin):
     list_title = _("Margin rules")
     add_label = _("New margin rule")
+    add_form = MarginCreateForm
+    created_message = _("A new margin rule has been created.")
     list_display = [
         "service_type",
         "percent_column",
@@ -102,28 +98,17 @@ class MarginAdmin(FactAdmin):
         context = {"recent_changes": selectors.margin_recent_changes_count()}
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
+    def create_through_service(self, request, form, actor):
+        return margin_create(
+            service_type=form.cleaned_data["service_type"],
+            margin_percent=form.cleaned_data["margin_percent"],
+            actor=actor,
+        )
+
+    def created_url(self, obj) -> str:
+        # Back to the list, where the new version shows next to the one it closed.
+        return reverse("admin:finance_margin_changelist")
+
     def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = MarginCreateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                margin_create(
-                    service_type=form.cleaned_data["service_type"],
-                    margin_percent=form.cleaned_data["margin_percent"],
-                    actor=Actor.for_user(request.user, request),
-                )
-            except ApiError as exc:
-                message_error(request, exc)
-            else:
-                messages.success(request, gettext("A new margin rule has been created."))
-                return HttpResponseRedirect(reverse("admin:finance_margin_changelist"))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": self.add_label,
-            "form": form,
-            "opts": self.model._meta,
-            "submit_label": _("Create"),
-            "preview_template": gettext("Preview: a new rule “%(service)s” with a margin of %(percent)s%%"),
-        }
-        return TemplateResponse(request, "admin/vejapro/simple_form.html", context)
+        preview = gettext("Preview: a new rule “%(service)s” with a margin of %(percent)s%%")
+        return super().add_view(request, form_url, {"preview_template": preview, **(extra_context or {})})

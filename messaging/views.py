@@ -6,7 +6,8 @@ Confirmation links. Public confirmation links opened from e-mails (api.md §1.7,
 A browser GET shows the page and changes nothing; the page's form POST confirms and shows the result; every
 other request gets the JSON contract of its endpoint.
 
-Twilio. POST /webhook/twilio: SMS replies ``TAIP <KODAS>`` (messaging.md §5, api.md §13.2). Always TwiML after step 0.
+Twilio. POST /webhook/twilio: SMS replies ``TAIP <KODAS>`` (messaging.md §5, api.md §13.2). Every answer is 200 TwiML
+(empty, or a reply to the client) except the 500 of a missing ``TWILIO_AUTH_TOKEN`` outside insecure mode.
 """
 
 import logging

@@ -45,7 +45,7 @@ def _dispatch_job(worker: "Worker") -> object:
 
 
 def default_jobs() -> list[Job]:
-    """Hold expiry (messaging.md §8.5) joins this list when the calendar module lands."""
+    """The worker's recurring jobs, each behind its flags: the outbox dispatch (messaging.md §3.3)."""
     return [
         Job(
             name="outbox_dispatch",

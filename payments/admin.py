@@ -1,5 +1,7 @@
 """«Mokėjimai»: payments and Stripe events, read-only facts (ui.md §3.7)."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.template.response import TemplateResponse
@@ -15,8 +17,7 @@ from payments.stripe.services import stripe_event_handle
 from vejapro.core.actors import Actor
 from vejapro.core.admin.base import FactAdmin
 from vejapro.core.admin.display import EMPTY, format_local, format_money
-from vejapro.core.admin.errors import message_error
-from vejapro.core.http.errors import ApiError
+from vejapro.core.admin.views import service_call
 
 site = admin.site
 
@@ -88,12 +89,11 @@ class PaymentAdmin(FactAdmin):
             return TemplateResponse(request, "admin/payments/payment/void.html", context)
         actor = Actor.for_user(request.user, request)
         for payment in queryset.select_related(None).only("pk"):
-            try:
-                payment_void(payment=payment.pk, actor=actor, reason=reason)
-            except ApiError as exc:
-                message_error(request, exc)
-            else:
-                messages.success(request, _("The payment is voided. The project status is unchanged."))
+            service_call(
+                request,
+                partial(payment_void, payment=payment.pk, actor=actor, reason=reason),
+                success=_("The payment is voided. The project status is unchanged."),
+            )
         return None
 
     @admin.display(description=_("Project"), ordering="project")
@@ -174,12 +174,11 @@ class StripeWebhookEventAdmin(FactAdmin):
             if not event:
                 messages.error(request, _("The event content is no longer stored."))
                 continue
-            try:
-                stripe_event_handle(event=event, request=request)
-            except ApiError as exc:
-                message_error(request, exc)
-            else:
-                messages.success(request, _("The event %(id)s is processed.") % {"id": row.event_id})
+            service_call(
+                request,
+                partial(stripe_event_handle, event=event, request=request),
+                success=_("The event %(id)s is processed.") % {"id": row.event_id},
+            )
 
     @admin.display(description=_("Received"), ordering="received_at")
     def received_local(self, obj):

@@ -1,8 +1,8 @@
 """Project reads: lookup and the access rule, keyset lists, the detail view and the admin work-queue read models."""
 
-import datetime as dt
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -408,7 +408,7 @@ def _work_queue_item(project: Project) -> dict:
     }
 
 
-def _decode_view_cursor(cursor: str) -> tuple[dt.datetime, dt.datetime, uuid.UUID]:
+def _decode_view_cursor(cursor: str) -> tuple[datetime, datetime, uuid.UUID]:
     parts = decode_cursor(cursor, error_text=INVALID_VIEW_CURSOR_TEXT)
     if len(parts) != 3:
         raise BadRequest(INVALID_VIEW_CURSOR_TEXT)
@@ -422,7 +422,7 @@ def project_work_queue(
     *,
     limit: int,
     cursor: str | None = None,
-    as_of: dt.datetime | None = None,
+    as_of: datetime | None = None,
     status: str | None = None,
     attention_only: bool = False,
 ) -> dict:
@@ -434,7 +434,7 @@ def project_work_queue(
             raise BadRequest("Cursor/as_of mismatch")
         as_of = cursor_as_of
         after = Q(updated_at__lt=last_activity) | Q(updated_at=last_activity, id__lt=last_id)
-    snapshot = (as_of or timezone.now()).astimezone(dt.UTC)
+    snapshot = (as_of or timezone.now()).astimezone(UTC)
 
     queryset = project_facts_annotate(Project.objects.filter(updated_at__lte=snapshot))
     if status:
@@ -482,7 +482,7 @@ def project_mini_triage(*, limit: int) -> dict:
 # --- Retention (security-ops.md §9) ---
 
 
-def project_list_due_for_anonymization(*, updated_before: dt.datetime) -> list[Project]:
+def project_list_due_for_anonymization(*, updated_before: datetime) -> list[Project]:
     """Projects untouched since ``updated_before`` that still hold client PII, consent or published photos."""
     candidates = Project.objects.filter(updated_at__lt=updated_before).prefetch_related("evidences")
     return [

@@ -1,6 +1,6 @@
 """Shared input fields and the project output shapes of api.md §3 (no logic: shapes and validation only)."""
 
-import datetime as dt
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
 from rest_framework import serializers
@@ -19,7 +19,7 @@ class UtcDateTimeField(serializers.DateTimeField):
     """ISO-8601 in and out; input without an offset is UTC; output is UTC with ``+00:00`` (api.md §1.3)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("default_timezone", dt.UTC)
+        kwargs.setdefault("default_timezone", UTC)
         super().__init__(**kwargs)
 
     def to_representation(self, value):

@@ -450,7 +450,8 @@ def project_final_quote_set(
 
 
 def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
-    """Delete a spam or test DRAFT: only without payments, confirmations, appointments or ledger entries."""
+    """Delete a spam or test DRAFT: only without payments or confirmations (any other row that protects it refuses
+    the delete as well)."""
     with transaction.atomic():
         locked = _locked(project)
         if locked.status != ProjectStatus.DRAFT:

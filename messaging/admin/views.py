@@ -1,17 +1,18 @@
 """Buttons of the notification and confirmation screens (ui.md §3.8) and the outbox rows other screens show."""
 
-from django.contrib import messages
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from functools import partial
+
+from django.http import HttpResponseRedirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from messaging.admin.display import outbox_status_label
 from messaging.selectors import outbox_retries_remaining
 from messaging.services import confirmation_resend, notification_retry
 from vejapro.core.actors import Actor
-from vejapro.core.admin.errors import message_error
-from vejapro.core.http.errors import ApiError
+from vejapro.core.admin.views import service_call
 
 LIMIT_STATUS = 429
 
@@ -44,30 +45,24 @@ def notification_rows(notifications: list) -> list[dict]:
 
 def notification_retry_report(request, notification_id) -> bool:
     """Call ``notification_retry`` and tell the user how it went («Pranešimas bus kartotas. Liko: N»)."""
-    try:
-        state = notification_retry(notification_id=notification_id, actor=Actor.for_user(request.user, request))
-    except ApiError as exc:
-        if exc.status == LIMIT_STATUS:
-            messages.error(request, gettext("The retry limit has been reached"))
-        else:
-            message_error(request, exc)
-        return False
-    messages.success(request, gettext("The notification will be retried. Left: %(count)s") % {"count": state.remaining})
-    return True
+    return service_call(
+        request,
+        partial(notification_retry, notification_id=notification_id, actor=Actor.for_user(request.user, request)),
+        success=lambda state: gettext("The notification will be retried. Left: %(count)s") % {"count": state.remaining},
+        refusal_texts={LIMIT_STATUS: gettext("The retry limit has been reached")},
+    )
 
 
 def confirmation_resend_report(request, *, project_id, channel: str) -> bool:
     """Call ``confirmation_resend`` and tell the user how it went («Patvirtinimas persiųstas. Liko: N»)."""
-    try:
-        state = confirmation_resend(project_id=project_id, channel=channel, actor=Actor.for_user(request.user, request))
-    except ApiError as exc:
-        if exc.status == LIMIT_STATUS:
-            messages.error(request, gettext("The resend limit has been reached"))
-        else:
-            message_error(request, exc)
-        return False
-    messages.success(request, gettext("The confirmation was resent. Left: %(count)s") % {"count": state.remaining})
-    return True
+    return service_call(
+        request,
+        partial(
+            confirmation_resend, project_id=project_id, channel=channel, actor=Actor.for_user(request.user, request)
+        ),
+        success=lambda state: gettext("The confirmation was resent. Left: %(count)s") % {"count": state.remaining},
+        refusal_texts={LIMIT_STATUS: gettext("The resend limit has been reached")},
+    )
 
 
 def _back(request, fallback: str) -> HttpResponseRedirect:
@@ -77,9 +72,8 @@ def _back(request, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(target or fallback)
 
 
+@require_POST
 def retry_notification(request, notification_id):
     """«Kartoti» one FAILED outbox row; back to where the button was."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
     notification_retry_report(request, notification_id)
     return _back(request, reverse("admin:messaging_notificationoutbox_change", args=[notification_id]))

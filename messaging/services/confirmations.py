@@ -397,7 +397,10 @@ class _Entry:
 
 
 def _confirm(*, confirmation_id: uuid.UUID, entry: _Entry) -> ConfirmResult:
-    """The confirmation engine shared by every entry point (messaging.md §2.5 steps 2-9, §5 steps 5-11)."""
+    """The confirmation engine that the e-mail link, its legacy alias and the SMS reply share, with the project and
+    the confirmation locked: a used, failed or expired confirmation is refused as it stands; running out of attempts,
+    expiry, a project that is not certified and a missing final payment are refused and audited; otherwise the
+    confirmation is confirmed and the project moves to ACTIVE (messaging.md §2.5, §5)."""
 
     with transaction.atomic():
         project_id = ClientConfirmation.objects.filter(pk=confirmation_id).values_list("project_id", flat=True).get()
@@ -500,13 +503,15 @@ def confirmation_preview(*, token: str) -> ConfirmResult:
 
 
 def sms_reply_code(body: str) -> str | None:
-    """``TAIP <KODAS>``: trimmed, upper-cased, inner whitespace collapsed (messaging.md §5 step 3)."""
+    """The code of an SMS reply ``TAIP <KODAS>``, or None: the body is trimmed, upper-cased and its inner whitespace
+    collapsed first, so a reply typed as «taip  ab12cd» on a phone still matches (messaging.md §5)."""
     match = SMS_REPLY_RE.match(" ".join((body or "").upper().split()))
     return match.group(1) if match else None
 
 
 def confirmation_confirm_sms(*, from_number: str, body: str, request=None) -> ConfirmResult:
-    """An SMS reply to the Twilio webhook, after its signature and rate checks (messaging.md §5 steps 3-11)."""
+    """An SMS reply to the Twilio webhook, after its signature and rate checks: read the code, find its
+    confirmation (an unknown code is audited) and run the confirmation engine (messaging.md §5)."""
     code = sms_reply_code(body)
     if code is None:
         return ConfirmResult(Outcome.NO_MATCH)

@@ -38,7 +38,8 @@ LAST_ERROR_MAX = 1000
 
 
 def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secret: str, request=None) -> dict:
-    """Step 3: the verified event, or 400 with a ``STRIPE_SIGNATURE_INVALID`` audit that outlives the answer."""
+    """The event once its signature and timestamp are verified, or 400 with a ``STRIPE_SIGNATURE_INVALID`` audit that
+    outlives the answer; nothing unverified is stored (api.md §13.1)."""
     try:
         return stripe_client.webhook_event_verify(payload=payload, signature_header=signature_header, secret=secret)
     except stripe_client.StripeSignatureError as exc:
@@ -67,7 +68,8 @@ def _without_nul(value: Any) -> Any:
 
 
 def _event_store(event: dict) -> StripeWebhookEvent:
-    """Step 4: insert-or-ignore on ``event_id``, committed on its own so a failed processing keeps the event."""
+    """Store the event, insert-or-ignore on ``event_id`` so a redelivery finds its row, committed on its own so a
+    failed processing keeps the event for the retry (api.md §13.1)."""
     data_object = event["data"]["object"]
     object_id = data_object.get("id")
     try:
@@ -98,7 +100,7 @@ def _intent_metadata(event: dict) -> dict:
 
 
 def _project_id_of(event: dict) -> uuid.UUID:
-    """Steps 6-7: the project named by the PaymentIntent metadata."""
+    """The project id in the PaymentIntent metadata: missing → 400, not a UUID → 404 (api.md §13.1)."""
     project_ref = _intent_metadata(event).get("project_id")
     if not project_ref:
         raise BadRequest("Missing project_id")
@@ -137,7 +139,8 @@ def _timestamp(value: object) -> datetime | None:
 
 @dataclass(frozen=True)
 class _IntentPayment:
-    """The payment columns of step 8, read from the PaymentIntent and checked against the ``payments`` columns."""
+    """The columns of the payment a PaymentIntent records, read from it and checked against the ``payments`` columns
+    (api.md §13.1)."""
 
     intent_id: str | None
     amount: Decimal
@@ -186,7 +189,10 @@ class StripeEventResult:
 
 
 def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: uuid.UUID, actor: Actor):
-    """Step 8-12 in one transaction: project locked, then the event row; exactly one payment per event."""
+    """Record the payment and its consequences in one transaction, the project locked first, then the event row, so
+    each event gives exactly one payment: a deposit moves a DRAFT project to PAID (later projects keep the payment
+    without a transition), a final payment is refused before certification and asks the client of a CERTIFIED
+    project to confirm; then the audit row, and the event is marked processed (api.md §13.1)."""
 
     with transaction.atomic():
         project = project_lock(project_id=project_id)
@@ -256,7 +262,9 @@ def _refusal_text(refusal: ApiError) -> str:
 
 
 def stripe_event_handle(*, event: dict, request=None) -> StripeEventResult:
-    """Steps 4-12 for one verified event (``stripe_client.webhook_event_verify`` checked its shape).
+    """Store and process one verified event (``stripe_client.webhook_event_verify`` checked its shape): an event
+    already processed is done, any type but ``payment_intent.succeeded`` is ignored, a payment is recorded
+    (api.md §13.1).
 
     Refusals (missing metadata, unknown project, a PaymentIntent that cannot be a payment, a project that is not
     ready, a transition the engine refuses) roll back, store the outcome ``FAILED`` and raise their 4xx

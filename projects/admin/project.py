@@ -1,9 +1,6 @@
 """«Projektai»: the project list and the project screen (ui.md §3.3)."""
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.contrib import admin
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -91,11 +88,8 @@ from projects.selectors import (
     project_flag_conditions,
 )
 from projects.services import project_create, project_update
-from vejapro.core.actors import Actor
-from vejapro.core.admin.base import VejaProModelAdmin
+from vejapro.core.admin.base import ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local, format_money, relative_time
-from vejapro.core.admin.errors import message_error
-from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role, User
 from vejapro.core.settings_helpers import flag, is_production
 
@@ -196,9 +190,11 @@ class ConsentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project, site=site)
-class ProjectAdmin(VejaProModelAdmin):
+class ProjectAdmin(ServiceSavedModelAdmin):
     list_title = _("Projects")
     add_label = _("New project")
+    add_form = ProjectCreateForm
+    created_message = _("The project is created.")
     list_display = ["client_column", "status_column", "problem_column", "last_column", "action_column"]
     list_display_links = None
     list_filter = [AttentionFilter, StatusFilter, ContractorFilter, ExpertFilter, ConsentFilter]
@@ -358,7 +354,6 @@ class ProjectAdmin(VejaProModelAdmin):
         context = dict(extra_context or {})
         if project is not None:
             context.update(self._screen_context(request, project))
-        context.update(show_save_and_add_another=False, show_save_and_continue=False)
         return super().change_view(request, object_id, form_url, context)
 
     def _screen_context(self, request, project) -> dict:
@@ -472,53 +467,19 @@ class ProjectAdmin(VejaProModelAdmin):
         forms["stripe_link"] = StripeLinkForm(data("stripe_link"), prefix=None)
         return forms
 
-    def save_model(self, request, obj, form, change):
-        _project, changed = project_update(
-            project=obj.pk, actor=Actor.for_user(request.user, request), changes=form.changes()
-        )
-        request._vejapro_saved = changed
+    def update_through_service(self, request, obj, form, actor) -> bool:
+        _project, changed = project_update(project=obj.pk, actor=actor, changes=form.changes())
+        return changed
 
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApiError as exc:
-            message_error(request, exc)
-            return HttpResponseRedirect(request.path)
-
-    def response_change(self, request, obj):
-        if getattr(request, "_vejapro_saved", False):
-            messages.success(request, gettext("Saved"))
-        else:
-            messages.info(request, gettext("Nothing changed."))
-        return HttpResponseRedirect(project_url(obj.pk))
-
-    def add_view(self, request, form_url="", extra_context=None):
+    def create_through_service(self, request, form, actor):
         """«Naujas projektas»: a DRAFT through ``project_create`` (audit PROJECT_CREATED, source ``admin``)."""
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = ProjectCreateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                project = project_create(
-                    client_info=form.client_info(),
-                    actor=Actor.for_user(request.user, request),
-                    area_m2=form.cleaned_data["area_m2"],
-                    has_robot=form.cleaned_data["has_robot"],
-                    source="admin",
-                )
-            except ApiError as exc:
-                message_error(request, exc)
-            else:
-                messages.success(request, gettext("The project is created."))
-                return HttpResponseRedirect(project_url(project.pk))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": self.add_label,
-            "form": form,
-            "opts": self.model._meta,
-            "submit_label": _("Create"),
-        }
-        return TemplateResponse(request, "admin/vejapro/simple_form.html", context)
+        return project_create(
+            client_info=form.client_info(),
+            actor=actor,
+            area_m2=form.cleaned_data["area_m2"],
+            has_robot=form.cleaned_data["has_robot"],
+            source="admin",
+        )
 
 
 # --- «Kainų taisyklės» --------------------------------------------------------------------------------------

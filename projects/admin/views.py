@@ -1,14 +1,17 @@
-"""Workflow buttons of the project screen (ui.md §3.3). Each view validates its form, calls one service and
-answers with a message and a redirect back to the project screen at the section it came from."""
+"""Workflow buttons of the project screen (ui.md §3.3). Each view accepts only POST, validates its form and hands one
+service call to ``service_action``, which answers with a message and a redirect back to the project screen at the
+section the button came from; the links and the PDF render a page instead."""
 
 from datetime import UTC, datetime
+from functools import partial
 
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext
+from django.views.decorators.http import require_POST
 
 from messaging.admin.views import confirmation_resend_report
 from messaging.selectors import confirmation_requested_after
@@ -57,6 +60,7 @@ from projects.services import (
 from vejapro.core.actors import Actor
 from vejapro.core.admin.display import format_local
 from vejapro.core.admin.errors import message_error
+from vejapro.core.admin.views import Notice, service_action
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role
 from vejapro.core.settings_helpers import flag, is_production
@@ -79,44 +83,44 @@ def _form_errors(request, form) -> None:
             messages.error(request, error)
 
 
-def post_only(view):
-    def wrapped(request, *args, **kwargs):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _actor(request) -> Actor:
     return Actor.for_user(request.user, request)
 
 
+def _project_action(
+    request, project_id, call, success, *, anchor: str = "workflow", refused_anchor: str = "", keep: str = ""
+):
+    """A button of the project screen through ``service_action``: back at ``anchor`` (``refused_anchor`` when the
+    service refused, with the input of the form named ``keep`` kept for the screen to show again)."""
+    return service_action(
+        request,
+        call=call,
+        success=success,
+        redirect_to=project_url(project_id, anchor),
+        refused_to=project_url(project_id, refused_anchor or anchor),
+        on_refused=partial(_keep_input, request, project_id, keep) if keep else None,
+    )
+
+
 def _transition(request, project_id, new_status: str, done_text: str, anchor: str):
     project = get_object_or_404(Project, pk=project_id)
-    try:
-        result = project_transition(
-            project=project, new_status=new_status, actor=_actor(request), metadata=ADMIN_SOURCE
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        if result.changed:
-            messages.success(request, done_text)
-        else:
-            messages.info(request, gettext("The status has already been changed."))
-    return _back(project_id, anchor)
+
+    def notice(result) -> Notice:
+        return done_text if result.changed else (messages.INFO, gettext("The status has already been changed."))
+
+    call = partial(
+        project_transition, project=project, new_status=new_status, actor=_actor(request), metadata=ADMIN_SOURCE
+    )
+    return _project_action(request, project_id, call, notice, anchor=anchor)
 
 
-@post_only
+@require_POST
 def mark_paid(request, project_id):
     """«Pažymėti apmokėtu» (DRAFT with a deposit fact → PAID)."""
     return _transition(request, project_id, ProjectStatus.PAID, gettext("The project is marked as paid."), "workflow")
 
 
-@post_only
+@require_POST
 def mark_scheduled(request, project_id):
     """«Pažymėti suplanuotu» (PAID → SCHEDULED)."""
     return _transition(
@@ -124,7 +128,7 @@ def mark_scheduled(request, project_id):
     )
 
 
-@post_only
+@require_POST
 def hand_to_expert(request, project_id):
     """«Darbai baigti - perduoti ekspertui» (SCHEDULED → PENDING_EXPERT)."""
     return _transition(
@@ -132,7 +136,7 @@ def hand_to_expert(request, project_id):
     )
 
 
-@post_only
+@require_POST
 def set_final_quote(request, project_id):
     """«Išsaugoti galutinę kainą» (DRAFT with a pending quote)."""
     project = get_object_or_404(Project, pk=project_id)
@@ -140,35 +144,33 @@ def set_final_quote(request, project_id):
     if not _saved_or_errors(request, form, keep=(project.pk, "final_quote")):
         return _back(project.pk, "veiksmas-galutine-kaina")
     data = form.cleaned_data
-    try:
-        project_final_quote_set(
-            project=project,
-            actor=_actor(request),
-            service=data["service"],
-            method=data["method"],
-            area_m2=data["area_m2"],
-            total_price=data["total_price"],
-            notes=data["notes"],
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project.pk, "final_quote")
-        return _back(project.pk, "veiksmas-galutine-kaina")
-    messages.success(request, gettext("The final price is saved."))
-    return _back(project.pk)
+    call = partial(
+        project_final_quote_set,
+        project=project,
+        actor=_actor(request),
+        service=data["service"],
+        method=data["method"],
+        area_m2=data["area_m2"],
+        total_price=data["total_price"],
+        notes=data["notes"],
+    )
+    success = gettext("The final price is saved.")
+    return _project_action(
+        request, project.pk, call, success, refused_anchor="veiksmas-galutine-kaina", keep="final_quote"
+    )
 
 
-@post_only
+@require_POST
 def delete_project(request, project_id):
     """«Ištrinti projektą»: a spam or test DRAFT only (audit PROJECT_DELETED)."""
     project = get_object_or_404(Project, pk=project_id)
-    try:
-        project_delete(project=project, actor=_actor(request))
-    except ApiError as exc:
-        message_error(request, exc)
-        return _back(project.pk, "papildomos")
-    messages.success(request, gettext("The project is deleted."))
-    return HttpResponseRedirect(reverse("admin:projects_project_changelist"))
+    return service_action(
+        request,
+        call=partial(project_delete, project=project, actor=_actor(request)),
+        success=gettext("The project is deleted."),
+        redirect_to=reverse("admin:projects_project_changelist"),
+        refused_to=project_url(project.pk, "papildomos"),
+    )
 
 
 def _saved_or_errors(request, form, *, keep: tuple | None = None) -> bool:
@@ -200,77 +202,68 @@ def kept_input(request, project_id) -> tuple[str | None, QueryDict | None]:
     return kept["form"], data
 
 
-@post_only
+@require_POST
 def record_deposit(request, project_id):
     """«Įrašyti mokėjimą» in DRAFT: the deposit and DRAFT → PAID in one transaction."""
     form = ManualPaymentForm(request.POST, prefix="deposit")
     if not _saved_or_errors(request, form, keep=(project_id, "deposit")):
         return _back(project_id, "veiksmas-depozitas")
     data = form.cleaned_data
-    try:
-        outcome = payment_deposit_record_and_mark_paid(
-            project_id=project_id,
-            amount=data["amount"],
-            payment_method=data["payment_method"],
-            provider_event_id=data["provider_event_id"],
-            actor=_actor(request),
-            currency=data["currency"],
-            receipt_no=data["receipt_no"] or None,
-            received_at=data["received_at"],
-            notes=data["notes"],
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project_id, "deposit")
-        return _back(project_id, "veiksmas-depozitas")
-    if outcome.replayed:
-        messages.info(request, gettext("The payment had already been recorded."))
-    else:
-        messages.success(request, gettext("The payment is recorded and the project is paid."))
-    return _back(project_id)
+    call = partial(
+        payment_deposit_record_and_mark_paid,
+        project_id=project_id,
+        amount=data["amount"],
+        payment_method=data["payment_method"],
+        provider_event_id=data["provider_event_id"],
+        actor=_actor(request),
+        currency=data["currency"],
+        receipt_no=data["receipt_no"] or None,
+        received_at=data["received_at"],
+        notes=data["notes"],
+    )
+    success = _deposit_notice(gettext("The payment is recorded and the project is paid."))
+    return _project_action(request, project_id, call, success, refused_anchor="veiksmas-depozitas", keep="deposit")
 
 
-@post_only
+def _deposit_notice(done_text: str):
+    """A deposit button's message: ``done_text``, or «already recorded» when the same key was sent again."""
+
+    def notice(outcome) -> Notice:
+        return (messages.INFO, gettext("The payment had already been recorded.")) if outcome.replayed else done_text
+
+    return notice
+
+
+@require_POST
 def waive_deposit(request, project_id):
     """«Atidėti įnašą»: the waiver and DRAFT → PAID in one transaction."""
     form = WaiveDepositForm(request.POST)
     if not _saved_or_errors(request, form):
         return _back(project_id, "veiksmas-depozitas")
-    try:
-        outcome = payment_deposit_waive_and_mark_paid(
-            project_id=project_id,
-            provider_event_id=form.cleaned_data["provider_event_id"],
-            actor=_actor(request),
-            notes=form.cleaned_data["notes"],
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-        return _back(project_id, "veiksmas-depozitas")
-    if outcome.replayed:
-        messages.info(request, gettext("The payment had already been recorded."))
-    else:
-        messages.success(request, gettext("The deposit is waived and the project is paid."))
-    return _back(project_id)
+    call = partial(
+        payment_deposit_waive_and_mark_paid,
+        project_id=project_id,
+        provider_event_id=form.cleaned_data["provider_event_id"],
+        actor=_actor(request),
+        notes=form.cleaned_data["notes"],
+    )
+    success = _deposit_notice(gettext("The deposit is waived and the project is paid."))
+    return _project_action(request, project_id, call, success, refused_anchor="veiksmas-depozitas")
 
 
 def _assign(request, project_id, *, role: str, service, done_text: str, anchor: str, form_name: str):
     form = AssignForm(request.POST, role=role)
     if not _saved_or_errors(request, form, keep=(project_id, form_name)):
         return _back(project_id, anchor)
-    try:
-        result = service(project_id=project_id, user_id=str(form.cleaned_data["user"].pk), actor=_actor(request))
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project_id, form_name)
-    else:
-        if result.changed:
-            messages.success(request, done_text)
-        else:
-            messages.info(request, gettext("Already assigned."))
-    return _back(project_id, anchor)
+
+    def notice(result) -> Notice:
+        return done_text if result.changed else (messages.INFO, gettext("Already assigned."))
+
+    call = partial(service, project_id=project_id, user_id=str(form.cleaned_data["user"].pk), actor=_actor(request))
+    return _project_action(request, project_id, call, notice, anchor=anchor, keep=form_name)
 
 
-@post_only
+@require_POST
 def assign_contractor(request, project_id):
     """«Priskirti» a contractor (PAID «Planavimas»)."""
     return _assign(
@@ -284,7 +277,7 @@ def assign_contractor(request, project_id):
     )
 
 
-@post_only
+@require_POST
 def assign_expert(request, project_id):
     """«Priskirti» an expert (SCHEDULED «Vykdymas»)."""
     return _assign(
@@ -298,200 +291,180 @@ def assign_expert(request, project_id):
     )
 
 
-@post_only
+@require_POST
 def certify(request, project_id):
     """«Sertifikuoti»: the checklist and at least 3 certification photos (PENDING_EXPERT → CERTIFIED)."""
     project = get_object_or_404(Project, pk=project_id)
     form = CertificationForm(request.POST, has_robot=project.has_robot)
     if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
         return _back(project.pk, "veiksmas-sertifikavimas")
-    try:
-        project_certify(
-            project=project, actor=_actor(request), checklist=form.checklist(), notes=form.cleaned_data["notes"]
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project.pk, "certification")
-        return _back(project.pk, "veiksmas-sertifikavimas")
-    messages.success(request, gettext("The project is certified."))
-    return _back(project.pk)
+    call = partial(
+        project_certify,
+        project=project,
+        actor=_actor(request),
+        checklist=form.checklist(),
+        notes=form.cleaned_data["notes"],
+    )
+    success = gettext("The project is certified.")
+    return _project_action(
+        request, project.pk, call, success, refused_anchor="veiksmas-sertifikavimas", keep="certification"
+    )
 
 
-@post_only
+@require_POST
 def reject(request, project_id):
     """«Atmesti»: the expert's veto with a reason (the notes); the status stays PENDING_EXPERT."""
     project = get_object_or_404(Project, pk=project_id)
     form = CertificationForm(request.POST, has_robot=project.has_robot)
     if not _saved_or_errors(request, form, keep=(project.pk, "certification")):
         return _back(project.pk, "veiksmas-sertifikavimas")
-    try:
-        project_reject(
-            project=project,
-            actor=_actor(request),
-            reason=form.cleaned_data["notes"],
-            failed_items=form.failed_items(),
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project.pk, "certification")
-    else:
-        messages.success(request, gettext("The rejection is recorded."))
-    return _back(project.pk, "veiksmas-sertifikavimas")
+    call = partial(
+        project_reject,
+        project=project,
+        actor=_actor(request),
+        reason=form.cleaned_data["notes"],
+        failed_items=form.failed_items(),
+    )
+    success = gettext("The rejection is recorded.")
+    return _project_action(request, project.pk, call, success, anchor="veiksmas-sertifikavimas", keep="certification")
 
 
-@post_only
+@require_POST
 def seed_photos(request, project_id):
     """«Sert. foto (seed)»: three placeholder certification photos, outside production only."""
     if is_production():
         raise Http404
-    try:
-        created = evidence_seed_certification(project=project_id, count=3, actor=_actor(request))
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("Certification photos added: %(count)s.") % {"count": len(created)})
-    return _back(project_id, "veiksmas-sertifikavimas")
+    call = partial(evidence_seed_certification, project=project_id, count=3, actor=_actor(request))
+
+    def notice(created) -> Notice:
+        return gettext("Certification photos added: %(count)s.") % {"count": len(created)}
+
+    return _project_action(request, project_id, call, notice, anchor="veiksmas-sertifikavimas")
 
 
-@post_only
+@require_POST
 def record_final(request, project_id):
     """«Galutinis mokėjimas (FINAL)»: the payment; the client confirmation request follows in the service."""
     form = ManualPaymentForm(request.POST, prefix="final")
     if not _saved_or_errors(request, form, keep=(project_id, "final")):
         return _back(project_id, "veiksmas-galutinis")
     data = form.cleaned_data
-    try:
-        result = payment_record_manual(
-            project_id=project_id,
-            payment_type="FINAL",
-            amount=data["amount"],
-            payment_method=data["payment_method"],
-            provider_event_id=data["provider_event_id"],
-            actor=_actor(request),
-            currency=data["currency"],
-            receipt_no=data["receipt_no"] or None,
-            received_at=data["received_at"],
-            notes=data["notes"],
-            source="admin",
+    call = partial(
+        payment_record_manual,
+        project_id=project_id,
+        payment_type="FINAL",
+        amount=data["amount"],
+        payment_method=data["payment_method"],
+        provider_event_id=data["provider_event_id"],
+        actor=_actor(request),
+        currency=data["currency"],
+        receipt_no=data["receipt_no"] or None,
+        received_at=data["received_at"],
+        notes=data["notes"],
+        source="admin",
+    )
+
+    def notice(result) -> Notice:
+        # The service asks the client to confirm only when it has an e-mail or a phone to ask on.
+        if result.idempotent:
+            return messages.INFO, gettext("The payment had already been recorded.")
+        if confirmation_requested_after(project_id=project_id, moment=result.payment.created_at):
+            return gettext("The payment is recorded. The confirmation was sent to the client.")
+        return messages.WARNING, gettext(
+            "The payment is recorded. The confirmation could not be sent to the client: no e-mail or phone."
         )
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project_id, "final")
-        return _back(project_id, "veiksmas-galutinis")
-    if result.idempotent:
-        messages.info(request, gettext("The payment had already been recorded."))
-    elif confirmation_requested_after(project_id=project_id, moment=result.payment.created_at):
-        messages.success(request, gettext("The payment is recorded. The confirmation was sent to the client."))
-    else:
-        messages.warning(
-            request,
-            gettext("The payment is recorded. The confirmation could not be sent to the client: no e-mail or phone."),
-        )
-    return _back(project_id)
+
+    return _project_action(request, project_id, call, notice, refused_anchor="veiksmas-galutinis", keep="final")
 
 
-@post_only
+@require_POST
 def void_payment(request, project_id, payment_id):
     """«Anuliuoti» a SUCCEEDED manual payment with a reason; the project status does not change."""
     form = ReasonForm(request.POST)
     if not _saved_or_errors(request, form):
         return _back(project_id, "mokejimai")
     payment = get_object_or_404(Payment, pk=payment_id, project_id=project_id)
-    try:
-        payment_void(payment=payment, actor=_actor(request), reason=form.cleaned_data["reason"])
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("The payment is voided. The project status is unchanged."))
-    return _back(project_id, "mokejimai")
+    call = partial(payment_void, payment=payment, actor=_actor(request), reason=form.cleaned_data["reason"])
+    success = gettext("The payment is voided. The project status is unchanged.")
+    return _project_action(request, project_id, call, success, anchor="mokejimai")
 
 
-@post_only
+@require_POST
 def upload_photo(request, project_id):
     """«Įkelti»: one photo of the chosen category."""
     project = get_object_or_404(Project, pk=project_id)
     form = EvidenceUploadForm(request.POST, request.FILES)
     if not _saved_or_errors(request, form):
         return _back(project.pk, "nuotraukos")
-    try:
-        evidence_upload(
-            project=project,
-            category=form.cleaned_data["category"],
-            upload=form.cleaned_data["file"],
-            actor=_actor(request),
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("The photo is uploaded."))
-    return _back(project.pk, "nuotraukos")
+    call = partial(
+        evidence_upload,
+        project=project,
+        category=form.cleaned_data["category"],
+        upload=form.cleaned_data["file"],
+        actor=_actor(request),
+    )
+    return _project_action(request, project.pk, call, gettext("The photo is uploaded."), anchor="nuotraukos")
 
 
 def _project_photo(project_id, evidence_id) -> Evidence:
     return get_object_or_404(Evidence, pk=evidence_id, project_id=project_id)
 
 
-@post_only
+@require_POST
 def publish_photo(request, project_id, evidence_id):
     """«Rodyti galerijoje» with a region and the featured mark."""
     photo = _project_photo(project_id, evidence_id)
     form = PublishPhotoForm(request.POST)
     if not _saved_or_errors(request, form):
         return _back(project_id, "nuotraukos")
-    try:
-        evidence_approve_for_web(
-            evidence=photo,
-            actor=_actor(request),
-            location_tag=form.cleaned_data["location_tag"],
-            is_featured=form.cleaned_data["is_featured"],
-        )
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("The photo is shown in the gallery."))
-    return _back(project_id, "nuotraukos")
+    call = partial(
+        evidence_approve_for_web,
+        evidence=photo,
+        actor=_actor(request),
+        location_tag=form.cleaned_data["location_tag"],
+        is_featured=form.cleaned_data["is_featured"],
+    )
+    return _project_action(
+        request, project_id, call, gettext("The photo is shown in the gallery."), anchor="nuotraukos"
+    )
 
 
-@post_only
+@require_POST
 def hide_photo(request, project_id, evidence_id):
     """«Slėpti iš galerijos»."""
     photo = _project_photo(project_id, evidence_id)
-    evidence_hide_from_web(evidence=photo, actor=_actor(request))
-    messages.success(request, gettext("The photo is hidden from the gallery."))
-    return _back(project_id, "nuotraukos")
+    call = partial(evidence_hide_from_web, evidence=photo, actor=_actor(request))
+    return _project_action(
+        request, project_id, call, gettext("The photo is hidden from the gallery."), anchor="nuotraukos"
+    )
 
 
-@post_only
+@require_POST
 def delete_photo(request, project_id, evidence_id):
     """«Ištrinti» a photo with a reason (not a certification photo of a certified project)."""
     photo = _project_photo(project_id, evidence_id)
     form = ReasonForm(request.POST)
     if not _saved_or_errors(request, form):
         return _back(project_id, "nuotraukos")
-    try:
-        evidence_delete(evidence=photo, actor=_actor(request), reason=form.cleaned_data["reason"])
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("The photo is deleted."))
-    return _back(project_id, "nuotraukos")
+    call = partial(evidence_delete, evidence=photo, actor=_actor(request), reason=form.cleaned_data["reason"])
+    return _project_action(request, project_id, call, gettext("The photo is deleted."), anchor="nuotraukos")
 
 
-@post_only
+@require_POST
 def marketing_consent(request, project_id):
     """«Rinkodaros sutikimas»: consent recorded by the admin (revoking hides the published photos)."""
     form = MarketingConsentForm(request.POST)
     form.is_valid()
     consent = bool(form.cleaned_data.get("marketing_consent"))
-    project_marketing_consent_set(project=project_id, consent=consent, actor=_actor(request))
+    call = partial(project_marketing_consent_set, project=project_id, consent=consent, actor=_actor(request))
     if consent:
-        messages.success(request, gettext("The consent is saved."))
+        success = gettext("The consent is saved.")
     else:
-        messages.success(request, gettext("The consent is withdrawn. The photos are removed from the gallery."))
-    return _back(project_id, "papildomos")
+        success = gettext("The consent is withdrawn. The photos are removed from the gallery.")
+    return _project_action(request, project_id, call, success, anchor="papildomos")
 
 
-@post_only
+@require_POST
 def client_link(request, project_id):
     """«Kliento portalo nuoroda» → «Sugeneruoti»: a client token link (audit CLIENT_TOKEN_ISSUED)."""
 
@@ -529,47 +502,39 @@ def _resend(request, project_id, channel: str):
     return _back(project_id, "veiksmas-aktyvavimas")
 
 
-@post_only
+@require_POST
 def resend_email(request, project_id):
     """«Persiųsti el. paštu (N)»."""
     return _resend(request, project_id, "email")
 
 
-@post_only
+@require_POST
 def resend_sms(request, project_id):
     """«Persiųsti SMS (N)»."""
     return _resend(request, project_id, "sms")
 
 
-@post_only
+@require_POST
 def activate(request, project_id):
     """«Aktyvuoti»: the admin override with a written reason (CERTIFIED with a final payment → ACTIVE)."""
     form = ReasonForm(request.POST)
     if not _saved_or_errors(request, form, keep=(project_id, "activate")):
         return _back(project_id, "veiksmas-aktyvavimas")
-    try:
-        confirmation_admin_confirm(project_id=project_id, reason=form.cleaned_data["reason"], actor=_actor(request))
-    except ApiError as exc:
-        message_error(request, exc)
-        _keep_input(request, project_id, "activate")
-        return _back(project_id, "veiksmas-aktyvavimas")
-    messages.success(request, gettext("The project is activated."))
-    return _back(project_id)
+    call = partial(
+        confirmation_admin_confirm, project_id=project_id, reason=form.cleaned_data["reason"], actor=_actor(request)
+    )
+    success = gettext("The project is activated.")
+    return _project_action(request, project_id, call, success, refused_anchor="veiksmas-aktyvavimas", keep="activate")
 
 
-@post_only
+@require_POST
 def send_access(request, project_id):
     """«Siųsti prieigą klientui»: the CLIENT_PORTAL_ACCESS e-mail with a portal link."""
-    try:
-        client_access_send(project_id=project_id, actor=_actor(request))
-    except ApiError as exc:
-        message_error(request, exc)
-    else:
-        messages.success(request, gettext("The access e-mail has been sent."))
-    return _back(project_id, "papildomos")
+    call = partial(client_access_send, project_id=project_id, actor=_actor(request))
+    return _project_action(request, project_id, call, gettext("The access e-mail has been sent."), anchor="papildomos")
 
 
-@post_only
+@require_POST
 def stripe_link(request, project_id):
     """«Stripe nuoroda» (with ``ENABLE_STRIPE``): a Checkout link to copy and send by hand."""
 
@@ -599,13 +564,17 @@ def stripe_link(request, project_id):
     return TemplateResponse(request, "admin/projects/project/stripe_link.html", context)
 
 
-@post_only
+@require_POST
 def anonymize(request, project_id):
     """«Anonimizuoti klientą»: erasure on request (audit PROJECT_ANONYMIZED with reason ``request``)."""
     project = get_object_or_404(Project, pk=project_id)
-    removed = project_anonymize(project_id=project.pk, actor=_actor(request), reason="request")
-    if removed:
-        messages.success(request, gettext("The client is anonymised."))
-    else:
-        messages.info(request, gettext("There is nothing left to anonymise."))
-    return _back(project.pk, "papildomos")
+
+    def notice(removed) -> Notice:
+        return (
+            gettext("The client is anonymised.")
+            if removed
+            else (messages.INFO, gettext("There is nothing left to anonymise."))
+        )
+
+    call = partial(project_anonymize, project_id=project.pk, actor=_actor(request), reason="request")
+    return _project_action(request, project.pk, call, notice, anchor="papildomos")

@@ -1,16 +1,14 @@
 """Read composition of the «Darbo eilė» dashboard, the customer profile tabs and the global search (ui.md §3.2,
-§3.4, §3.13). Reads only; call requests and appointments appear once their models exist."""
+§3.4, §3.13). Reads only."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.apps import apps
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from messaging.selectors import confirmations_for_projects, outbox_failed_count, outbox_for_entities
 from messaging.worker import HEARTBEAT_KEY
@@ -30,29 +28,16 @@ from projects.admin.selectors import (
     work_queue_urgent_count,
 )
 from projects.admin.views import project_url
-from projects.client_keys import client_name
 from projects.selectors import PENDING_CONFIRMATION
 from vejapro.core.audit.selectors import audit_logs_for_entities
-from vejapro.core.settings_helpers import flag
 
 WORKER_FRESH_FOR = timedelta(minutes=3)
 QUEUE_LIMIT = 20
 PROFILE_HISTORY_LIMIT = 20
 
 
-def _model(label: str):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
-def _url(name: str, query: str = "") -> str | None:
-    try:
-        url = reverse(name)
-    except NoReverseMatch:
-        return None
-    return f"{url}?{query}" if query else url
+def _url(name: str, query: str) -> str:
+    return f"{reverse(name)}?{query}"
 
 
 # --- worker heartbeat ---------------------------------------------------------------------------------------
@@ -100,47 +85,14 @@ def worker_state() -> WorkerState:
     return WorkerState(running=last is not None and timezone.now() - last < WORKER_FRESH_FOR, last_seen=last)
 
 
-# --- counters -----------------------------------------------------------------------------------------------
-def new_call_requests_count() -> int:
-    model = _model("messaging.CallRequest")
-    if model is None or not flag("ENABLE_CALL_ASSISTANT"):
-        return 0
-    return model.objects.filter(status="NEW").count()
-
-
-def held_appointments_count() -> int:
-    model = _model("messaging.Appointment")
-    return 0 if model is None else model.objects.filter(status="HELD").count()
-
-
-def todays_visits() -> list:
-    """Today's HELD and CONFIRMED appointments (Europe/Vilnius), earliest first."""
-    model = _model("messaging.Appointment")
-    if model is None:
-        return []
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return list(
-        model.objects.filter(
-            status__in=["HELD", "CONFIRMED"], starts_at__gte=start, starts_at__lt=start + timedelta(days=1)
-        )
-        .select_related("project", "call_request")
-        .order_by("starts_at")
-    )
-
-
-def new_calls_note(count: int) -> str:
-    if count <= 0:
-        return ""
-    return ngettext("%(count)d new call request", "%(count)d new call requests", count) % {"count": count}
-
-
+# --- stat cards and the queue -------------------------------------------------------------------------------
 @dataclass
 class StatCard:
     key: str
     label: str
     value: int
-    url: str | None
-    tone: str = "neutral"
+    url: str
+    tone: str
 
 
 @dataclass
@@ -148,8 +100,6 @@ class Dashboard:
     cards: list[StatCard]
     worker: WorkerState
     queue: list
-    visits: list
-    new_calls: int
 
 
 def dashboard_data() -> Dashboard:
@@ -157,8 +107,6 @@ def dashboard_data() -> Dashboard:
     customers = work_queue(limit=QUEUE_LIMIT)
     urgent = work_queue_urgent_count()
     counts = project_flag_counts()
-    new_calls = new_call_requests_count()
-    held = held_appointments_count()
     cards = [
         StatCard("urgent", _("Need action"), urgent, _url("admin:customers", "filtras=pending_confirmation"), "red"),
         StatCard(
@@ -174,10 +122,6 @@ def dashboard_data() -> Dashboard:
             outbox_failed_count(),
             _url("admin:messaging_notificationoutbox_changelist", "status__exact=FAILED"),
             "red",
-        ),
-        StatCard("new_calls", _("New calls"), new_calls, _url("admin:messaging_callrequest_changelist", "status=NEW")),
-        StatCard(
-            "held_visits", _("Unconfirmed visits"), held, _url("admin:messaging_appointment_changelist", "status=HELD")
         ),
     ]
     queue = []
@@ -197,25 +141,7 @@ def dashboard_data() -> Dashboard:
                 "action_url": project_url(row.project.pk, NEXT_ACTION_ANCHORS[action] if action else ""),
             }
         )
-    return Dashboard(cards=cards, worker=worker_state(), queue=queue, visits=_visit_items(), new_calls=new_calls)
-
-
-def _visit_items() -> list[dict]:
-
-    items = []
-    for visit in todays_visits():
-        project = getattr(visit, "project", None)
-        call = getattr(visit, "call_request", None)
-        items.append(
-            {
-                "time": timezone.localtime(visit.starts_at).strftime("%H:%M"),
-                "client": client_name(project.client_info) if project else getattr(call, "name", ""),
-                "status": visit.status,
-                "status_label": visit.get_status_display(),
-                "project_url": project_url(project.pk) if project else None,
-            }
-        )
-    return items
+    return Dashboard(cards=cards, worker=worker_state(), queue=queue)
 
 
 # --- customer profile tabs ----------------------------------------------------------------------------------
@@ -225,7 +151,6 @@ class ProfileDetails:
     confirmations: list
     notifications: list
     history: list
-    calls: list | None
 
 
 def customer_profile_details(*, project_ids: list) -> ProfileDetails:
@@ -235,13 +160,12 @@ def customer_profile_details(*, project_ids: list) -> ProfileDetails:
         confirmations=confirmations_for_projects(project_ids=project_ids),
         notifications=outbox_for_entities(entity_type="project", entity_ids=project_ids),
         history=audit_logs_for_entities(entity_ids=project_ids, limit=PROFILE_HISTORY_LIMIT),
-        calls=None,
     )
 
 
 # --- global search ------------------------------------------------------------------------------------------
 def search_groups(query: str) -> list[dict]:
-    """«Projektai» and «Skambučių užklausos» hits, labelled without any contact data (api.md §15.5)."""
+    """«Projektai» hits, labelled without any contact data (api.md §15.5)."""
 
     projects = [
         {

@@ -12,18 +12,12 @@ from vejapro.core.accounts.access import is_back_office_user
 ADMIN_SESSION_SECONDS = 12 * 3600
 
 # Left navigation: groups in the order of ui.md §3.1. An entry is ("model", "app_label.ModelName", label) or
-# ("view", "admin:<url name>", label); entries whose model is not registered (or whose view does not exist yet)
-# are left out, and a group without entries disappears.
+# ("view", "admin:<url name>", label); entries the user may not open are left out, and a group without entries
+# disappears.
 NAVIGATION = (
     ("queue", _("Work queue"), (("view", "admin:index", _("Work queue")),)),
     ("projects", _("Projects"), (("model", "projects.Project", _("Projects")),)),
     ("customers", _("Customers"), (("view", "admin:customers", _("Customers")),)),
-    ("calls", _("Call requests"), (("model", "messaging.CallRequest", _("Call requests")),)),
-    (
-        "calendar",
-        _("Calendar"),
-        (("view", "admin:calendar", _("Calendar")), ("model", "messaging.Appointment", _("Appointments"))),
-    ),
     (
         "payments",
         _("Payments"),
@@ -36,11 +30,6 @@ NAVIGATION = (
             ("model", "messaging.NotificationOutbox", _("Notification queue")),
             ("model", "messaging.ClientConfirmation", _("Confirmations")),
         ),
-    ),
-    (
-        "finance",
-        _("Finance"),
-        (("view", "admin:finance_summary", _("Summary")), ("model", "finance.LedgerEntry", _("Ledger entries"))),
     ),
     ("audit", _("Audit"), (("model", "core.AuditLog", _("Audit log")),)),
     (
@@ -57,11 +46,8 @@ NAVIGATION = (
 # Old bookmarks of the previous back office (ui.md §3.1, §3.14): path → URL name of the replacement.
 OLD_BOOKMARKS = {
     "projects": "admin:projects_project_changelist",
-    "calls": "admin:messaging_callrequest_changelist",
-    "calendar": "admin:calendar",
     "audit": "admin:core_auditlog_changelist",
     "margins": "admin:finance_margin_changelist",
-    "finance": "admin:finance_summary",
     "customers": "admin:customers",
 }
 
@@ -94,10 +80,7 @@ class VejaProAdminSite(admin.AdminSite):
             return None
 
     def _model_entry(self, request, dotted: str, label) -> dict | None:
-        try:
-            model = apps.get_model(dotted)
-        except LookupError:
-            return None
+        model = apps.get_model(dotted)
         model_admin = self._registry.get(model)
         if model_admin is None or not model_admin.has_module_permission(request):
             return None
@@ -115,10 +98,8 @@ class VejaProAdminSite(admin.AdminSite):
             "view_only": not perms.get("change"),
         }
 
-    def _view_entry(self, name: str, label) -> dict | None:
-        url = self._reverse(name)
-        if url is None:
-            return None
+    def _view_entry(self, name: str, label) -> dict:
+        url = reverse(name, current_app=self.name)
         object_name = name.split(":")[-1].replace("_", "")
         return {"name": label, "object_name": object_name, "perms": {}, "admin_url": url, "add_url": None}
 
@@ -184,10 +165,7 @@ class VejaProAdminSite(admin.AdminSite):
 
     def _old_bookmark_view(self, target: str):
         def redirect_old_bookmark(request):
-            url = self._reverse(target)
-            if url is None:
-                raise Http404
-            return HttpResponseRedirect(url)
+            return HttpResponseRedirect(reverse(target, current_app=self.name))
 
         return redirect_old_bookmark
 

@@ -28,7 +28,7 @@ from projects.admin.display import (
 from projects.admin.selectors import SEARCH_MIN_LENGTH, customer_list, customer_profile, project_actions_available
 from projects.admin.views import project_url
 from projects.client_keys import KEY_CONFIDENCE_LOW
-from vejapro.backoffice.dashboard import customer_profile_details, dashboard_data, new_calls_note, search_groups
+from vejapro.backoffice.dashboard import customer_profile_details, dashboard_data, search_groups
 from vejapro.core.admin.display import format_local, format_money
 
 CUSTOMERS_PER_PAGE = 50
@@ -46,16 +46,8 @@ def _page(request, context: dict, template: str) -> TemplateResponse:
 # --- «Darbo eilė» ---------------------------------------------------------------------------------------------
 def dashboard_refresh(request):
     """The live block of the dashboard as an HTML fragment inside JSON, polled by ``dashboard.js`` every 30 s."""
-    data = dashboard_data()
-    known = _int(request.GET.get("known_calls"))
-    html = render_to_string("admin/vejapro/dashboard_live.html", {"dash": data}, request=request)
-    return JsonResponse(
-        {
-            "html": html,
-            "new_calls": data.new_calls,
-            "note": new_calls_note(data.new_calls - known) if known is not None else "",
-        }
-    )
+    html = render_to_string("admin/vejapro/dashboard_live.html", {"dash": dashboard_data()}, request=request)
+    return JsonResponse({"html": html})
 
 
 def _int(raw) -> int | None:

@@ -2,15 +2,23 @@
 
 Permissions come from the role (ADMIN or a break-glass superuser), not from Django model permissions. Facts
 (payments, confirmations, outbox, audit, margins) use ``FactAdmin``: nothing can be added, changed or deleted there;
-their workflow buttons are custom views that call services.
+their workflow buttons are custom views that call services. Screens whose add and change forms write through a
+service (users, projects, new margin versions) use ``ServiceSavedModelAdmin``.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from vejapro.core.accounts.access import is_back_office_user
+from vejapro.core.actors import Actor
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError
 
 
 class VejaProModelAdmin(admin.ModelAdmin):
@@ -86,3 +94,78 @@ class FactAdmin(VejaProModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class ServiceSavedModelAdmin(VejaProModelAdmin):
+    """A screen whose forms write through a service, never through ``form.save()``: the service checks the rules and
+    writes the audit row in its transaction, and its refusal (``ApiError``) becomes an error message, not a 500.
+
+    A subclass sets ``add_form`` (a plain form on the «simple form» page) and ``created_message``, and implements
+    ``create_through_service(request, form, actor)`` (returns the new object) and, when its objects can be changed,
+    ``update_through_service(request, obj, form, actor)`` (returns whether anything changed: the service compares).
+    The base shows «Išsaugota» / «Nieko nepakeista» or the refusal and goes back to the object's screen.
+    """
+
+    add_form = None
+    created_message = None
+
+    def create_through_service(self, request, form, actor: Actor):
+        raise NotImplementedError
+
+    def update_through_service(self, request, obj, form, actor: Actor) -> bool:
+        raise NotImplementedError
+
+    def object_url(self, obj) -> str:
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+
+    def created_url(self, obj) -> str:
+        return self.object_url(obj)
+
+    # Add: the service creates the object; a refusal keeps the page with what was typed.
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = self.add_form(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = self.create_through_service(request, form, Actor.for_user(request.user, request))
+            except ApiError as exc:
+                message_error(request, exc)
+            else:
+                messages.success(request, self.created_message)
+                return HttpResponseRedirect(self.created_url(obj))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.add_label,
+            "form": form,
+            "opts": self.model._meta,
+            "submit_label": _("Create"),
+            **(extra_context or {}),
+        }
+        return TemplateResponse(request, "admin/vejapro/simple_form.html", context)
+
+    # Change: Django's form page, saved by the service. The message is given here because only save_model sees the
+    # service's answer; Django passes nothing on to response_change.
+    def save_model(self, request, obj, form, change):
+        if self.update_through_service(request, obj, form, Actor.for_user(request.user, request)):
+            messages.success(request, gettext("Saved"))
+        else:
+            messages.info(request, gettext("Nothing changed."))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # Django's transaction around the form has rolled back by the time the refusal arrives here.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApiError as exc:
+            message_error(request, exc)
+            return HttpResponseRedirect(request.path)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # One «Išsaugoti»: every save goes back to the object's screen (response_change), so «save and add another»
+        # and «save and continue» would do the same.
+        context = {**(extra_context or {}), "show_save_and_add_another": False, "show_save_and_continue": False}
+        return super().change_view(request, object_id, form_url, context)
+
+    def response_change(self, request, obj):
+        return HttpResponseRedirect(self.object_url(obj))

@@ -3,19 +3,18 @@
 from datetime import UTC, datetime
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from vejapro.core.accounts.services import user_create, user_token_issue, user_update
 from vejapro.core.actors import Actor
-from vejapro.core.admin.base import VejaProModelAdmin
+from vejapro.core.admin.base import ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local
 from vejapro.core.admin.errors import message_error
 from vejapro.core.http.errors import ApiError
@@ -83,9 +82,11 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(User, site=site)
-class UserAdmin(VejaProModelAdmin):
+class UserAdmin(ServiceSavedModelAdmin):
     list_title = _("Users")
     add_label = _("New user")
+    add_form = UserCreateForm
+    created_message = _("User created.")
     list_display = ["email", "display_name", "role_label", "is_active", "created_local", "last_login_local"]
     list_display_links = ["email"]
     list_filter = [RoleFilter, "is_active"]
@@ -119,82 +120,46 @@ class UserAdmin(VejaProModelAdmin):
         urls = [
             path(
                 "<uuid:user_id>/portalo-nuoroda/",
-                self.admin_site.admin_view(self.portal_link_view),
+                self.admin_site.admin_view(require_POST(self.portal_link_view)),
                 name="core_user_portal_link",
             ),
         ]
         return urls + super().get_urls()
 
     # Add: a plain form that calls user_create (audit USER_CREATED).
-    def add_view(self, request, form_url="", extra_context=None):
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        form = UserCreateForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            try:
-                user = user_create(
-                    email=data["email"],
-                    role=data["role"],
-                    full_name=data["full_name"],
-                    phone=data["phone"],
-                    user_id=data["user_id"],
-                    password=data.get("password") or None,
-                    actor=Actor.for_user(request.user, request),
-                )
-            except ApiError as exc:
-                message_error(request, exc)
-            else:
-                messages.success(request, gettext("User created."))
-                return HttpResponseRedirect(reverse("admin:core_user_change", args=[user.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": self.add_label,
-            "form": form,
-            "opts": self.model._meta,
-            "submit_label": _("Create"),
-        }
-        return TemplateResponse(request, "admin/vejapro/simple_form.html", context)
+    def create_through_service(self, request, form, actor):
+        data = form.cleaned_data
+        return user_create(
+            email=data["email"],
+            role=data["role"],
+            full_name=data["full_name"],
+            phone=data["phone"],
+            user_id=data["user_id"],
+            password=data.get("password") or None,
+            actor=actor,
+        )
 
     # Change: the fields go through user_update (audit USER_UPDATED); is_staff follows the role.
-    def save_model(self, request, obj, form, change):
+    def update_through_service(self, request, obj, form, actor) -> bool:
         data = form.cleaned_data
         _user, changed = user_update(
             user=obj.pk,
-            actor=Actor.for_user(request.user, request),
+            actor=actor,
             role=data["role"],
             full_name=data["full_name"],
             phone=data["phone"],
             is_active=data["is_active"],
         )
-        request._vejapro_saved = changed
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ApiError as exc:
-            message_error(request, exc)
-            return HttpResponseRedirect(request.path)
-
-    def response_change(self, request, obj):
-        if getattr(request, "_vejapro_saved", False):
-            messages.success(request, gettext("Saved"))
-        else:
-            messages.info(request, gettext("Nothing changed."))
-        return HttpResponseRedirect(reverse("admin:core_user_change", args=[obj.pk]))
+        return changed
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         user = self.get_object(request, object_id)
         can_link = user is not None and user.role in (Role.SUBCONTRACTOR, Role.EXPERT) and user.is_active
-        context = {**(extra_context or {}), "can_link": can_link}
-        context.update(show_save_and_add_another=False, show_save_and_continue=False)
-        return super().change_view(request, object_id, form_url, context)
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "can_link": can_link})
 
     def portal_link_view(self, request, user_id):
         """«Sugeneruoti portalo nuorodą»: a 7-day portal link for a contractor or expert (audit *_TOKEN_ISSUED)."""
         user = get_object_or_404(User, pk=user_id)
-        if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:core_user_change", args=[user.pk]))
         try:
             minted = user_token_issue(user=user, role=user.role, actor=Actor.for_user(request.user, request))
         except ApiError as exc:

@@ -84,9 +84,6 @@ ENTITY_ADMIN_URLS = {
     "user": "admin:core_user_change",
     "margin": "admin:finance_margin_change",
     "notification_outbox": "admin:messaging_notificationoutbox_change",
-    "call_request": "admin:messaging_callrequest_change",
-    "appointment": "admin:messaging_appointment_change",
-    "finance_ledger": "admin:finance_ledgerentry_change",
 }
 
 
