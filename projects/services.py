@@ -19,6 +19,7 @@ from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, pro
 from vejapro.core.accounts.selectors import user_get
 from vejapro.core.accounts.services import token_mint
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, Conflict, NotFound
 from vejapro.core.models import ActorType, Role, User
@@ -100,7 +101,7 @@ def project_transition(
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="STATUS_CHANGE",
+            action=AuditAction.STATUS_CHANGE,
             actor=actor,
             old_value={"status": current},
             new_value={"status": new_status},
@@ -169,7 +170,7 @@ def project_create(
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="PROJECT_CREATED",
+            action=AuditAction.PROJECT_CREATED,
             actor=actor,
             new_value={"status": ProjectStatus.DRAFT},
             metadata={"source": source},
@@ -207,9 +208,9 @@ def _assignee(user_id: str, role: str) -> User:
 
 def _project_assign(*, project_id: Any, user_id: str, actor: Actor, role: str) -> AssignmentResult:
     if role == Role.SUBCONTRACTOR:
-        field, action = "assigned_contractor", "ASSIGN_CONTRACTOR"
+        field, action = "assigned_contractor", AuditAction.ASSIGN_CONTRACTOR
     else:
-        field, action = "assigned_expert", "ASSIGN_EXPERT"
+        field, action = "assigned_expert", AuditAction.ASSIGN_EXPERT
     column = f"{field}_id"
     with transaction.atomic():
         project = _project_locked(project_id)
@@ -275,7 +276,7 @@ def project_client_token_issue(*, project_id: Any, actor: Actor) -> ClientToken:
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="CLIENT_TOKEN_ISSUED",
+            action=AuditAction.CLIENT_TOKEN_ISSUED,
             actor=actor,
             new_value={"client_id": project.client_user_id, "ttl_hours": ttl},
         )
@@ -396,7 +397,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="PROJECT_UPDATED",
+            action=AuditAction.PROJECT_UPDATED,
             actor=actor,
             old_value=old,
             new_value=new,
@@ -438,7 +439,7 @@ def project_final_quote_set(
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="FINAL_QUOTE_SET",
+            action=AuditAction.FINAL_QUOTE_SET,
             actor=actor,
             old_value=old,
             new_value={"total_price_client": price, "area_m2": area, "service": service, "method": method},
@@ -459,7 +460,7 @@ def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
         audit_record(
             entity_type="project",
             entity_id=project_id,
-            action="PROJECT_DELETED",
+            action=AuditAction.PROJECT_DELETED,
             actor=actor,
             old_value={"status": locked.status},
         )

@@ -18,6 +18,7 @@ from payments.selectors import payments_for_projects, payments_total_paid
 from projects import client_keys, selectors
 from projects.estimate_demo import estimate_rule_is_sample
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, EvidenceCategory, Project, ProjectStatus
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.selectors import audit_logs_for_entities
 from vejapro.core.models import AuditLog
 from vejapro.core.redaction import normalize_phone, sha256_hex
@@ -413,7 +414,7 @@ def workflow_section(project: Project) -> str:
 def project_latest_rejection(project: Project):
     """The newest expert rejection, when it is newer than the last status change (workflow.md §9.3)."""
 
-    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action="PROJECT_REJECTED")
+    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action=AuditAction.PROJECT_REJECTED)
     if project.status_changed_at:
         rows = rows.filter(timestamp__gt=project.status_changed_at)
     return rows.order_by("-timestamp", "-id").first()
