@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from finance.models import Margin
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import BadRequest
 from vejapro.core.money import round_cents
@@ -56,7 +57,7 @@ def margin_create(*, service_type: str, margin_percent: Decimal, actor: Actor) -
         audit_record(
             entity_type="margin",
             entity_id=margin.pk,
-            action="ADMIN_MARGIN_CREATED",
+            action=AuditAction.ADMIN_MARGIN_CREATED,
             actor=actor,
             old_value=None if previous is None else {"id": previous.pk, "margin_percent": previous.margin_percent},
             new_value=_margin_out(margin),

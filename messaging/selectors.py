@@ -16,6 +16,7 @@ from messaging.models import (
     OutboxStatus,
 )
 from projects.models import Project, ProjectStatus
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.models import AuditLog
 from vejapro.core.redaction import sha256_hex
 
@@ -48,7 +49,7 @@ class LimitState:
         return {"remaining": self.remaining, "reset_at": self.reset_at.isoformat() if self.reset_at else None}
 
 
-def _admin_action_times(*, entity_type: str, entity_ids: list, actions: list[str], now) -> dict:
+def _admin_action_times(*, entity_type: str, entity_ids: list, actions: list[AuditAction], now) -> dict:
     """Times of the given admin actions per (entity, action) in the rolling 24 h window, oldest first (one query).
     The window and the limits are the one rule of security-ops.md §7 for resends and retries."""
     times: dict = {}
@@ -67,7 +68,7 @@ def _limit_state(times: list, limit: int) -> LimitState:
     return LimitState(remaining=max(0, limit - len(times)), reset_at=times[0] + ADMIN_LIMIT_WINDOW if times else None)
 
 
-def _limit_states(*, entity_type: str, entity_ids: list, action: str, limit: int, now=None) -> dict:
+def _limit_states(*, entity_type: str, entity_ids: list, action: AuditAction, limit: int, now=None) -> dict:
     """Remaining admin actions per entity in the rolling 24 h window, counted from audit rows (one query)."""
     times = _admin_action_times(
         entity_type=entity_type, entity_ids=entity_ids, actions=[action], now=now or timezone.now()
@@ -75,17 +76,26 @@ def _limit_states(*, entity_type: str, entity_ids: list, action: str, limit: int
     return {entity_id: _limit_state(times.get((entity_id, action), []), limit) for entity_id in entity_ids}
 
 
-def admin_limit_state(*, entity_type: str, entity_id, action: str, limit: int, now=None) -> LimitState:
+def admin_limit_state(*, entity_type: str, entity_id, action: AuditAction, limit: int, now=None) -> LimitState:
     """Remaining admin actions in the rolling 24 h window (security-ops.md §7: resend and retry limits)."""
     key = uuid.UUID(str(entity_id))
     return _limit_states(entity_type=entity_type, entity_ids=[key], action=action, limit=limit, now=now)[key]
 
 
-def resend_action(channel: str) -> str:
-    return f"ADMIN_CONFIRMATION_RESEND_{channel.upper()}"
+RESEND_ACTION_BY_CHANNEL = {
+    ConfirmationChannel.EMAIL: AuditAction.ADMIN_CONFIRMATION_RESEND_EMAIL,
+    ConfirmationChannel.SMS: AuditAction.ADMIN_CONFIRMATION_RESEND_SMS,
+}
+
+
+def resend_action(channel: str) -> AuditAction:
+    return RESEND_ACTION_BY_CHANNEL[channel]
 
 
 def confirmation_resend_state(*, project_id, channel: str) -> LimitState:
+    if channel not in RESEND_ACTION_BY_CHANNEL:
+        # WhatsApp pings and admin overrides are never resent, so nothing has used their allowance.
+        return LimitState(remaining=ADMIN_RESEND_LIMIT, reset_at=None)
     return admin_limit_state(
         entity_type="project", entity_id=project_id, action=resend_action(channel), limit=ADMIN_RESEND_LIMIT
     )
@@ -95,7 +105,7 @@ def notification_retry_state(*, notification_id) -> LimitState:
     return admin_limit_state(
         entity_type="notification_outbox",
         entity_id=notification_id,
-        action="ADMIN_NOTIFICATION_RETRY",
+        action=AuditAction.ADMIN_NOTIFICATION_RETRY,
         limit=ADMIN_RETRY_LIMIT,
     )
 
@@ -136,7 +146,7 @@ def project_notifications_list(*, project: Project) -> list[dict]:
     states = _limit_states(
         entity_type="notification_outbox",
         entity_ids=[row.pk for row in rows],
-        action="ADMIN_NOTIFICATION_RETRY",
+        action=AuditAction.ADMIN_NOTIFICATION_RETRY,
         limit=ADMIN_RETRY_LIMIT,
     )
     for row in rows:
@@ -193,7 +203,7 @@ def outbox_retries_remaining(*, notification_ids: list) -> dict:
     states = _limit_states(
         entity_type="notification_outbox",
         entity_ids=notification_ids,
-        action="ADMIN_NOTIFICATION_RETRY",
+        action=AuditAction.ADMIN_NOTIFICATION_RETRY,
         limit=ADMIN_RETRY_LIMIT,
     )
     return {key: state.remaining for key, state in states.items()}

@@ -38,6 +38,7 @@ from projects.models import ProjectStatus
 from projects.selectors import project_get
 from projects.serializers import UtcDateTimeField
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record_standalone
 from vejapro.core.http.api import ApiView
 from vejapro.core.http.csp import html_page
@@ -267,7 +268,7 @@ class TwilioSmsWebhookView(ApiView):
                 audit_record_standalone(
                     entity_type="system",
                     entity_id=None,
-                    action="TWILIO_SIGNATURE_INVALID",
+                    action=AuditAction.TWILIO_SIGNATURE_INVALID,
                     actor=Actor.system(request=request),
                     metadata={"path": request.path, "phone": sender},
                 )

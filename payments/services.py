@@ -22,6 +22,7 @@ from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
 from projects.selectors import project_check_access
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ApiError, BadRequest, Conflict
 from vejapro.core.models import Role, User
@@ -179,7 +180,7 @@ def _audit_recorded_manual(payment: Payment, actor: Actor, source: str, notes: s
     audit_record(
         entity_type="payment",
         entity_id=payment.pk,
-        action="PAYMENT_RECORDED_MANUAL",
+        action=AuditAction.PAYMENT_RECORDED_MANUAL,
         actor=actor,
         new_value={
             "project_id": payment.project_id,
@@ -486,7 +487,7 @@ def payment_waive_deposit(
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="DEPOSIT_WAIVED",
+            action=AuditAction.DEPOSIT_WAIVED,
             actor=actor,
             new_value={"payment_id": payment.pk, "provider_event_id": payment.provider_event_id},
             metadata={"notes": notes},
@@ -520,7 +521,7 @@ def payment_void(*, payment: Payment | uuid.UUID | str, actor: Actor, reason: st
         audit_record(
             entity_type="payment",
             entity_id=locked.pk,
-            action="PAYMENT_VOIDED",
+            action=AuditAction.PAYMENT_VOIDED,
             actor=actor,
             old_value={"status": PaymentStatus.SUCCEEDED},
             new_value={"status": PaymentStatus.VOIDED},

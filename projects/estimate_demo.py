@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.models import EstimateMethod, EstimateRule, EstimateService
+from projects.services import estimate_rule_create
+from vejapro.core.actors import Actor
 
 SAMPLE_RULES = (
     (EstimateService.LAWN_INSTALLATION, EstimateMethod.SEEDING, "Sėjimas", Decimal("3.00"), Decimal("300.00")),
@@ -31,12 +33,13 @@ def estimate_rule_is_sample(rule: EstimateRule) -> bool:
 @transaction.atomic
 def estimate_rules_demo_ensure() -> int:
     """Create the missing demo rules (existing rows are left as the owner set them); returns how many were made."""
+    existing = set(EstimateRule.objects.values_list("service", "method"))
     created = 0
     for service, method, label, price, minimum in SAMPLE_RULES:
-        _rule, made = EstimateRule.objects.get_or_create(
-            service=service,
-            method=method,
-            defaults={"label": label, "price_per_m2": price, "minimum_price": minimum, "is_active": True},
+        if (service, method) in existing:
+            continue
+        estimate_rule_create(
+            actor=Actor.system(), service=service, method=method, label=label, price_per_m2=price, minimum_price=minimum
         )
-        created += made
+        created += 1
     return created

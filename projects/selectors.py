@@ -25,6 +25,7 @@ from payments.facts import (
 from projects.client_keys import client_contact_masked, client_info_anonymized
 from projects.models import Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.http.pagination import cursor_datetime, decode_cursor, decode_time_id_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog, Role
@@ -182,7 +183,7 @@ class ProjectDetail:
 def _audit_rows_visible_to(viewer: Actor, project: Project) -> list[AuditLog]:
     rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk)
     if viewer.role == Role.CLIENT:
-        rows = rows.filter(action="STATUS_CHANGE")
+        rows = rows.filter(action=AuditAction.STATUS_CHANGE)
     rows = list(rows.order_by("-timestamp", "-id")[:DETAIL_AUDIT_LIMIT])
     # The hidden columns are blanked on the in-memory copies; audit rows are never saved here.
     if viewer.role in (Role.SUBCONTRACTOR, Role.EXPERT):

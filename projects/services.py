@@ -1,4 +1,5 @@
-"""What can happen to a project. ``project_transition`` is the only code that writes ``Project.status``."""
+"""What can happen to a project, and to the price rules of its estimate. ``project_transition`` is the only code that
+writes ``Project.status``."""
 
 import uuid
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from messaging.facts import client_confirmation_received
 from payments.facts import payment_deposit_fact_exists, payment_final_fact_exists
@@ -21,14 +23,22 @@ from projects.client_keys import (
 )
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_files_remove_after_commit
-from projects.models import ESTIMATE_METHODS_BY_SERVICE, EvidenceCategory, Project, ProjectStatus
+from projects.models import ESTIMATE_METHODS_BY_SERVICE, EstimateRule, EvidenceCategory, Project, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, project_get, project_key
 from vejapro.core.accounts.selectors import user_get
 from vejapro.core.accounts.services import token_mint
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
-from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, Conflict, NotFound
-from vejapro.core.models import ActorType, Role, User
+from vejapro.core.http.errors import (
+    ACCESS_DENIED_TEXT,
+    ApiError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    RequestValidationError,
+)
+from vejapro.core.models import ActorType, AuditEntityType, Role, User
 from vejapro.core.money import round_cents
 from vejapro.core.settings_helpers import public_url, setting
 
@@ -107,7 +117,7 @@ def project_transition(
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="STATUS_CHANGE",
+            action=AuditAction.STATUS_CHANGE,
             actor=actor,
             old_value={"status": current},
             new_value={"status": new_status},
@@ -176,7 +186,7 @@ def project_create(
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="PROJECT_CREATED",
+            action=AuditAction.PROJECT_CREATED,
             actor=actor,
             new_value={"status": ProjectStatus.DRAFT},
             metadata={"source": source},
@@ -214,9 +224,9 @@ def _assignee(user_id: str, role: str) -> User:
 
 def _project_assign(*, project_id: Any, user_id: str, actor: Actor, role: str) -> AssignmentResult:
     if role == Role.SUBCONTRACTOR:
-        field, action = "assigned_contractor", "ASSIGN_CONTRACTOR"
+        field, action = "assigned_contractor", AuditAction.ASSIGN_CONTRACTOR
     else:
-        field, action = "assigned_expert", "ASSIGN_EXPERT"
+        field, action = "assigned_expert", AuditAction.ASSIGN_EXPERT
     column = f"{field}_id"
     with transaction.atomic():
         project = _project_locked(project_id)
@@ -281,7 +291,7 @@ def project_client_token_issue(*, project_id: Any, actor: Actor) -> ClientToken:
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="CLIENT_TOKEN_ISSUED",
+            action=AuditAction.CLIENT_TOKEN_ISSUED,
             actor=actor,
             new_value={"client_id": project.client_user_id, "ttl_hours": ttl},
         )
@@ -399,7 +409,7 @@ def project_update(*, project: Project | uuid.UUID, actor: Actor, changes: dict[
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="PROJECT_UPDATED",
+            action=AuditAction.PROJECT_UPDATED,
             actor=actor,
             old_value=old,
             new_value=new,
@@ -441,7 +451,7 @@ def project_final_quote_set(
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="FINAL_QUOTE_SET",
+            action=AuditAction.FINAL_QUOTE_SET,
             actor=actor,
             old_value=old,
             new_value={"total_price_client": price, "area_m2": area, "service": service, "method": method},
@@ -463,7 +473,7 @@ def project_delete(*, project: Project | uuid.UUID, actor: Actor) -> None:
         audit_record(
             entity_type="project",
             entity_id=project_id,
-            action="PROJECT_DELETED",
+            action=AuditAction.PROJECT_DELETED,
             actor=actor,
             old_value={"status": locked.status},
         )
@@ -498,9 +508,121 @@ def project_anonymize(*, project_id: uuid.UUID, actor: Actor, reason: str) -> li
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="PROJECT_ANONYMIZED",
+            action=AuditAction.PROJECT_ANONYMIZED,
             actor=actor,
             new_value={"anonymized_keys": removed},
             metadata={"reason": reason},
         )
     return removed
+
+
+# --- «Kainų taisyklės»: the price rules of the estimate wizard (data-model.md §2.4, ui.md §3.12) ----------------
+
+ESTIMATE_RULE_FIELDS = ("service", "method", "label", "price_per_m2", "minimum_price", "is_active")
+
+
+def _estimate_rule_error(field: str, message: str) -> dict:
+    return {"loc": ["body", field], "msg": message, "type": "value_error"}
+
+
+def estimate_rule_validate(
+    *, service: str | None, method: str | None, price_per_m2: Decimal | None, minimum_price: Decimal | None
+) -> None:
+    """The rules of a price rule beyond its field types: the method belongs to the service and no price is negative.
+    Raises ``RequestValidationError`` naming each wrong field, so a form can show the message on it."""
+    errors = []
+    if service and method and method not in ESTIMATE_METHODS_BY_SERVICE.get(service, ()):
+        errors.append(_estimate_rule_error("method", gettext("This method does not belong to the chosen service.")))
+    for name, value in (("price_per_m2", price_per_m2), ("minimum_price", minimum_price)):
+        if value is not None and value < 0:
+            errors.append(_estimate_rule_error(name, gettext("The price cannot be negative.")))
+    if errors:
+        raise RequestValidationError(errors)
+
+
+def _estimate_rule_check_unique(*, service: str, method: str, exclude_id: uuid.UUID | None = None) -> None:
+    # The unique constraint would otherwise surface as an IntegrityError instead of a message on the field.
+    if EstimateRule.objects.filter(service=service, method=method).exclude(pk=exclude_id).exists():
+        raise RequestValidationError(
+            [_estimate_rule_error("method", gettext("A price rule for this service and method already exists."))]
+        )
+
+
+def _estimate_rule_values(rule: EstimateRule) -> dict[str, Any]:
+    return {name: getattr(rule, name) for name in ESTIMATE_RULE_FIELDS}
+
+
+def estimate_rule_create(
+    *,
+    actor: Actor,
+    service: str,
+    method: str,
+    label: str,
+    price_per_m2: Decimal,
+    minimum_price: Decimal = Decimal("0"),
+    is_active: bool = True,
+) -> EstimateRule:
+    """A new price rule with the ``ESTIMATE_RULE_CREATED`` audit (entity ``system``: the audit entity types have no
+    price rule, and adding one is a schema change)."""
+    estimate_rule_validate(service=service, method=method, price_per_m2=price_per_m2, minimum_price=minimum_price)
+    with transaction.atomic():
+        _estimate_rule_check_unique(service=service, method=method)
+        rule = EstimateRule.objects.create(
+            service=service,
+            method=method,
+            label=label,
+            price_per_m2=round_cents(price_per_m2),
+            minimum_price=round_cents(minimum_price),
+            is_active=is_active,
+        )
+        audit_record(
+            entity_type=AuditEntityType.SYSTEM,
+            entity_id=rule.pk,
+            action=AuditAction.ESTIMATE_RULE_CREATED,
+            actor=actor,
+            new_value=_estimate_rule_values(rule),
+        )
+    return rule
+
+
+def estimate_rule_update(
+    *, rule: EstimateRule | uuid.UUID, actor: Actor, changes: dict[str, Any]
+) -> tuple[EstimateRule, bool]:
+    """Save the changed fields of a price rule; audit ``ESTIMATE_RULE_UPDATED`` with the changed fields only.
+
+    ``changes`` may hold any of ``ESTIMATE_RULE_FIELDS``. Returns ``(rule, changed)``."""
+    unknown = set(changes) - set(ESTIMATE_RULE_FIELDS)
+    if unknown:
+        raise BadRequest("Neredaguojami laukai: " + ", ".join(sorted(unknown)))
+    with transaction.atomic():
+        rule_id = rule.pk if isinstance(rule, EstimateRule) else rule
+        locked = EstimateRule.objects.select_for_update().filter(pk=rule_id).first()
+        if locked is None:
+            raise NotFound()
+        wanted = {**_estimate_rule_values(locked), **changes}
+        for name in ("price_per_m2", "minimum_price"):
+            wanted[name] = round_cents(wanted[name])
+        estimate_rule_validate(
+            service=wanted["service"],
+            method=wanted["method"],
+            price_per_m2=wanted["price_per_m2"],
+            minimum_price=wanted["minimum_price"],
+        )
+        old = {name: getattr(locked, name) for name in ESTIMATE_RULE_FIELDS if getattr(locked, name) != wanted[name]}
+        if not old:
+            return locked, False
+        if {"service", "method"} & set(old):
+            _estimate_rule_check_unique(service=wanted["service"], method=wanted["method"], exclude_id=locked.pk)
+        new = {name: wanted[name] for name in old}
+        for name, value in new.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*new, "updated_at"])
+        audit_record(
+            entity_type=AuditEntityType.SYSTEM,
+            entity_id=locked.pk,
+            action=AuditAction.ESTIMATE_RULE_UPDATED,
+            actor=actor,
+            old_value=old,
+            new_value=new,
+        )
+    return locked, True

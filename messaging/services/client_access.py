@@ -12,6 +12,7 @@ from projects.client_keys import client_email, client_name
 from projects.selectors import project_get
 from vejapro.core.accounts.services import token_mint
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import BadRequest
 from vejapro.core.models import Role
@@ -58,7 +59,7 @@ def client_access_send(*, project_id: uuid.UUID | str, actor: Actor) -> ClientAc
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="CLIENT_ACCESS_EMAIL_SENT",
+            action=AuditAction.CLIENT_ACCESS_EMAIL_SENT,
             actor=actor,
             new_value={"client_email": email, "ttl_hours": ttl_hours},
         )

@@ -37,6 +37,7 @@ from projects.client_keys import client_email, client_name, client_phone, client
 from projects.models import Project, ProjectStatus
 from projects.services import project_lock, project_transition
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record, audit_record_standalone
 from vejapro.core.http.errors import ApiError, BadRequest
 from vejapro.core.models import ActorType, User
@@ -101,7 +102,7 @@ def _email_confirmation_queue(*, project: Project, actor: Actor, trigger: str) -
     audit_record(
         entity_type="project",
         entity_id=project.pk,
-        action="EMAIL_CONFIRMATION_CREATED",
+        action=AuditAction.EMAIL_CONFIRMATION_CREATED,
         actor=actor,
         new_value={"confirmation_id": row.pk, "channel": ConfirmationChannel.EMAIL},
         metadata={"trigger": trigger},
@@ -127,7 +128,7 @@ def _sms_confirmation_queue(*, project: Project, actor: Actor, trigger: str, pho
     audit_record(
         entity_type="project",
         entity_id=project.pk,
-        action="SMS_CONFIRMATION_CREATED",
+        action=AuditAction.SMS_CONFIRMATION_CREATED,
         actor=actor,
         new_value={"confirmation_id": row.pk, "channel": ConfirmationChannel.SMS},
         metadata={"trigger": trigger},
@@ -178,7 +179,7 @@ def confirmation_request_for_final_payment(*, project: Project, actor: Actor) ->
     audit_record(
         entity_type="project",
         entity_id=project.pk,
-        action="FIN_CHANNEL_UNAVAILABLE",
+        action=AuditAction.FIN_CHANNEL_UNAVAILABLE,
         actor=actor,
         new_value={"reason": "no_email" if not email else "email_intake_disabled", "sms_fallback": False},
     )
@@ -261,7 +262,7 @@ def confirmation_admin_confirm(*, project_id: uuid.UUID | str, reason: str, acto
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="ADMIN_CONFIRMED",
+            action=AuditAction.ADMIN_CONFIRMED,
             actor=actor,
             new_value={"status": ProjectStatus.ACTIVE, "confirmed_by": actor.actor_id, "reason": reason},
         )
@@ -334,26 +335,31 @@ class _Entry:
             metadata["via"] = self.via
         return {
             Outcome.ATTEMPTS_EXHAUSTED: (
-                "EMAIL_CONFIRMATION_FAILED",
+                AuditAction.EMAIL_CONFIRMATION_FAILED,
                 self.client,
                 {"reason": "max_attempts"},
                 metadata,
             ),
-            Outcome.TIME_EXPIRED: ("EMAIL_CONFIRMATION_EXPIRED", self.client, {"attempts": row.attempts}, metadata),
+            Outcome.TIME_EXPIRED: (
+                AuditAction.EMAIL_CONFIRMATION_EXPIRED,
+                self.client,
+                {"attempts": row.attempts},
+                metadata,
+            ),
             Outcome.PROJECT_STATUS: (
-                "EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS",
+                AuditAction.EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS,
                 self.client,
                 {"status": project.status},
                 metadata,
             ),
             Outcome.FINAL_MISSING: (
-                "EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING",
+                AuditAction.EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING,
                 self.client,
                 {"attempts": row.attempts},
                 metadata,
             ),
             Outcome.CONFIRMED: (
-                "EMAIL_CONFIRMED",
+                AuditAction.EMAIL_CONFIRMED,
                 self.system,
                 {"status": ProjectStatus.ACTIVE},
                 {"confirmation_id": row.pk, "via": self.via},
@@ -364,31 +370,31 @@ class _Entry:
         phone, confirmation_id = self.phone, row.pk
         return {
             Outcome.ATTEMPTS_EXHAUSTED: (
-                "SMS_CONFIRMATION_FAILED",
+                AuditAction.SMS_CONFIRMATION_FAILED,
                 self.client,
                 {"phone": phone},
                 {"confirmation_id": confirmation_id, "reason": "max_attempts"},
             ),
             Outcome.TIME_EXPIRED: (
-                "SMS_CONFIRMATION_EXPIRED",
+                AuditAction.SMS_CONFIRMATION_EXPIRED,
                 self.client,
                 {"phone": phone},
                 {"confirmation_id": confirmation_id},
             ),
             Outcome.PROJECT_STATUS: (
-                "SMS_CONFIRMATION_INVALID_PROJECT_STATUS",
+                AuditAction.SMS_CONFIRMATION_INVALID_PROJECT_STATUS,
                 self.system,
                 {"status": project.status},
                 {"phone": phone, "confirmation_id": confirmation_id},
             ),
             Outcome.FINAL_MISSING: (
-                "SMS_CONFIRMATION_FINAL_PAYMENT_MISSING",
+                AuditAction.SMS_CONFIRMATION_FINAL_PAYMENT_MISSING,
                 self.client,
                 {"phone": phone},
                 {"confirmation_id": confirmation_id},
             ),
             Outcome.CONFIRMED: (
-                "SMS_CONFIRMED",
+                AuditAction.SMS_CONFIRMED,
                 self.system,
                 {"status": ProjectStatus.ACTIVE},
                 {"phone": phone, "confirmation_id": confirmation_id},
@@ -464,7 +470,7 @@ def confirmation_confirm_link(*, token: str, via: str, request=None) -> ConfirmR
         audit_record_standalone(
             entity_type="system",
             entity_id=None,
-            action="EMAIL_CONFIRMATION_INVALID_TOKEN",
+            action=AuditAction.EMAIL_CONFIRMATION_INVALID_TOKEN,
             actor=client,
             metadata={"path_kind": "activation_alias" if via == "activation_alias" else "confirm_payment"},
         )
@@ -520,7 +526,7 @@ def confirmation_confirm_sms(*, from_number: str, body: str, request=None) -> Co
         audit_record_standalone(
             entity_type="system",
             entity_id=None,
-            action="SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT",
+            action=AuditAction.SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT,
             actor=Actor.system(ActorType.SYSTEM_TWILIO, request),
             metadata={"phone": from_number, "body_len": len(body or "")},
         )

@@ -19,6 +19,7 @@ from messaging.models import NotificationOutbox, OutboxChannel, OutboxStatus
 from messaging.selectors import LimitState, notification_retry_state
 from messaging.transports import mail, sms
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ApiError, BadRequest, NotFound
 from vejapro.core.redaction import mask_contacts_in_text
@@ -201,7 +202,7 @@ def _audit_failed(row: NotificationOutbox) -> None:
     audit_record(
         entity_type="notification_outbox",
         entity_id=row.pk,
-        action="NOTIFICATION_FAILED",
+        action=AuditAction.NOTIFICATION_FAILED,
         actor=Actor.system(),
         new_value={"channel": row.channel, "template_key": row.template_key, "attempt_count": row.attempt_count},
         metadata={
@@ -342,7 +343,7 @@ def notification_retry(*, notification_id: uuid.UUID | str, actor: Actor) -> Lim
         audit_record(
             entity_type="notification_outbox",
             entity_id=row.pk,
-            action="ADMIN_NOTIFICATION_RETRY",
+            action=AuditAction.ADMIN_NOTIFICATION_RETRY,
             actor=actor,
             old_value={"status": OutboxStatus.FAILED, "attempt_count": old_attempts},
             new_value={"status": OutboxStatus.PENDING},

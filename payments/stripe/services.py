@@ -21,6 +21,7 @@ from projects.models import CERTIFIED_STATUSES, ProjectStatus
 from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_get
 from projects.services import project_lock
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record, audit_record_standalone
 from vejapro.core.http.errors import ApiError, BadRequest, NotFound
 from vejapro.core.models import ActorType
@@ -49,7 +50,7 @@ def stripe_webhook_verify(*, payload: bytes, signature_header: str | None, secre
     audit_record_standalone(
         entity_type="system",
         entity_id=None,
-        action="STRIPE_SIGNATURE_INVALID",
+        action=AuditAction.STRIPE_SIGNATURE_INVALID,
         actor=Actor.system(request=request),
         metadata={"path": request.path if request is not None else "/api/v1/webhook/stripe", "reason": reason},
     )
@@ -231,7 +232,7 @@ def _record_payment(*, event: dict, event_row: StripeWebhookEvent, project_id: u
         audit_record(
             entity_type="payment",
             entity_id=payment.pk,
-            action="PAYMENT_RECORDED_STRIPE",
+            action=AuditAction.PAYMENT_RECORDED_STRIPE,
             actor=actor,
             new_value={
                 "project_id": project.pk,
@@ -367,7 +368,7 @@ def payment_link_create(
         audit_record(
             entity_type="project",
             entity_id=project.pk,
-            action="PAYMENT_LINK_CREATED",
+            action=AuditAction.PAYMENT_LINK_CREATED,
             actor=actor,
             new_value={"payment_type": payment_type, "amount": amount, "currency": currency, "session_id": session.id},
             metadata={"success_url": success_url, "cancel_url": cancel_url},

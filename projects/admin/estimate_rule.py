@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.http import HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from projects.admin.selectors import (
     estimate_rule_is_placeholder,
 )
-from projects.models import ESTIMATE_METHODS_BY_SERVICE, EstimateRule
+from projects.models import EstimateRule
+from projects.services import ESTIMATE_RULE_FIELDS, estimate_rule_create, estimate_rule_update, estimate_rule_validate
+from vejapro.core.actors import Actor
 from vejapro.core.admin.base import VejaProModelAdmin
 from vejapro.core.admin.display import format_money
+from vejapro.core.admin.errors import message_error
+from vejapro.core.http.errors import ApiError, RequestValidationError
 
 site = admin.site
 
@@ -31,12 +36,16 @@ class EstimateRuleForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        service, method = data.get("service"), data.get("method")
-        if service and method and method not in ESTIMATE_METHODS_BY_SERVICE.get(service, ()):
-            self.add_error("method", _("This method does not belong to the chosen service."))
-        for name in ("price_per_m2", "minimum_price"):
-            if data.get(name) is not None and data[name] < 0:
-                self.add_error(name, _("The price cannot be negative."))
+        try:
+            estimate_rule_validate(
+                service=data.get("service"),
+                method=data.get("method"),
+                price_per_m2=data.get("price_per_m2"),
+                minimum_price=data.get("minimum_price"),
+            )
+        except RequestValidationError as exc:
+            for error in exc.detail:
+                self.add_error(error["loc"][-1], error["msg"])
         return data
 
 
@@ -51,6 +60,22 @@ class EstimateRuleAdmin(VejaProModelAdmin):
     ordering = ["service", "method"]
     form = EstimateRuleForm
     fields = ["service", "method", "label", "price_per_m2", "minimum_price", "is_active"]
+
+    def save_model(self, request, obj, form, change):
+        actor = Actor.for_user(request.user, request)
+        fields = {name: form.cleaned_data[name] for name in ESTIMATE_RULE_FIELDS}
+        if change:
+            estimate_rule_update(rule=obj.pk, actor=actor, changes=fields)
+        else:
+            # Django's add response links to ``obj``: give it the id of the row the service created.
+            obj.pk = estimate_rule_create(actor=actor, **fields).pk
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApiError as exc:
+            message_error(request, exc)
+            return HttpResponseRedirect(request.path)
 
     @admin.display(description=_("Service"), ordering="service")
     def service_label(self, obj):

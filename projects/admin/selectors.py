@@ -38,6 +38,7 @@ from projects.selectors import (
     project_urgency,
     project_urgency_rank,
 )
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.selectors import audit_logs_for_entities
 from vejapro.core.models import AuditLog
 
@@ -331,7 +332,7 @@ def workflow_section(project: Project) -> str:
 def project_latest_rejection(project: Project):
     """The newest expert rejection, when it is newer than the last status change (workflow.md §9.3)."""
 
-    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action="PROJECT_REJECTED")
+    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action=AuditAction.PROJECT_REJECTED)
     if project.status_changed_at:
         rows = rows.filter(timestamp__gt=project.status_changed_at)
     return rows.order_by("-timestamp", "-id").first()

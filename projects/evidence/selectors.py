@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
 from projects.selectors import ALL_ROLES, project_check_access
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.http.errors import BadRequest, NotFound
 from vejapro.core.http.pagination import INVALID_CURSOR_TEXT, decode_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog
@@ -64,7 +65,7 @@ def project_certification_audit(*, project_id: uuid.UUID) -> AuditLog | None:
         AuditLog.objects.filter(
             entity_type="project",
             entity_id=project_id,
-            action="STATUS_CHANGE",
+            action=AuditAction.STATUS_CHANGE,
             new_value__status=ProjectStatus.CERTIFIED,
         )
         .order_by("-timestamp", "-id")
@@ -74,7 +75,7 @@ def project_certification_audit(*, project_id: uuid.UUID) -> AuditLog | None:
 
 def project_latest_rejection(*, project: Project) -> AuditLog | None:
     """The latest ``PROJECT_REJECTED`` newer than the last status change (the contractor's red notice, §9.3)."""
-    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action="PROJECT_REJECTED")
+    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action=AuditAction.PROJECT_REJECTED)
     if project.status_changed_at:
         rows = rows.filter(timestamp__gt=project.status_changed_at)
     return rows.order_by("-timestamp", "-id").first()

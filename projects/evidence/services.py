@@ -25,6 +25,7 @@ from projects.evidence.selectors import (
 from projects.models import Evidence, EvidenceCategory, Project, ProjectStatus
 from projects.services import MIN_CERTIFICATION_PHOTOS, project_lock, project_transition
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.models import AuditLog, Role
@@ -126,7 +127,7 @@ def evidence_upload(*, project: Project, category: str, upload: UploadedFile, ac
             audit_record(
                 entity_type="evidence",
                 entity_id=evidence.pk,
-                action="UPLOAD_EVIDENCE",
+                action=AuditAction.UPLOAD_EVIDENCE,
                 actor=actor,
                 new_value={"file_url": evidence.file_url, "category": category, "project_id": str(project.pk)},
             )
@@ -158,7 +159,7 @@ def evidence_seed_certification(*, project: Project | uuid.UUID, count: int, act
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="EVIDENCE_SEEDED",
+            action=AuditAction.EVIDENCE_SEEDED,
             actor=actor,
             new_value={"count": count, "category": EvidenceCategory.EXPERT_CERTIFICATION},
         )
@@ -193,7 +194,7 @@ def project_certify(
         audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="CERTIFY_PROJECT",
+            action=AuditAction.CERTIFY_PROJECT,
             actor=actor,
             new_value={"status": ProjectStatus.CERTIFIED},
         )
@@ -216,7 +217,7 @@ def project_reject(*, project: Project | uuid.UUID, actor: Actor, reason: str, f
         return audit_record(
             entity_type="project",
             entity_id=locked.pk,
-            action="PROJECT_REJECTED",
+            action=AuditAction.PROJECT_REJECTED,
             actor=actor,
             new_value={"reason": reason},
             metadata={"failed_items": items},
@@ -238,7 +239,7 @@ def project_marketing_consent_set(*, project: Project | uuid.UUID, consent: bool
             audit_record(
                 entity_type="project",
                 entity_id=locked.pk,
-                action="MARKETING_CONSENT_UPDATE",
+                action=AuditAction.MARKETING_CONSENT_UPDATE,
                 actor=actor,
                 old_value={"marketing_consent": previous},
                 new_value={"marketing_consent": consent},
@@ -251,7 +252,7 @@ def project_marketing_consent_set(*, project: Project | uuid.UUID, consent: bool
                 audit_record(
                     entity_type="project",
                     entity_id=locked.pk,
-                    action="MARKETING_CONSENT_REVOKE",
+                    action=AuditAction.MARKETING_CONSENT_REVOKE,
                     actor=actor,
                     old_value={"show_on_web": True},
                     new_value={"show_on_web": False},
@@ -295,7 +296,7 @@ def evidence_approve_for_web(
             audit_record(
                 entity_type="evidence",
                 entity_id=locked.pk,
-                action="EVIDENCE_APPROVED_FOR_WEB",
+                action=AuditAction.EVIDENCE_APPROVED_FOR_WEB,
                 actor=actor,
                 old_value=before,
                 new_value=after,
@@ -316,7 +317,7 @@ def evidence_hide_from_web(*, evidence: Evidence | uuid.UUID, actor: Actor) -> E
             audit_record(
                 entity_type="evidence",
                 entity_id=locked.pk,
-                action="EVIDENCE_HIDDEN_FROM_WEB",
+                action=AuditAction.EVIDENCE_HIDDEN_FROM_WEB,
                 actor=actor,
                 old_value=old,
                 new_value={"show_on_web": False, "is_featured": False},
@@ -344,7 +345,7 @@ def evidence_delete(*, evidence: Evidence | uuid.UUID, actor: Actor, reason: str
         audit_record(
             entity_type="evidence",
             entity_id=locked.pk,
-            action="EVIDENCE_DELETED",
+            action=AuditAction.EVIDENCE_DELETED,
             actor=actor,
             old_value={"file_url": locked.file_url, "category": locked.category, "project_id": str(project.pk)},
             metadata={"reason": reason},

@@ -487,6 +487,17 @@ def test_history_shows_the_staff_status_labels(admin_client):
 
 
 @pytest.mark.django_db
+def test_history_names_each_action_in_lithuanian(admin_client):
+    project = make_project()
+    add_payment(project)
+    _post(admin_client, _url(project, "pazymeti-apmoketu"))
+
+    history = _screen(admin_client, project).split('id="istorija"', 1)[1].split("</section>", 1)[0]
+
+    assert '<span title="STATUS_CHANGE">Būsenos keitimas</span>' in history
+
+
+@pytest.mark.django_db
 def test_refusals_written_without_diacritics_in_the_api_read_as_lithuanian_here(admin_client, client_user):
     project = make_project(email=None, client_info={"client_id": str(client_user.pk)})
 

@@ -24,18 +24,19 @@ from projects.client_keys import ANONYMIZED_NAME
 from projects.selectors import project_list_due_for_anonymization
 from projects.services import project_anonymize
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.models import NIL_UUID, AuditEntityType, AuditLog, TokenRedemption
 
 SECURITY_AUDIT_ACTIONS = (
-    "RATE_LIMIT_BLOCKED",
-    "TWILIO_SIGNATURE_INVALID",
-    "STRIPE_SIGNATURE_INVALID",
-    "EMAIL_WEBHOOK_AUTH_INVALID",
-    "CHAT_WEBHOOK_AUTH_INVALID",
-    "EMAIL_CONFIRMATION_INVALID_TOKEN",
-    "SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT",
-    "NOTIFICATION_FAILED",
+    AuditAction.RATE_LIMIT_BLOCKED,
+    AuditAction.TWILIO_SIGNATURE_INVALID,
+    AuditAction.STRIPE_SIGNATURE_INVALID,
+    AuditAction.EMAIL_WEBHOOK_AUTH_INVALID,
+    AuditAction.CHAT_WEBHOOK_AUTH_INVALID,
+    AuditAction.EMAIL_CONFIRMATION_INVALID_TOKEN,
+    AuditAction.SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT,
+    AuditAction.NOTIFICATION_FAILED,
 )
 SECURITY_AUDIT_PREFIX = "AI_"
 FINISHED_OUTBOX_STATUSES = ("SENT", "FAILED", "SKIPPED")
@@ -177,7 +178,7 @@ def retention_purge(*, commit: bool, now: datetime | None = None) -> dict[str, i
         audit_record(
             entity_type=AuditEntityType.SYSTEM,
             entity_id=NIL_UUID,
-            action="RETENTION_PURGE_EXECUTED",
+            action=AuditAction.RETENTION_PURGE_EXECUTED,
             actor=Actor.system(),
             new_value=counts,
             metadata={"dry_run": False},

@@ -18,6 +18,7 @@ from django.utils import timezone
 from vejapro.core.accounts import supabase
 from vejapro.core.accounts.tokens import decode_token, role_from_claims
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ApiError, BadRequest, Conflict
 from vejapro.core.models import Role, User
@@ -70,7 +71,7 @@ def _user_create_from_token(*, user_id: uuid.UUID, email: str | None, role: str,
             audit_record(
                 entity_type="user",
                 entity_id=user.pk,
-                action="USER_CREATED",
+                action=AuditAction.USER_CREATED,
                 actor=actor,
                 new_value={"role": role, "is_active": True},
                 metadata={"source": "login"},
@@ -95,7 +96,7 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str,
         audit_record(
             entity_type="user",
             entity_id=user.pk,
-            action="USER_UPDATED",
+            action=AuditAction.USER_UPDATED,
             actor=actor,
             old_value=old,
             new_value={"role": user.role, "is_active": user.is_active},
@@ -179,7 +180,10 @@ def token_mint(*, sub: str, email: str | None, role: str, ttl_hours: int) -> Min
 
 
 PORTAL_PATH_BY_ROLE = {Role.SUBCONTRACTOR: "contractor", Role.EXPERT: "expert"}
-TOKEN_ISSUED_ACTION_BY_ROLE = {Role.SUBCONTRACTOR: "CONTRACTOR_TOKEN_ISSUED", Role.EXPERT: "EXPERT_TOKEN_ISSUED"}
+TOKEN_ISSUED_ACTION_BY_ROLE = {
+    Role.SUBCONTRACTOR: AuditAction.CONTRACTOR_TOKEN_ISSUED,
+    Role.EXPERT: AuditAction.EXPERT_TOKEN_ISSUED,
+}
 STAFF_TOKEN_TTL_HOURS = 168
 
 
@@ -305,7 +309,7 @@ def user_create(
         audit_record(
             entity_type="user",
             entity_id=user.pk,
-            action="USER_CREATED",
+            action=AuditAction.USER_CREATED,
             actor=actor,
             new_value=_state(user),
             metadata={"source": "admin"},
@@ -347,7 +351,7 @@ def user_update(
         audit_record(
             entity_type="user",
             entity_id=locked.pk,
-            action="USER_UPDATED",
+            action=AuditAction.USER_UPDATED,
             actor=actor,
             old_value=old,
             new_value=_state(locked),

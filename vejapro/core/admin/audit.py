@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from vejapro.core.admin.base import FactAdmin
-from vejapro.core.admin.display import EMPTY, NBSP
+from vejapro.core.admin.display import EMPTY, NBSP, format_audit_action
 from vejapro.core.audit.selectors import (
     AUDIT_ACTION_GROUPS,
     EXPORT_LIMITS,
@@ -114,7 +114,7 @@ class AuditLogAdmin(FactAdmin):
     list_title = _("Audit log")
     list_display = [
         "timestamp_local",
-        "action",
+        "action_label",
         "entity_label",
         "entity_link",
         "actor_label",
@@ -130,7 +130,7 @@ class AuditLogAdmin(FactAdmin):
     change_form_template = "admin/core/auditlog/change_form.html"
     fields = [
         "timestamp_local",
-        "action",
+        "action_label",
         "entity_label",
         "entity_id",
         "actor_label",
@@ -143,6 +143,10 @@ class AuditLogAdmin(FactAdmin):
     @admin.display(description=_("Timestamp"), ordering="timestamp")
     def timestamp_local(self, obj):
         return timezone.localtime(obj.timestamp).strftime("%Y-%m-%d %H:%M:%S")
+
+    @admin.display(description=_("Action"), ordering="action")
+    def action_label(self, obj):
+        return format_audit_action(obj.action)
 
     @admin.display(description=_("Entity"), ordering="entity_type")
     def entity_label(self, obj):

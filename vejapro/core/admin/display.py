@@ -1,4 +1,5 @@
-"""Formatting for back office screens: money as «1 234,50 €», local times, relative times, pills (ui.md §1)."""
+"""Formatting for back office screens: money as «1 234,50 €», local times, relative times, pills, audit actions
+(ui.md §1)."""
 
 from datetime import datetime
 
@@ -7,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from vejapro.core.audit.actions import audit_action_label
 from vejapro.core.money import round_cents
 
 NBSP = "\u00a0"
@@ -56,3 +58,8 @@ def pill(text, kind: str, *, title: str = "") -> str:
     if title:
         return format_html('<span class="vp-pill vp-pill-{}" title="{}">{}</span>', kind, title, text)
     return format_html('<span class="vp-pill vp-pill-{}">{}</span>', kind, text)
+
+
+def format_audit_action(value: str) -> str:
+    """The action's label; the stored name stays on hover because the «Auditas» search and the CSV use it."""
+    return format_html('<span title="{}">{}</span>', value, audit_action_label(value))

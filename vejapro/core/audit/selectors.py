@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.models import AuditLog
 
 EXPORT_LIMITS = (10_000, 50_000, 100_000)
@@ -35,48 +36,105 @@ AUDIT_ACTION_GROUPS = {
     "projektai": (
         _("Projects, photos, users"),
         (
-            "PROJECT_CREATED", "PROJECT_UPDATED", "DRAFT_UPDATED", "ESTIMATE_SUBMITTED", "FINAL_QUOTE_SET",
-            "STATUS_CHANGE", "ASSIGN_CONTRACTOR", "ASSIGN_EXPERT", "UPLOAD_EVIDENCE", "EVIDENCE_SEEDED",
-            "EVIDENCE_DELETED", "CERTIFY_PROJECT", "PROJECT_REJECTED", "MARKETING_CONSENT_UPDATE",
-            "MARKETING_CONSENT_REVOKE", "EVIDENCE_APPROVED_FOR_WEB", "EVIDENCE_HIDDEN_FROM_WEB", "PROJECT_DELETED",
-            "PROJECT_ANONYMIZED", "CLIENT_TOKEN_ISSUED", "CLIENT_ACCESS_EMAIL_SENT", "CONTRACTOR_TOKEN_ISSUED",
-            "EXPERT_TOKEN_ISSUED", "USER_CREATED", "USER_UPDATED",
+            AuditAction.PROJECT_CREATED,
+            AuditAction.PROJECT_UPDATED,
+            AuditAction.DRAFT_UPDATED,
+            AuditAction.ESTIMATE_SUBMITTED,
+            AuditAction.FINAL_QUOTE_SET,
+            AuditAction.STATUS_CHANGE,
+            AuditAction.ASSIGN_CONTRACTOR,
+            AuditAction.ASSIGN_EXPERT,
+            AuditAction.UPLOAD_EVIDENCE,
+            AuditAction.EVIDENCE_SEEDED,
+            AuditAction.EVIDENCE_DELETED,
+            AuditAction.CERTIFY_PROJECT,
+            AuditAction.PROJECT_REJECTED,
+            AuditAction.MARKETING_CONSENT_UPDATE,
+            AuditAction.MARKETING_CONSENT_REVOKE,
+            AuditAction.EVIDENCE_APPROVED_FOR_WEB,
+            AuditAction.EVIDENCE_HIDDEN_FROM_WEB,
+            AuditAction.PROJECT_DELETED,
+            AuditAction.PROJECT_ANONYMIZED,
+            AuditAction.CLIENT_TOKEN_ISSUED,
+            AuditAction.CLIENT_ACCESS_EMAIL_SENT,
+            AuditAction.CONTRACTOR_TOKEN_ISSUED,
+            AuditAction.EXPERT_TOKEN_ISSUED,
+            AuditAction.USER_CREATED,
+            AuditAction.USER_UPDATED,
         ),
     ),
     "mokejimai": (
         _("Payments and confirmations"),
         (
-            "PAYMENT_RECORDED_MANUAL", "PAYMENT_RECORDED_STRIPE", "DEPOSIT_WAIVED", "PAYMENT_LINK_CREATED",
-            "PAYMENT_VOIDED", "FIN_CHANNEL_UNAVAILABLE", "EMAIL_CONFIRMATION_CREATED", "SMS_CONFIRMATION_CREATED",
-            "ADMIN_CONFIRMED", "EMAIL_CONFIRMATION_INVALID_TOKEN", "EMAIL_CONFIRMATION_FAILED",
-            "EMAIL_CONFIRMATION_EXPIRED", "EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS",
-            "EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING", "EMAIL_CONFIRMED", "SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT",
-            "SMS_CONFIRMATION_FAILED", "SMS_CONFIRMATION_EXPIRED", "SMS_CONFIRMATION_INVALID_PROJECT_STATUS",
-            "SMS_CONFIRMATION_FINAL_PAYMENT_MISSING", "SMS_CONFIRMED", "ADMIN_CONFIRMATION_RESEND_EMAIL",
-            "ADMIN_CONFIRMATION_RESEND_SMS",
+            AuditAction.PAYMENT_RECORDED_MANUAL,
+            AuditAction.PAYMENT_RECORDED_STRIPE,
+            AuditAction.DEPOSIT_WAIVED,
+            AuditAction.PAYMENT_LINK_CREATED,
+            AuditAction.PAYMENT_VOIDED,
+            AuditAction.FIN_CHANNEL_UNAVAILABLE,
+            AuditAction.EMAIL_CONFIRMATION_CREATED,
+            AuditAction.SMS_CONFIRMATION_CREATED,
+            AuditAction.ADMIN_CONFIRMED,
+            AuditAction.EMAIL_CONFIRMATION_INVALID_TOKEN,
+            AuditAction.EMAIL_CONFIRMATION_FAILED,
+            AuditAction.EMAIL_CONFIRMATION_EXPIRED,
+            AuditAction.EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS,
+            AuditAction.EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING,
+            AuditAction.EMAIL_CONFIRMED,
+            AuditAction.SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT,
+            AuditAction.SMS_CONFIRMATION_FAILED,
+            AuditAction.SMS_CONFIRMATION_EXPIRED,
+            AuditAction.SMS_CONFIRMATION_INVALID_PROJECT_STATUS,
+            AuditAction.SMS_CONFIRMATION_FINAL_PAYMENT_MISSING,
+            AuditAction.SMS_CONFIRMED,
+            AuditAction.ADMIN_CONFIRMATION_RESEND_EMAIL,
+            AuditAction.ADMIN_CONFIRMATION_RESEND_SMS,
         ),
     ),
     "pranesimai": (
         _("Messages, calls, calendar"),
         (
-            "ADMIN_NOTIFICATION_RETRY", "NOTIFICATION_FAILED", "CALL_REQUEST_CREATED", "CALL_REQUEST_UPDATED",
-            "CALL_REQUEST_DELETED", "APPOINTMENT_CREATED", "APPOINTMENT_UPDATED", "APPOINTMENT_CONFIRMED",
-            "APPOINTMENT_CANCELLED", "INTAKE_UPDATED", "OFFER_SENT", "OFFER_ACCEPTED", "OFFER_REJECTED",
-            "EMAIL_INBOUND_RECEIVED", "EMAIL_REPLY_MERGED", "EMAIL_AUTO_REPLY_MISSING_DATA",
+            AuditAction.ADMIN_NOTIFICATION_RETRY,
+            AuditAction.NOTIFICATION_FAILED,
+            AuditAction.CALL_REQUEST_CREATED,
+            AuditAction.CALL_REQUEST_UPDATED,
+            AuditAction.CALL_REQUEST_DELETED,
+            AuditAction.APPOINTMENT_CREATED,
+            AuditAction.APPOINTMENT_UPDATED,
+            AuditAction.APPOINTMENT_CONFIRMED,
+            AuditAction.APPOINTMENT_CANCELLED,
+            AuditAction.INTAKE_UPDATED,
+            AuditAction.OFFER_SENT,
+            AuditAction.OFFER_ACCEPTED,
+            AuditAction.OFFER_REJECTED,
+            AuditAction.EMAIL_INBOUND_RECEIVED,
+            AuditAction.EMAIL_REPLY_MERGED,
+            AuditAction.EMAIL_AUTO_REPLY_MISSING_DATA,
         ),
     ),
     "finansai": (
         _("Finance"),
-        ("FINANCE_LEDGER_ENTRY_CREATED", "FINANCE_LEDGER_ENTRY_REVERSED", "ADMIN_MARGIN_CREATED"),
+        (
+            AuditAction.FINANCE_LEDGER_ENTRY_CREATED,
+            AuditAction.FINANCE_LEDGER_ENTRY_REVERSED,
+            AuditAction.ADMIN_MARGIN_CREATED,
+            AuditAction.ESTIMATE_RULE_CREATED,
+            AuditAction.ESTIMATE_RULE_UPDATED,
+        ),
     ),
     "saugumas": (
         _("Security and operations"),
         (
-            "TWILIO_SIGNATURE_INVALID", "STRIPE_SIGNATURE_INVALID", "EMAIL_WEBHOOK_AUTH_INVALID",
-            "CHAT_WEBHOOK_AUTH_INVALID", "RATE_LIMIT_BLOCKED", "DEPLOY_WEBHOOK_EXECUTED", "RETENTION_PURGE_EXECUTED",
+            AuditAction.TWILIO_SIGNATURE_INVALID,
+            AuditAction.STRIPE_SIGNATURE_INVALID,
+            AuditAction.EMAIL_WEBHOOK_AUTH_INVALID,
+            AuditAction.CHAT_WEBHOOK_AUTH_INVALID,
+            AuditAction.RATE_LIMIT_BLOCKED,
+            AuditAction.DEPLOY_WEBHOOK_EXECUTED,
+            AuditAction.RETENTION_PURGE_EXECUTED,
         ),
     ),
-}  # fmt: skip
+}
 
 ENTITY_ADMIN_URLS = {
     "project": "admin:projects_project_change",
@@ -114,7 +172,7 @@ def audit_search_q(term: str) -> Q:
 
 
 def audit_error_q() -> Q:
-    return Q(action__endswith="_FAILED") | Q(action__contains="_INVALID") | Q(action="RATE_LIMIT_BLOCKED")
+    return Q(action__endswith="_FAILED") | Q(action__contains="_INVALID") | Q(action=AuditAction.RATE_LIMIT_BLOCKED)
 
 
 def audit_error_count(queryset: QuerySet[AuditLog]) -> int:

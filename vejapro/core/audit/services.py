@@ -11,19 +11,20 @@ from django.core.cache import cache
 from django.db import transaction
 
 from vejapro.core.actors import USER_AGENT_MAX, Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.models import NIL_UUID, AuditLog
 from vejapro.core.redaction import redact, redaction_fields, to_json_value
 
 logger = logging.getLogger(__name__)
 
 ALERT_THRESHOLDS = {
-    "SMS_CONFIRMATION_FAILED": 5,
-    "SMS_CONFIRMATION_FINAL_PAYMENT_MISSING": 5,
-    "NOTIFICATION_FAILED": 5,
-    "TWILIO_SIGNATURE_INVALID": 5,
-    "STRIPE_SIGNATURE_INVALID": 5,
-    "EMAIL_WEBHOOK_AUTH_INVALID": 5,
-    "RATE_LIMIT_BLOCKED": 20,
+    AuditAction.SMS_CONFIRMATION_FAILED: 5,
+    AuditAction.SMS_CONFIRMATION_FINAL_PAYMENT_MISSING: 5,
+    AuditAction.NOTIFICATION_FAILED: 5,
+    AuditAction.TWILIO_SIGNATURE_INVALID: 5,
+    AuditAction.STRIPE_SIGNATURE_INVALID: 5,
+    AuditAction.EMAIL_WEBHOOK_AUTH_INVALID: 5,
+    AuditAction.RATE_LIMIT_BLOCKED: 20,
 }
 
 ALERT_BUCKET_SECONDS = 60
@@ -43,7 +44,7 @@ def audit_record(
     *,
     entity_type: str,
     entity_id: uuid.UUID | str | None,
-    action: str,
+    action: AuditAction,
     actor: Actor,
     old_value: Any = None,
     new_value: Any = None,
@@ -52,7 +53,17 @@ def audit_record(
     """Append one audit row. Call it inside the transaction of the change it describes (workflow.md §13.1).
 
     ``old_value``, ``new_value`` and ``metadata`` become JSON (ISO datetimes, numbers for money) and lose their PII
-    keys (§13.5); the IP and user agent come from the actor (the single client-IP resolver)."""
+    keys (§13.5); the IP and user agent come from the actor (the single client-IP resolver).
+
+    Refuses to run outside a transaction: a row written on its own could describe a change that then rolls back
+    (or miss a change that commits). ``audit_record_standalone`` is the one way to audit on purpose alone."""
+    if action not in AuditAction.values:
+        raise ValueError(f"{action!r} is not an AuditAction: add it to vejapro/core/audit/actions.py")
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError(
+            f"audit_record({action}) outside a transaction: call it inside the transaction.atomic() of the change "
+            "it describes, or use audit_record_standalone for a failure audit"
+        )
     row = AuditLog.objects.create(
         entity_type=entity_type,
         entity_id=entity_id or NIL_UUID,

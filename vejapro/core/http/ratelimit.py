@@ -14,6 +14,7 @@ import logging
 from django_ratelimit.core import is_ratelimited
 
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record_standalone
 from vejapro.core.http.net import client_ip, rate_limit_ip_key
 from vejapro.core.models import NIL_UUID, AuditEntityType
@@ -56,7 +57,7 @@ def rate_limit_blocked_record(request, *, key: str, limit: int, window_seconds: 
     audit_record_standalone(
         entity_type=AuditEntityType.SYSTEM,
         entity_id=NIL_UUID,
-        action="RATE_LIMIT_BLOCKED",
+        action=AuditAction.RATE_LIMIT_BLOCKED,
         actor=Actor.system(request=request),
         metadata={"path": request.path, "key": key, "limit": limit, "window_seconds": window_seconds},
     )

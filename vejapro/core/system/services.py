@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vejapro.core.actors import Actor
+from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import NIL_UUID
@@ -24,7 +25,7 @@ def deploy_request(*, actor: Actor) -> None:
         audit_record(
             entity_type="system",
             entity_id=NIL_UUID,
-            action="DEPLOY_WEBHOOK_EXECUTED",
+            action=AuditAction.DEPLOY_WEBHOOK_EXECUTED,
             actor=actor,
             new_value={"status": "started"},
         )

@@ -1,8 +1,8 @@
-"""Template filters of the back office: money, local time, relative time."""
+"""Template filters of the back office: money, local time, relative time, audit action."""
 
 from django import template
 
-from vejapro.core.admin.display import format_local, format_money, relative_time
+from vejapro.core.admin.display import format_audit_action, format_local, format_money, relative_time
 
 register = template.Library()
 
@@ -20,3 +20,8 @@ def local(value) -> str:
 @register.filter
 def relative(value) -> str:
     return relative_time(value)
+
+
+@register.filter
+def audit_action(value) -> str:
+    return format_audit_action(value)

@@ -101,6 +101,19 @@ def test_action_group_and_type_filters(admin_client):
 
 
 @pytest.mark.django_db
+def test_actions_show_their_label_with_the_stored_name_on_hover(admin_client):
+    row = _row("CERTIFY_PROJECT")
+    _row("LEGACY_ACTION")
+
+    listing = admin_client.get(LIST_URL).content.decode()
+    detail = admin_client.get(f"{LIST_URL}{row.pk}/change/").content.decode()
+
+    assert '<span title="CERTIFY_PROJECT">Projektas sertifikuotas</span>' in listing
+    assert '<span title="LEGACY_ACTION">LEGACY_ACTION</span>' in listing
+    assert '<span title="CERTIFY_PROJECT">Projektas sertifikuotas</span>' in detail
+
+
+@pytest.mark.django_db
 def test_error_pill_counts_failures_in_the_filtered_rows(admin_client):
     _row("SMS_CONFIRMATION_FAILED")
     _row("EMAIL_CONFIRMATION_INVALID_TOKEN")

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from vejapro.core.actors import Actor
-from vejapro.core.audit.services import audit_record
+from vejapro.core.audit.services import audit_record_standalone
 from vejapro.core.models import AuditLog
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def row() -> AuditLog:
     actor = Actor(actor_type="ADMIN", actor_id="a-1", ip_address="203.0.113.9", user_agent="Firefox")
-    return audit_record(entity_type="system", entity_id=None, action="TEST_EVENT", actor=actor, new_value={"a": 1})
+    return audit_record_standalone(
+        entity_type="system", entity_id=None, action="DEPLOY_WEBHOOK_EXECUTED", actor=actor, new_value={"a": 1}
+    )
 
 
 def allow_purge(value: str = "on") -> None:
@@ -68,7 +70,7 @@ def test_sql_update_is_refused(row):
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         sql_update(row, action="OTHER")
 
-    assert stored(row) == ("TEST_EVENT", "203.0.113.9", "Firefox", None)
+    assert stored(row) == ("DEPLOY_WEBHOOK_EXECUTED", "203.0.113.9", "Firefox", None)
 
 
 def test_clearing_the_ip_is_refused_without_the_purge_setting(row):
@@ -108,7 +110,7 @@ def test_purge_setting_allows_delete(row):
 def test_purge_setting_allows_clearing_ip_and_user_agent(row):
     update_with_setting(row, ip_address=None, user_agent=None)
 
-    assert stored(row) == ("TEST_EVENT", None, None, None)
+    assert stored(row) == ("DEPLOY_WEBHOOK_EXECUTED", None, None, None)
 
 
 def test_purge_setting_allows_clearing_only_one_of_them(row):
@@ -132,7 +134,7 @@ def test_purge_setting_allows_nothing_else(row, changes):
     with pytest.raises(IntegrityError, match="only clear"):
         update_with_setting(row, **changes)
 
-    assert stored(row) == ("TEST_EVENT", "203.0.113.9", "Firefox", None)
+    assert stored(row) == ("DEPLOY_WEBHOOK_EXECUTED", "203.0.113.9", "Firefox", None)
 
 
 def test_the_setting_lasts_only_for_its_transaction(row):

@@ -14,14 +14,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def row() -> AuditLog:
     actor = Actor(actor_type="ADMIN", actor_id="a-1", ip_address="203.0.113.9", user_agent="Firefox")
-    return audit_record(entity_type="system", entity_id=None, action="TEST_EVENT", actor=actor, new_value={"a": 1})
+    return audit_record(
+        entity_type="system", entity_id=None, action="DEPLOY_WEBHOOK_EXECUTED", actor=actor, new_value={"a": 1}
+    )
 
 
 def stored(row: AuditLog) -> tuple:
     return AuditLog.objects.filter(pk=row.pk).values_list("action", "ip_address", "user_agent", "new_value").get()
 
 
-UNCHANGED = ("TEST_EVENT", "203.0.113.9", "Firefox", {"a": 1})
+UNCHANGED = ("DEPLOY_WEBHOOK_EXECUTED", "203.0.113.9", "Firefox", {"a": 1})
 
 
 def test_saving_a_changed_row_is_refused(row):

@@ -6,10 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import RequestFactory
 
 from vejapro.core.actors import Actor
-from vejapro.core.audit.services import audit_alert_count, audit_record
+from vejapro.core.audit.services import audit_alert_count, audit_record, audit_record_standalone
 from vejapro.core.models import NIL_UUID, AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,7 @@ DEFAULT_FIELDS = [
 ]  # fmt: skip
 FALLBACK_FIELDS = ["phone", "email", "address", "ssn", "tax_id", "passport", "national_id", "id_number"]
 R = "[REDACTED]"
+SYSTEM_ACTION = "DEPLOY_WEBHOOK_EXECUTED"
 
 
 def record(**values) -> AuditLog:
@@ -122,7 +124,7 @@ def test_none_values_stay_null():
 
 
 def test_system_entity_defaults_to_the_nil_uuid():
-    row = audit_record(entity_type="system", entity_id=None, action="X", actor=Actor.system())
+    row = audit_record(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system())
 
     assert row.entity_id == NIL_UUID
 
@@ -133,7 +135,7 @@ def test_ip_and_user_agent_come_from_the_resolver(settings):
         "/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.77", HTTP_USER_AGENT="Mozilla/5.0"
     )
 
-    row = audit_record(entity_type="system", entity_id=None, action="X", actor=Actor.system(request=request))
+    row = audit_record(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system(request=request))
 
     assert row.ip_address == "203.0.113.77"
     assert row.user_agent == "Mozilla/5.0"
@@ -142,16 +144,21 @@ def test_ip_and_user_agent_come_from_the_resolver(settings):
 def test_spoofed_ip_from_an_untrusted_peer_is_not_recorded():
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.3", HTTP_X_REAL_IP="203.0.113.77")
 
-    row = audit_record(entity_type="system", entity_id=None, action="X", actor=Actor.system(request=request))
+    row = audit_record(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system(request=request))
 
     assert row.ip_address == "198.51.100.3"
 
 
 def test_user_agent_is_truncated_to_512_characters():
     request = RequestFactory().get("/", HTTP_USER_AGENT="A" * 600)
-    from_request = audit_record(entity_type="system", entity_id=None, action="X", actor=Actor.system(request=request))
+    from_request = audit_record(
+        entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system(request=request)
+    )
     direct = audit_record(
-        entity_type="system", entity_id=None, action="X", actor=Actor(actor_type="SYSTEM", user_agent="B" * 700)
+        entity_type="system",
+        entity_id=None,
+        action=SYSTEM_ACTION,
+        actor=Actor(actor_type="SYSTEM", user_agent="B" * 700),
     )
 
     assert from_request.user_agent == "A" * 512
@@ -162,9 +169,44 @@ def test_actor_of_a_signed_in_user(admin_user):
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.3")
     request.user = admin_user
 
-    row = audit_record(entity_type="user", entity_id=admin_user.pk, action="X", actor=Actor.from_request(request))
+    row = audit_record(
+        entity_type="user", entity_id=admin_user.pk, action="USER_UPDATED", actor=Actor.from_request(request)
+    )
 
     assert (row.actor_type, row.actor_id, row.ip_address) == ("ADMIN", str(admin_user.pk), "198.51.100.3")
+
+
+# --- Only inside the transaction of the change (§13.1) -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_nothing_is_written():
+    with pytest.raises(RuntimeError, match=r"audit_record\(DEPLOY_WEBHOOK_EXECUTED\) outside a transaction"):
+        audit_record(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system())
+
+    assert AuditLog.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_one_row_is_written():
+    with transaction.atomic():
+        audit_record(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system())
+
+    assert list(AuditLog.objects.values_list("action", flat=True)) == [SYSTEM_ACTION]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_standalone_writes_its_own_transaction():
+    audit_record_standalone(entity_type="system", entity_id=None, action=SYSTEM_ACTION, actor=Actor.system())
+
+    assert list(AuditLog.objects.values_list("action", flat=True)) == [SYSTEM_ACTION]
+
+
+def test_an_unknown_action_is_refused_and_nothing_is_written():
+    with pytest.raises(ValueError, match="'NOT_AN_ACTION' is not an AuditAction"):
+        audit_record(entity_type="system", entity_id=None, action="NOT_AN_ACTION", actor=Actor.system())
+
+    assert AuditLog.objects.count() == 0
 
 
 # --- Alert thresholds (§13.6) --------------------------------------------------------------------------------------
