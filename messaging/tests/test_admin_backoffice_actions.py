@@ -3,7 +3,9 @@
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
 
 OUTBOX_LIST = "/admin/messaging/notificationoutbox/"
@@ -17,7 +19,7 @@ def _messages(response) -> list[str]:
 @pytest.mark.django_db
 def test_retry_from_the_project_screen_until_the_limit(admin_client):
     project = make_project(status="CERTIFIED")
-    row = add_outbox(project)
+    row = add_outbox(project, status="FAILED")
     screen = f"/admin/projects/project/{project.pk}/change/"
     retry = f"/admin/messaging/notificationoutbox/{row.pk}/kartoti/"
     assert "Kartoti (3)" in admin_client.get(screen).content.decode()
@@ -38,7 +40,7 @@ def test_retry_from_the_project_screen_until_the_limit(admin_client):
 @pytest.mark.django_db
 def test_retry_action_on_the_outbox_list(admin_client):
     project = make_project()
-    failed = add_outbox(project)
+    failed = add_outbox(project, status="FAILED")
     sent = add_outbox(project, status="SENT")
 
     response = admin_client.post(
@@ -57,7 +59,7 @@ def test_retry_action_on_the_outbox_list(admin_client):
 
 @pytest.mark.django_db
 def test_retry_button_on_the_outbox_detail(admin_client):
-    row = add_outbox(make_project())
+    row = add_outbox(make_project(), status="FAILED")
 
     html = admin_client.get(f"/admin/messaging/notificationoutbox/{row.pk}/change/").content.decode()
 
@@ -140,7 +142,7 @@ def test_final_payment_falls_back_to_sms(admin_client, settings):
 
 @pytest.mark.django_db
 def test_send_client_access(admin_client, client_user):
-    project = make_project(client_info={"client_id": str(client_user.pk)})
+    project = make_project(client=client_user)
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 

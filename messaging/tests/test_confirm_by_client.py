@@ -6,15 +6,18 @@ import pytest
 
 from messaging.models import ConfirmationStatus
 from messaging.services import Outcome, confirmation_confirm_by_client
-from messaging.tests.factories import add_confirmation, add_payment, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_newest_valid_pending_confirmation_is_used(client_user):
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, "EXPIRED-ONE", expires_in=-timedelta(minutes=1))
     older = add_confirmation(project, "OLDER-ONE")
     newest = add_confirmation(project, "NEWEST-ONE")
@@ -36,7 +39,7 @@ def test_the_newest_valid_pending_confirmation_is_used(client_user):
 
 def test_without_a_pending_confirmation_nothing_happens(client_user):
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, "USED-ONE", status="CONFIRMED")
 
     result = confirmation_confirm_by_client(project=project, user=client_user)

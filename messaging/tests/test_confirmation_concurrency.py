@@ -11,8 +11,11 @@ from django.test import Client
 from twilio.request_validator import RequestValidator
 
 from messaging.models import ClientConfirmation, ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = [
     pytest.mark.postgres,
@@ -37,7 +40,7 @@ def _flags(settings):
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 

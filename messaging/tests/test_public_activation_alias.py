@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 
 from messaging.models import ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def post_json(client, url=URL):
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -104,7 +107,7 @@ def test_expired_token(client, certified):
 @pytest.mark.parametrize("status", [ProjectStatus.PENDING_EXPERT, ProjectStatus.ACTIVE])
 def test_the_project_must_be_exactly_certified(client, status):
     project = make_project(status)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, TOKEN)
 
     response = post_json(client)

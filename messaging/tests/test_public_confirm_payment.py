@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 
 from messaging.models import ClientConfirmation, ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import Project, ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,7 @@ def client():
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import NotificationOutbox
-from messaging.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def url(project_id) -> str:
 @pytest.fixture
 def project(client_user):
     return make_project(
+        "CERTIFIED",
         client_user_id=str(client_user.pk),
         client_info={"name": "Jonas", "email": "jonas@gmail.com", "client_id": str(client_user.pk)},
     )
@@ -88,7 +90,7 @@ def test_a_ttl_of_zero_falls_back_to_a_week(api, admin_user, project, settings):
 
 
 def test_the_project_needs_a_client_id(api, admin_user):
-    project = make_project(client_info={"email": "a@b.lt"})
+    project = make_project("CERTIFIED", client_info={"email": "a@b.lt"})
 
     response = api(admin_user).post_json(url(project.pk))
 
@@ -97,7 +99,9 @@ def test_the_project_needs_a_client_id(api, admin_user):
 
 
 def test_the_project_needs_a_client_email(api, admin_user, client_user):
-    project = make_project(client_user_id=str(client_user.pk), client_info={"client_id": str(client_user.pk)})
+    project = make_project(
+        "CERTIFIED", client_user_id=str(client_user.pk), client_info={"client_id": str(client_user.pk)}
+    )
 
     response = api(admin_user).post_json(url(project.pk))
 

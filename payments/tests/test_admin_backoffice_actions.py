@@ -2,10 +2,10 @@
 
 import pytest
 
-from payments.models import Payment, StripeWebhookEvent
+from payments.models import Payment
 from payments.stripe import client as stripe_client
-from payments.tests.stripe_helpers import intent_event
-from projects.tests.admin_factories import add_payment, make_project
+from payments.tests.factories import add_payment, add_stripe_event, intent_event
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
 
 PAYMENT_LIST = "/admin/payments/payment/"
@@ -86,10 +86,10 @@ def test_a_failed_stripe_event_is_processed_again(admin_client, settings):
     settings.ENABLE_STRIPE = True
     project = make_project()
     event = intent_event(project.pk, "DEPOSIT", amount_received=20000)
-    row = StripeWebhookEvent.objects.create(
-        event_id=event["id"], event_type=event["type"], payload=event, outcome="FAILED", last_error="Laikina klaida"
+    row = add_stripe_event(
+        event["id"], event_type=event["type"], payload=event, outcome="FAILED", last_error="Laikina klaida"
     )
-    processed = StripeWebhookEvent.objects.create(event_id="evt_done", event_type="x", outcome="PROCESSED")
+    processed = add_stripe_event("evt_done", event_type="x", outcome="PROCESSED")
 
     response = admin_client.post(
         EVENT_LIST, {"action": "process_again", "_selected_action": [row.pk, processed.pk]}, follow=True

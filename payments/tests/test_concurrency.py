@@ -4,8 +4,9 @@ import pytest
 
 from conftest import ApiClient
 from payments.models import Payment
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
 from projects.tests.test_concurrency import run_together
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

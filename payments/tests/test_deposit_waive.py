@@ -5,9 +5,11 @@ import uuid
 import pytest
 
 from payments.models import Payment
+from payments.tests.factories import add_payment, add_waiver
 from projects.services import project_transition
-from projects.tests.factories import add_payment, add_waiver, audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

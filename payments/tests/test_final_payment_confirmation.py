@@ -3,7 +3,8 @@
 import pytest
 
 from messaging.models import ClientConfirmation
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.stripe import client as stripe_client
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,9 @@ from unittest import mock
 import pytest
 
 from payments.models import Payment
-from projects.tests.factories import add_payment, audit_rows, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

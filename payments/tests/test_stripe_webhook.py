@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from messaging.tests.factories import audit_actions, audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.http.errors import BadRequest
+from vejapro.core.tests.audit import audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,12 @@ import threading
 import pytest
 from django.db import connection
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = [
     pytest.mark.postgres,

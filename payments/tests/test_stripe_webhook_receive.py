@@ -5,12 +5,14 @@ import json
 import pytest
 import stripe
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.stripe.services import stripe_webhook_receive
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.http.errors import ApiError, BadRequest
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

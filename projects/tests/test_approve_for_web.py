@@ -4,9 +4,10 @@ import pytest
 
 from projects.evidence.services import evidence_hide_from_web
 from projects.models import ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.actors import Actor
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 CONSENTED = {"marketing_consent": True, "marketing_consent_at": "2026-01-01T00:00Z"}
@@ -22,8 +23,8 @@ def url(evidence_id) -> str:
 
 
 @pytest.fixture
-def photo(make_project, add_photo):
-    return add_photo(make_project(ProjectStatus.CERTIFIED, **CONSENTED))
+def photo(make_owned_project):
+    return add_evidence(make_owned_project(ProjectStatus.CERTIFIED, **CONSENTED))
 
 
 def test_expert_publishes_a_photo_with_tag_and_featured(api, photo, expert_user):
@@ -55,8 +56,8 @@ def test_null_values_keep_what_is_stored_and_an_unchanged_replay_writes_no_audit
     assert len(audit_rows("EVIDENCE_APPROVED_FOR_WEB")) == 2
 
 
-def test_site_before_photo_of_an_active_project_can_be_published(api, make_project, add_photo, admin_user):
-    before = add_photo(make_project(ProjectStatus.ACTIVE, **CONSENTED), "SITE_BEFORE")
+def test_site_before_photo_of_an_active_project_can_be_published(api, make_owned_project, admin_user):
+    before = add_evidence(make_owned_project(ProjectStatus.ACTIVE, **CONSENTED), "SITE_BEFORE")
     assert api(admin_user).post(url(before.pk)).status_code == 200
 
 
@@ -79,8 +80,8 @@ def test_site_before_photo_of_an_active_project_can_be_published(api, make_proje
         ({"status": ProjectStatus.DRAFT, **CONSENTED}, "WORK_IN_PROGRESS", "Projektas dar nesertifikuotas"),
     ],
 )
-def test_business_rules_answer_400(api, make_project, add_photo, admin_user, project_fields, category, detail):
-    evidence = add_photo(make_project(**project_fields), category)
+def test_business_rules_answer_400(api, make_owned_project, admin_user, project_fields, category, detail):
+    evidence = add_evidence(make_owned_project(**project_fields), category)
 
     response = api(admin_user).post_json(url(evidence.pk), {"is_featured": True})
 

@@ -5,7 +5,8 @@ import time
 import jwt
 import pytest
 
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 
 from conftest import ApiClient
+from payments.tests.factories import add_payment
 from projects.models import Project
-from projects.tests.factories import add_payment, audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -7,9 +7,10 @@ from django.db import connection
 
 from projects.evidence.services import evidence_approve_for_web, project_certify, project_marketing_consent_set
 from projects.models import Evidence, Project, ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
@@ -36,10 +37,10 @@ def run_concurrently(count: int, action) -> list:
     return results
 
 
-def test_two_experts_certifying_at_once_certify_once(make_project, add_photo, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_two_experts_certifying_at_once_certify_once(make_owned_project, expert_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
     actor = Actor.for_user(expert_user)
 
     results = run_concurrently(2, lambda: project_certify(project=project.pk, actor=actor, checklist=CHECKLIST))
@@ -50,9 +51,9 @@ def test_two_experts_certifying_at_once_certify_once(make_project, add_photo, ex
     assert len(audit_rows("STATUS_CHANGE")) == 1
 
 
-def test_concurrent_consent_and_publish_writes_one_audit_each(make_project, add_photo, client_user, admin_user):
-    project = make_project(ProjectStatus.CERTIFIED)
-    photo = add_photo(project)
+def test_concurrent_consent_and_publish_writes_one_audit_each(make_owned_project, client_user, admin_user):
+    project = make_owned_project(ProjectStatus.CERTIFIED)
+    photo = add_evidence(project)
     client = Actor.for_user(client_user)
 
     run_concurrently(3, lambda: project_marketing_consent_set(project=project.pk, consent=True, actor=client))

@@ -3,8 +3,9 @@
 import pytest
 
 from projects.models import Evidence, ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +14,8 @@ def url(project_id) -> str:
     return f"/api/v1/projects/{project_id}/marketing-consent"
 
 
-def test_owner_gives_consent_with_an_empty_body(api, make_project, client_user):
-    project = make_project(ProjectStatus.CERTIFIED)
+def test_owner_gives_consent_with_an_empty_body(api, make_owned_project, client_user):
+    project = make_owned_project(ProjectStatus.CERTIFIED)
 
     response = api(client_user).post(url(project.pk))
 
@@ -33,8 +34,8 @@ def test_owner_gives_consent_with_an_empty_body(api, make_project, client_user):
     assert (row.old_value, row.new_value) == ({"marketing_consent": False}, {"marketing_consent": True})
 
 
-def test_same_value_again_writes_no_audit(api, make_project, client_user):
-    project = make_project()
+def test_same_value_again_writes_no_audit(api, make_owned_project, client_user):
+    project = make_owned_project()
     api(client_user).post_json(url(project.pk), {"consent": True})
 
     again = api(client_user).post_json(url(project.pk), {"consent": True})
@@ -44,13 +45,13 @@ def test_same_value_again_writes_no_audit(api, make_project, client_user):
     assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
 
 
-def test_revoking_hides_every_published_photo(api, make_project, add_photo, admin_user):
-    project = make_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
-    featured = add_photo(project, show_on_web=True, is_featured=True)
-    published = add_photo(project, "SITE_BEFORE", show_on_web=True)
-    hidden = add_photo(project)
-    other = make_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
-    elsewhere = add_photo(other, show_on_web=True)
+def test_revoking_hides_every_published_photo(api, make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+    featured = add_evidence(project, show_on_web=True, is_featured=True)
+    published = add_evidence(project, "SITE_BEFORE", show_on_web=True)
+    hidden = add_evidence(project)
+    other = make_owned_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+    elsewhere = add_evidence(other, show_on_web=True)
 
     response = api(admin_user).post_json(url(project.pk), {"consent": False})
 
@@ -72,8 +73,8 @@ def test_revoking_hides_every_published_photo(api, make_project, add_photo, admi
     assert revoke.metadata == {"affected_evidences": 2}
 
 
-def test_revoking_without_published_photos_writes_only_the_update(api, make_project, client_user):
-    project = make_project(marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+def test_revoking_without_published_photos_writes_only_the_update(api, make_owned_project, client_user):
+    project = make_owned_project(marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
 
     api(client_user).post_json(url(project.pk), {"consent": False})
 
@@ -82,8 +83,8 @@ def test_revoking_without_published_photos_writes_only_the_update(api, make_proj
 
 
 @pytest.mark.parametrize("consent", ["yes", 1, None, "true"])
-def test_consent_must_be_a_boolean(api, make_project, client_user, consent):
-    project = make_project()
+def test_consent_must_be_a_boolean(api, make_owned_project, client_user, consent):
+    project = make_owned_project()
     response = api(client_user).post_json(url(project.pk), {"consent": consent})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "consent"]
@@ -96,8 +97,10 @@ def test_unknown_project_is_404(api, client_user, project_id):
     assert (response.status_code, response.json()) == (404, {"detail": "Projektas nerastas"})
 
 
-def test_permission_matrix(api, make_project, admin_user, client_user, outsider_client, contractor_user, expert_user):
-    project = make_project()
+def test_permission_matrix(
+    api, make_owned_project, admin_user, client_user, outsider_client, contractor_user, expert_user
+):
+    project = make_owned_project()
     cases = [
         (None, 401, "Truksta Bearer zetono"),
         (contractor_user, 403, "Draudžiama"),

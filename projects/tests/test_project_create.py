@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from projects.models import Project
-from projects.tests.factories import audit_rows
+from vejapro.core.tests.audit import audit_rows
 
 URL = "/api/v1/projects"
 pytestmark = pytest.mark.django_db

@@ -4,21 +4,15 @@ import itertools
 
 import pytest
 
-from messaging.models import ClientConfirmation, ConfirmationStatus
+from messaging.tests.factories import add_confirmation
 from payments.models import PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
+from payments.tests.factories import add_payment
 from projects.models import Project
 from projects.services import project_transition
-from projects.tests.factories import (
-    FULL_CHECKLIST,
-    add_confirmation,
-    add_facts_for,
-    add_payment,
-    add_photos,
-    audit_rows,
-    make_project,
-)
+from projects.tests.factories import FULL_CHECKLIST, add_facts_for, add_photos, make_project
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import audit_rows
 
 STATUSES = ["DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE"]
 ACTOR_TYPES = ["SYSTEM", "SYSTEM_STRIPE", "SYSTEM_TWILIO", "SYSTEM_EMAIL", "CLIENT", "SUBCONTRACTOR", "EXPERT", "ADMIN"]
@@ -253,16 +247,14 @@ class TestCertificationGuard:
 class TestActivationGuard:
     def test_final_payment_required(self):
         project = make_project("CERTIFIED")
-        add_confirmation(project)
+        add_confirmation(project, channel="admin", status="CONFIRMED")
         add_payment(project, PaymentType.FINAL, status=PaymentStatus.VOIDED)
         assert _refused(project, "ACTIVE", "SYSTEM_EMAIL") == (400, "Final payment not recorded")
 
     def test_confirmation_required(self):
         project = make_project("CERTIFIED")
         add_payment(project, PaymentType.FINAL)
-        ClientConfirmation.objects.create(
-            project=project, token_hash="abc", status=ConfirmationStatus.PENDING, expires_at=project.created_at
-        )
+        add_confirmation(project, "abc", expires_at=project.created_at)
         assert _refused(project, "ACTIVE", "SYSTEM_TWILIO") == (400, "Client confirmation not received")
 
 

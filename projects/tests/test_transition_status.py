@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from projects.tests.factories import add_payment, add_photos, audit_rows, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import add_photos, make_project
+from vejapro.core.tests.audit import audit_rows
 
 URL = "/api/v1/transition-status"
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,9 @@ import re
 
 import pytest
 
-from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
 
 LIST_URL = "/admin/klientai/"
 
@@ -58,7 +60,7 @@ def test_chips_and_search(admin_client):
     waiting = make_project(name="Laukiantis", email="laukia@example.com", phone=None, status="CERTIFIED")
     add_payment(waiting, payment_type="FINAL")
     failed = make_project(name="Nepavykęs", email="nepavykes@example.com", phone=None, status="PAID")
-    add_outbox(failed)
+    add_outbox(failed, status="FAILED")
 
     pending = admin_client.get(LIST_URL, {"filtras": "pending_confirmation"}).content.decode()
     outbox = admin_client.get(LIST_URL, {"filtras": "failed_outbox"}).content.decode()
@@ -90,7 +92,7 @@ def test_profile_tabs(admin_client):
     add_payment(project, amount="250")
     add_payment(project, payment_type="FINAL", amount="750")
     add_confirmation(project)
-    add_outbox(project)
+    add_outbox(project, status="FAILED")
 
     html = admin_client.get(f"/admin/klientai/{project.client_key}/").content.decode()
 
@@ -162,7 +164,7 @@ def test_profile_query_count_does_not_grow_with_projects(admin_client):
         for _ in range(count):
             project = make_project(name="Daug projektų", email="daug@example.com", phone="+37060000999")
             add_payment(project)
-            add_outbox(project)
+            add_outbox(project, status="FAILED")
             add_confirmation(project)
             key = project.client_key
         return key
