@@ -6,7 +6,7 @@ from messaging.models import ClientConfirmation, NotificationOutbox
 from messaging.tests.factories import add_confirmation, add_outbox
 from payments.tests.factories import add_payment
 from projects.tests.factories import make_project
-from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 OUTBOX_LIST = "/admin/messaging/notificationoutbox/"
 CONFIRMATION_LIST = "/admin/messaging/clientconfirmation/"
@@ -34,7 +34,7 @@ def test_retry_from_the_project_screen_until_the_limit(admin_client):
     assert _messages(refused) == ["Kartojimų limitas pasiektas"]
     html = refused.content.decode()
     assert "Kartoti (" not in html
-    assert AuditLog.objects.filter(entity_id=row.pk, action="ADMIN_NOTIFICATION_RETRY").count() == 3
+    assert_audited("ADMIN_NOTIFICATION_RETRY", entity_id=row.pk, count=3)
 
 
 @pytest.mark.django_db
@@ -80,7 +80,7 @@ def test_resend_action_on_the_confirmation_list(admin_client, settings):
 
     assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
     assert ClientConfirmation.objects.filter(project=project, channel="email").count() == 2
-    assert AuditLog.objects.filter(entity_id=project.pk, action="ADMIN_CONFIRMATION_RESEND_EMAIL").count() == 1
+    assert_audited("ADMIN_CONFIRMATION_RESEND_EMAIL", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -115,7 +115,7 @@ def test_final_payment_without_any_channel_says_so(admin_client, settings):
     assert _messages(response) == [
         "Mokėjimas įrašytas. Klientui nepavyko išsiųsti patvirtinimo: nėra el. pašto ar telefono."
     ]
-    assert AuditLog.objects.filter(entity_id=project.pk, action="FIN_CHANNEL_UNAVAILABLE").count() == 1
+    assert_audited("FIN_CHANNEL_UNAVAILABLE", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -148,7 +148,7 @@ def test_send_client_access(admin_client, client_user):
 
     assert _messages(response) == ["Prieigos laiškas išsiųstas."]
     assert NotificationOutbox.objects.get(entity_id=project.pk).template_key == "CLIENT_PORTAL_ACCESS"
-    assert AuditLog.objects.filter(entity_id=project.pk, action="CLIENT_ACCESS_EMAIL_SENT").count() == 1
+    assert_audited("CLIENT_ACCESS_EMAIL_SENT", entity_id=project.pk)
 
 
 @pytest.mark.django_db

@@ -15,7 +15,7 @@ from messaging.tests.factories import add_confirmation
 from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
 from projects.tests.factories import make_project
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = [
     pytest.mark.postgres,
@@ -99,8 +99,8 @@ def test_many_clicks_of_one_link_activate_once(certified):
     assert kinds == {"ACTIVE": 1, "already": CLICKS - 1}
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.ACTIVE
-    assert len(audit_rows("STATUS_CHANGE")) == 1
-    assert len(audit_rows("EMAIL_CONFIRMED")) == 1
+    assert_audited("STATUS_CHANGE", count=1)
+    assert_audited("EMAIL_CONFIRMED", count=1)
 
 
 def test_a_link_and_an_sms_reply_at_once_activate_once(certified):

@@ -12,7 +12,7 @@ from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
 from vejapro.core.models import ActorType
 from vejapro.core.redaction import sha256_hex
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,16 @@ def test_email_confirmation_is_created_audited_and_queued(email_on):
     assert confirmation.pk == result.confirmation_id
     assert (confirmation.channel, confirmation.status, confirmation.attempts) == ("email", "PENDING", 0)
     assert before + timedelta(hours=72) <= confirmation.expires_at <= timezone.now() + timedelta(hours=72)
-    [audit] = audit_rows("EMAIL_CONFIRMATION_CREATED")
-    assert (audit.entity_type, audit.entity_id, audit.actor_type, audit.actor_id) == (
-        "project",
-        project.pk,
-        "ADMIN",
-        "admin-sub",
+    [audit] = assert_audited(
+        "EMAIL_CONFIRMATION_CREATED",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        actor_id="admin-sub",
+        new_value={"confirmation_id": str(confirmation.pk), "channel": "email"},
+        metadata={"trigger": "final_payment"},
+        exact=True,
     )
-    assert audit.new_value == {"confirmation_id": str(confirmation.pk), "channel": "email"}
-    assert audit.metadata == {"trigger": "final_payment"}
     [row] = NotificationOutbox.objects.all()
     assert (row.channel, row.template_key, row.entity_type, row.entity_id) == (
         "email",
@@ -115,10 +116,13 @@ def test_sms_fallback_when_email_intake_is_off(settings):
     assert result.channel == "sms"
     confirmation = ClientConfirmation.objects.get()
     assert confirmation.channel == "sms"
-    [audit] = audit_rows("SMS_CONFIRMATION_CREATED")
-    assert audit.actor_type == "SYSTEM_STRIPE"
-    assert audit.new_value == {"confirmation_id": str(confirmation.pk), "channel": "sms"}
-    assert audit.metadata == {"trigger": "final_payment"}
+    assert_audited(
+        "SMS_CONFIRMATION_CREATED",
+        actor_type="SYSTEM_STRIPE",
+        new_value={"confirmation_id": str(confirmation.pk), "channel": "sms"},
+        metadata={"trigger": "final_payment"},
+        exact=True,
+    )
     row = NotificationOutbox.objects.get()
     assert (row.channel, row.template_key) == ("sms", "FINAL_PAYMENT_CONFIRMATION")
     code = row.payload_json["body"].split("TAIP ")[1]
@@ -157,9 +161,13 @@ def test_no_channel_is_audited_and_nothing_is_queued(settings, email_intake, cli
 
     assert result.channel is None
     assert result.email_queued is False
-    [audit] = audit_rows("FIN_CHANNEL_UNAVAILABLE")
-    assert (audit.entity_id, audit.actor_type) == (project.pk, "ADMIN")
-    assert audit.new_value == {"reason": reason, "sms_fallback": False}
+    assert_audited(
+        "FIN_CHANNEL_UNAVAILABLE",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"reason": reason, "sms_fallback": False},
+        exact=True,
+    )
     assert ClientConfirmation.objects.count() == 0
     assert NotificationOutbox.objects.count() == 0
 

@@ -22,7 +22,7 @@ from messaging.services import outbox, outbox_dispatch_one
 from messaging.services.outbox import LEASE
 from messaging.tests.factories import add_outbox
 from messaging.transports import mail, sms
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SMS_PAYLOAD = {"to_number": "+37061234567", "body": "Labas"}
@@ -159,7 +159,7 @@ def test_a_stale_outcome_after_the_row_was_claimed_again_is_dropped(settings, mo
         None,
         None,
     )
-    assert audit_rows("NOTIFICATION_FAILED") == []
+    assert_audited("NOTIFICATION_FAILED", count=0)
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from messaging.tests.factories import add_outbox
 from messaging.tests.smtp_sink import SmtpSink
 from messaging.transports import sms
 from projects.tests.factories import make_project
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -157,14 +157,19 @@ def test_an_email_without_required_fields_fails_at_once_with_an_audit_row():
     assert row.status == OutboxStatus.FAILED
     assert row.last_error == "Trūksta laukų: subject, body_text"
     assert row.next_attempt_at > timezone.now() + timedelta(days=364)
-    [audit] = audit_rows("NOTIFICATION_FAILED")
-    assert (audit.entity_type, audit.entity_id, audit.actor_type) == ("notification_outbox", row.pk, "SYSTEM")
-    assert audit.new_value == {"channel": "email", "template_key": "FINAL_PAYMENT_CONFIRMATION", "attempt_count": 1}
-    assert audit.metadata == {
-        "entity_type": "project",
-        "entity_id": str(row.entity_id),
-        "error": "Trūksta laukų: subject, body_text",
-    }
+    assert_audited(
+        "NOTIFICATION_FAILED",
+        entity_type="notification_outbox",
+        entity_id=row.pk,
+        actor_type="SYSTEM",
+        new_value={"channel": "email", "template_key": "FINAL_PAYMENT_CONFIRMATION", "attempt_count": 1},
+        metadata={
+            "entity_type": "project",
+            "entity_id": str(row.entity_id),
+            "error": "Trūksta laukų: subject, body_text",
+        },
+        exact=True,
+    )
 
 
 def test_an_sms_is_sent_through_the_sms_backend(sent_sms):
@@ -263,7 +268,7 @@ def test_the_last_attempt_fails_the_row(settings, monkeypatch):
 
     row.refresh_from_db()
     assert (row.status, row.attempt_count, row.last_error) == (OutboxStatus.FAILED, 5, "timeout")
-    assert len(audit_rows("NOTIFICATION_FAILED", entity_id=row.pk)) == 1
+    assert_audited("NOTIFICATION_FAILED", entity_id=row.pk)
 
 
 def test_the_whatsapp_ping_is_skipped_while_its_channel_is_off(settings):
@@ -274,7 +279,7 @@ def test_the_whatsapp_ping_is_skipped_while_its_channel_is_off(settings):
 
     row.refresh_from_db()
     assert (row.status, row.last_error) == (OutboxStatus.SKIPPED, "WHATSAPP_DISABLED")
-    assert audit_rows("NOTIFICATION_FAILED") == []
+    assert_audited("NOTIFICATION_FAILED", count=0)
 
 
 def test_the_whatsapp_ping_goes_to_a_whatsapp_address(settings, sent_sms):

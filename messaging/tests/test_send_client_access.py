@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from messaging.models import NotificationOutbox
 from projects.tests.factories import make_project
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,13 @@ def test_queues_the_portal_email_with_a_client_magic_link(api, admin_user, proje
     assert claims["app_metadata"] == {"role": "CLIENT"}
     assert claims["email"] == "jonas@gmail.com"
     assert claims["exp"] == body["expires_at"]
-    [audit] = audit_rows("CLIENT_ACCESS_EMAIL_SENT")
-    assert (audit.entity_id, audit.actor_type) == (project.pk, "ADMIN")
-    assert audit.new_value == {"client_email": "[REDACTED]", "ttl_hours": 168}
+    [audit] = assert_audited(
+        "CLIENT_ACCESS_EMAIL_SENT",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"client_email": "[REDACTED]", "ttl_hours": 168},
+        exact=True,
+    )
     assert token not in str(audit.new_value)
 
 

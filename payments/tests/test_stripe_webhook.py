@@ -14,7 +14,7 @@ from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
 from projects.tests.factories import make_project
 from vejapro.core.http.errors import BadRequest
-from vejapro.core.tests.audit import audit_actions, audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -98,9 +98,10 @@ def test_a_deposit_for_a_project_past_draft_is_kept_without_transition():
     project.refresh_from_db()
     assert project.status == ProjectStatus.SCHEDULED
     assert Payment.objects.count() == 1
-    [recorded] = audit_rows("PAYMENT_RECORDED_STRIPE")
-    assert recorded.metadata == {"transition": "skipped", "reason": "project_not_draft"}
-    assert audit_rows("STATUS_CHANGE") == []
+    assert_audited(
+        "PAYMENT_RECORDED_STRIPE", metadata={"transition": "skipped", "reason": "project_not_draft"}, exact=True
+    )
+    assert_audited("STATUS_CHANGE", count=0)
 
 
 def test_a_final_payment_on_a_certified_project_requests_the_confirmation():
@@ -233,7 +234,7 @@ def test_a_second_deposit_event_for_a_paid_project_is_kept_and_skips_the_transit
     received(deliver(intent_event(project.pk, "DEPOSIT")))
 
     assert Payment.objects.count() == 2
-    assert len(audit_rows("STATUS_CHANGE")) == 1
+    assert_audited("STATUS_CHANGE", count=1)
     assert [row.metadata["transition"] for row in audit_rows("PAYMENT_RECORDED_STRIPE")] == ["applied", "skipped"]
 
 
@@ -305,8 +306,7 @@ def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
 
 
 def _signature_audit():
-    [audit] = audit_rows("STRIPE_SIGNATURE_INVALID")
-    assert (audit.entity_type, audit.actor_type) == ("system", "SYSTEM")
+    [audit] = assert_audited("STRIPE_SIGNATURE_INVALID", entity_type="system", actor_type="SYSTEM")
     return audit.metadata
 
 

@@ -11,6 +11,7 @@ from payments.tests.factories import add_payment
 from projects.models import Evidence, Project
 from projects.tests.factories import CLIENT_INFO, make_project
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 ALL_TICKED = {f"check_{key}": "on" for key in ("ground", "seed", "edges", "cleanliness")}
 
@@ -426,7 +427,7 @@ def test_client_portal_link(admin_client, client_user):
     assert f"Kliento ID {client_user.pk} | Galioja iki" in html
     assert "Kopijuoti nuorodą" in html
     assert "/client?token=" in html
-    assert AuditLog.objects.filter(entity_id=project.pk, action="CLIENT_TOKEN_ISSUED").count() == 1
+    assert_audited("CLIENT_TOKEN_ISSUED", entity_id=project.pk)
 
 
 @pytest.mark.django_db

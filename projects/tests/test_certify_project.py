@@ -5,7 +5,7 @@ import pytest
 from projects.models import Project, ProjectStatus
 from projects.tests.factories import add_evidence
 from vejapro.core.models import AuditLog
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited
 
 URL = "/api/v1/certify-project"
 FULL = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
@@ -40,16 +40,24 @@ def test_expert_certifies_with_checklist_and_notes(api, ready, expert_user):
     assert ready.status == ProjectStatus.CERTIFIED
     assert ready.is_certified is True
     assert ready.certified_at is not None
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.old_value == {"status": "PENDING_EXPERT"}
-    assert change.new_value == {"status": "CERTIFIED"}
-    assert change.metadata == {"checklist": FULL, "notes": "Viskas tvarkinga"}
-    assert (change.actor_type, change.actor_id) == ("EXPERT", str(expert_user.pk))
-    [certified] = audit_rows("CERTIFY_PROJECT")
-    assert (certified.entity_type, certified.entity_id) == ("project", ready.pk)
-    assert certified.new_value == {"status": "CERTIFIED"}
-    assert certified.old_value is None
-    assert certified.actor_type == "EXPERT"
+    assert_audited(
+        "STATUS_CHANGE",
+        actor_type="EXPERT",
+        actor_id=str(expert_user.pk),
+        old_value={"status": "PENDING_EXPERT"},
+        new_value={"status": "CERTIFIED"},
+        metadata={"checklist": FULL, "notes": "Viskas tvarkinga"},
+        exact=True,
+    )
+    assert_audited(
+        "CERTIFY_PROJECT",
+        entity_type="project",
+        entity_id=ready.pk,
+        actor_type="EXPERT",
+        old_value=None,
+        new_value={"status": "CERTIFIED"},
+        exact=True,
+    )
 
 
 def test_admin_certifies_a_robot_project(api, make_owned_project, admin_user):
@@ -60,9 +68,7 @@ def test_admin_certifies_a_robot_project(api, make_owned_project, admin_user):
     response = certify(api(admin_user), project.pk, ROBOT)
 
     assert response.status_code == 200
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.actor_type == "ADMIN"
-    assert change.metadata == {"checklist": ROBOT, "notes": ""}
+    assert_audited("STATUS_CHANGE", actor_type="ADMIN", metadata={"checklist": ROBOT, "notes": ""}, exact=True)
 
 
 def test_second_call_is_400_wrong_status(api, ready, expert_user):
@@ -71,7 +77,7 @@ def test_second_call_is_400_wrong_status(api, ready, expert_user):
     again = certify(api(expert_user), ready.pk, FULL)
 
     assert (again.status_code, again.json()) == (400, {"detail": "Projektas dar neparuotas sertifikavimui"})
-    assert len(audit_rows("CERTIFY_PROJECT")) == 1
+    assert_audited("CERTIFY_PROJECT", count=1)
 
 
 @pytest.mark.parametrize("status", [s for s in ProjectStatus.values if s != ProjectStatus.PENDING_EXPERT])
@@ -119,8 +125,7 @@ def test_other_keys_are_accepted_when_true(api, ready, expert_user):
     response = certify(api(expert_user), ready.pk, checklist)
 
     assert response.status_code == 200
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.metadata == {"checklist": checklist, "notes": ""}
+    assert_audited("STATUS_CHANGE", metadata={"checklist": checklist, "notes": ""}, exact=True)
 
 
 def test_robot_project_needs_the_robot_items(api, make_owned_project, expert_user):

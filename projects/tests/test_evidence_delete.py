@@ -10,7 +10,7 @@ from projects.models import Evidence, ProjectStatus
 from projects.tests.factories import add_evidence, image_bytes
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,11 +27,16 @@ def test_admin_deletes_a_photo_and_its_stored_objects(settings, make_owned_proje
 
     assert not Evidence.objects.exists()
     assert list(folder.iterdir()) == []
-    [row] = audit_rows("EVIDENCE_DELETED")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("evidence", evidence.pk, "ADMIN")
-    assert row.old_value == {"file_url": evidence.file_url, "category": "SITE_BEFORE", "project_id": str(project.pk)}
-    assert row.new_value is None
-    assert row.metadata == {"reason": "Ne to sklypo nuotrauka"}
+    assert_audited(
+        "EVIDENCE_DELETED",
+        entity_type="evidence",
+        entity_id=evidence.pk,
+        actor_type="ADMIN",
+        old_value={"file_url": evidence.file_url, "category": "SITE_BEFORE", "project_id": str(project.pk)},
+        new_value=None,
+        metadata={"reason": "Ne to sklypo nuotrauka"},
+        exact=True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -60,7 +65,7 @@ def test_refusals_change_nothing(make_owned_project, admin_user, status, categor
 
     assert (error.value.status, error.value.detail) == (400, detail)
     assert Evidence.objects.filter(pk=evidence.pk).exists()
-    assert audit_rows("EVIDENCE_DELETED") == []
+    assert_audited("EVIDENCE_DELETED", count=0)
 
 
 def test_certification_photo_of_an_uncertified_project_can_be_deleted(make_owned_project, admin_user):

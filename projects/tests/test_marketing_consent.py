@@ -5,7 +5,7 @@ import pytest
 from projects.models import Evidence, ProjectStatus
 from projects.tests.factories import add_evidence
 from vejapro.core.models import AuditLog
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +29,15 @@ def test_owner_gives_consent_with_an_empty_body(api, make_owned_project, client_
         "marketing_consent_at": project.marketing_consent_at.isoformat().replace("Z", "+00:00"),
     }
     assert response.json()["marketing_consent_at"].endswith("+00:00")
-    [row] = audit_rows("MARKETING_CONSENT_UPDATE")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("project", project.pk, "CLIENT")
-    assert (row.old_value, row.new_value) == ({"marketing_consent": False}, {"marketing_consent": True})
+    assert_audited(
+        "MARKETING_CONSENT_UPDATE",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="CLIENT",
+        old_value={"marketing_consent": False},
+        new_value={"marketing_consent": True},
+        exact=True,
+    )
 
 
 def test_same_value_again_writes_no_audit(api, make_owned_project, client_user):
@@ -42,7 +48,7 @@ def test_same_value_again_writes_no_audit(api, make_owned_project, client_user):
 
     assert again.status_code == 200
     assert again.json()["marketing_consent"] is True
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
+    assert_audited("MARKETING_CONSENT_UPDATE", count=1)
 
 
 def test_revoking_hides_every_published_photo(api, make_owned_project, admin_user):
@@ -61,16 +67,22 @@ def test_revoking_hides_every_published_photo(api, make_owned_project, admin_use
         assert (photo.show_on_web, photo.is_featured) == (False, False)
     elsewhere.refresh_from_db()
     assert elsewhere.show_on_web is True
-    [update] = audit_rows("MARKETING_CONSENT_UPDATE")
-    assert (update.old_value, update.new_value, update.actor_type) == (
-        {"marketing_consent": True},
-        {"marketing_consent": False},
-        "ADMIN",
+    assert_audited(
+        "MARKETING_CONSENT_UPDATE",
+        actor_type="ADMIN",
+        old_value={"marketing_consent": True},
+        new_value={"marketing_consent": False},
+        exact=True,
     )
-    [revoke] = audit_rows("MARKETING_CONSENT_REVOKE")
-    assert (revoke.entity_type, revoke.entity_id) == ("project", project.pk)
-    assert (revoke.old_value, revoke.new_value) == ({"show_on_web": True}, {"show_on_web": False})
-    assert revoke.metadata == {"affected_evidences": 2}
+    assert_audited(
+        "MARKETING_CONSENT_REVOKE",
+        entity_type="project",
+        entity_id=project.pk,
+        old_value={"show_on_web": True},
+        new_value={"show_on_web": False},
+        metadata={"affected_evidences": 2},
+        exact=True,
+    )
 
 
 def test_revoking_without_published_photos_writes_only_the_update(api, make_owned_project, client_user):
@@ -78,8 +90,8 @@ def test_revoking_without_published_photos_writes_only_the_update(api, make_owne
 
     api(client_user).post_json(url(project.pk), {"consent": False})
 
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
-    assert audit_rows("MARKETING_CONSENT_REVOKE") == []
+    assert_audited("MARKETING_CONSENT_UPDATE", count=1)
+    assert_audited("MARKETING_CONSENT_REVOKE", count=0)
 
 
 @pytest.mark.parametrize("consent", ["yes", 1, None, "true"])
@@ -116,5 +128,5 @@ def test_permission_matrix(
 
     assert api(client_user).post_json(url(project.pk), {"consent": True}).status_code == 200
     assert api(admin_user).post_json(url(project.pk), {"consent": False}).status_code == 200
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 2
+    assert_audited("MARKETING_CONSENT_UPDATE", count=2)
     assert not Evidence.objects.exists()

@@ -3,7 +3,7 @@
 import pytest
 
 from projects.models import Evidence
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +23,14 @@ def test_default_seeds_three_hidden_certification_photos(api, make_owned_project
     assert {(p.category, p.show_on_web, p.is_featured, p.uploaded_by_id) for p in photos} == {
         ("EXPERT_CERTIFICATION", False, False, admin_user.pk)
     }
-    [row] = audit_rows("EVIDENCE_SEEDED")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("project", project.pk, "ADMIN")
-    assert row.new_value == {"count": 3, "category": "EXPERT_CERTIFICATION"}
+    assert_audited(
+        "EVIDENCE_SEEDED",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"count": 3, "category": "EXPERT_CERTIFICATION"},
+        exact=True,
+    )
 
 
 def test_count_can_be_chosen(api, make_owned_project, admin_user):

@@ -13,7 +13,7 @@ from projects.models import Evidence, ProjectStatus
 from projects.tests.factories import image_bytes
 from vejapro.core.models import AuditLog
 from vejapro.core.storage import StorageError
-from vejapro.core.tests.audit import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 URL = "/api/v1/upload-evidence"
 pytestmark = pytest.mark.django_db
@@ -85,13 +85,16 @@ def test_jpeg_upload_strips_exif_and_gps_and_makes_webp_variants(api, settings, 
     assert medium.size == (1200, 2400)
     assert dict(medium.getexif()) == {}
 
-    [row] = audit_rows("UPLOAD_EVIDENCE")
-    assert row.entity_type == "evidence"
-    assert row.entity_id == evidence.pk
-    assert row.actor_type == "SUBCONTRACTOR"
-    assert row.actor_id == str(contractor_user.pk)
-    assert row.old_value is None
-    assert row.new_value == {"file_url": body["file_url"], "category": "SITE_BEFORE", "project_id": str(project.pk)}
+    assert_audited(
+        "UPLOAD_EVIDENCE",
+        entity_type="evidence",
+        entity_id=evidence.pk,
+        actor_type="SUBCONTRACTOR",
+        actor_id=str(contractor_user.pk),
+        old_value=None,
+        new_value={"file_url": body["file_url"], "category": "SITE_BEFORE", "project_id": str(project.pk)},
+        exact=True,
+    )
 
 
 def test_storage_paths_follow_the_bucket_layout(api, make_owned_project, admin_user):
@@ -131,7 +134,7 @@ def test_png_expert_certification_photo_keeps_its_format_and_transparency(
     stored = Image.open(media_file(settings, body["file_url"]))
     assert (stored.format, stored.mode, stored.size) == ("PNG", "RGBA", (800, 600))
     assert Image.open(media_file(settings, body["thumbnail_url"])).size == (400, 300)
-    assert len(audit_rows("UPLOAD_EVIDENCE")) == 1
+    assert_audited("UPLOAD_EVIDENCE", count=1)
 
 
 def test_large_original_is_stored_as_jpeg_when_that_is_smaller(api, settings, make_owned_project, admin_user):
@@ -163,7 +166,7 @@ def test_undecodable_file_of_an_accepted_type_is_stored_as_sent_without_variants
     assert body["medium_url"] is None
     assert body["file_url"].endswith(".jpg")
     assert media_file(settings, body["file_url"]).read_bytes() == garbage
-    assert len(audit_rows("UPLOAD_EVIDENCE")) == 1
+    assert_audited("UPLOAD_EVIDENCE", count=1)
 
 
 def test_type_is_accepted_by_extension_or_by_content_type(api, make_owned_project, admin_user):
