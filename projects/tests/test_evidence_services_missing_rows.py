@@ -60,7 +60,7 @@ def test_upload_to_a_vanished_project_is_404_and_leaves_no_stored_object(setting
     assert (error.value.status, error.value.detail) == (404, "Projektas nerastas")
     assert not Evidence.objects.exists()
     stored = Path(settings.MEDIA_ROOT) / "evidences" / str(project.pk)
-    assert not stored.exists() or not any(stored.iterdir())
+    assert list(stored.iterdir()) == []
 
 
 @pytest.mark.parametrize(
