@@ -1,71 +1,78 @@
-"""Test data for messaging: projects in a status, payments and confirmations written directly (setup only)."""
+"""Test data for messaging: client confirmations and notification outbox rows.
+
+Rows are written directly, as the services would leave them (setup, not behaviour).
+"""
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
-from messaging.models import ClientConfirmation, ConfirmationStatus
-from payments.models import Payment, PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
-from projects.models import CERTIFIED_STATUSES, Project, ProjectStatus
-from vejapro.core.models import AuditLog
+from messaging.models import (
+    ADMIN_CONFIRMED_TOKEN_HASH,
+    ClientConfirmation,
+    ConfirmationStatus,
+    NotificationOutbox,
+    OutboxStatus,
+)
+from projects.models import Project
 from vejapro.core.redaction import sha256_hex
 
-CLIENT_INFO = {"name": "Jonas Jonaitis", "email": "jonas@gmail.com", "phone": "+37061234567"}
-
-
-def make_project(status: str = ProjectStatus.CERTIFIED, *, client_info: dict | None = None, **fields) -> Project:
-    certified = status in CERTIFIED_STATUSES
-    return Project.objects.create(
-        client_info=dict(CLIENT_INFO) if client_info is None else client_info,
-        status=status,
-        is_certified=certified,
-        certified_at=timezone.now() if certified else None,
-        **fields,
-    )
-
-
-def add_payment(project: Project, payment_type: str = PaymentType.FINAL, amount: str = "500.00", **fields) -> Payment:
-    return Payment.objects.create(
-        project=project,
-        provider=fields.pop("provider", PaymentProvider.MANUAL),
-        provider_event_id=fields.pop("provider_event_id", f"test-{uuid.uuid4()}"),
-        amount=Decimal(amount),
-        payment_type=payment_type,
-        status=PaymentStatus.SUCCEEDED,
-        payment_method=fields.pop("payment_method", PaymentMethod.CASH),
-        is_manual_confirmed=True,
-        **fields,
-    )
+OUTBOX_PAYLOAD = {"to": "secret@example.com", "body": "Sveiki, čia slapta žinutė"}
+OUTBOX_ERROR = "SMTP 550 mailbox unavailable"
 
 
 def add_confirmation(
     project: Project,
-    token: str = "TOKEN-ABC_123",
+    token: str | None = None,
     *,
     channel: str = "email",
     status: str = ConfirmationStatus.PENDING,
     attempts: int = 0,
-    expires_in: timedelta = timedelta(hours=72),
+    expires_in: timedelta | None = None,
+    **fields,
 ) -> ClientConfirmation:
+    """A confirmation whose link/code is ``token`` (stored hashed, as the service stores it; a random one when not
+    given), valid for 72 hours unless ``expires_in`` says otherwise. ``channel="admin"`` is the admin's own
+    confirmation: the fixed marker instead of a hash, expiring at once, as ``confirmation_admin_confirm`` writes it."""
+    if channel == "admin":
+        token_hash = ADMIN_CONFIRMED_TOKEN_HASH
+    else:
+        token_hash = sha256_hex((token or uuid.uuid4().hex).strip().upper())
+    if expires_in is None:
+        expires_in = timedelta(0) if channel == "admin" else timedelta(hours=72)
+    now = timezone.now()
+    values = {"expires_at": now + expires_in, "confirmed_at": now if status == ConfirmationStatus.CONFIRMED else None}
+    values.update(fields)
     return ClientConfirmation.objects.create(
-        project=project,
-        token_hash=sha256_hex(token.strip().upper()),
-        channel=channel,
-        status=status,
-        attempts=attempts,
-        expires_at=timezone.now() + expires_in,
-        confirmed_at=timezone.now() if status == ConfirmationStatus.CONFIRMED else None,
+        project=project, token_hash=token_hash, channel=channel, status=status, attempts=attempts, **values
     )
 
 
-def audit_rows(action: str | None = None, **filters) -> list[AuditLog]:
-    rows = AuditLog.objects.filter(**filters)
-    if action:
-        rows = rows.filter(action=action)
-    return list(rows.order_by("timestamp", "id"))
-
-
-def audit_actions(**filters) -> list[str]:
-    return [row.action for row in audit_rows(**filters)]
+def add_outbox(
+    project: Project | None = None,
+    *,
+    channel: str = "email",
+    payload: dict | None = None,
+    status: str = OutboxStatus.PENDING,
+    template_key: str = "FINAL_PAYMENT_CONFIRMATION",
+    **fields,
+) -> NotificationOutbox:
+    """An outbox row for ``project`` (for a random entity when none). A FAILED row has used its five attempts and
+    carries an SMTP error, a SENT one its ``sent_at``, unless the test says otherwise."""
+    values = {
+        "attempt_count": 5 if status == OutboxStatus.FAILED else 0,
+        "last_error": OUTBOX_ERROR if status == OutboxStatus.FAILED else None,
+        "sent_at": timezone.now() if status == OutboxStatus.SENT else None,
+        "dedupe_key": f"test:{uuid.uuid4()}",
+    }
+    values.update(fields)
+    return NotificationOutbox.objects.create(
+        entity_type="project",
+        entity_id=project.pk if project is not None else uuid.uuid4(),
+        channel=channel,
+        template_key=template_key,
+        payload_json=dict(OUTBOX_PAYLOAD) if payload is None else payload,
+        status=status,
+        **values,
+    )

@@ -3,8 +3,10 @@
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from projects.tests.admin_factories import add_confirmation, add_outbox, add_payment, make_project
-from vejapro.core.models import AuditLog
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited
 
 OUTBOX_LIST = "/admin/messaging/notificationoutbox/"
 CONFIRMATION_LIST = "/admin/messaging/clientconfirmation/"
@@ -17,7 +19,7 @@ def _messages(response) -> list[str]:
 @pytest.mark.django_db
 def test_retry_from_the_project_screen_until_the_limit(admin_client):
     project = make_project(status="CERTIFIED")
-    row = add_outbox(project)
+    row = add_outbox(project, status="FAILED")
     screen = f"/admin/projects/project/{project.pk}/change/"
     retry = f"/admin/messaging/notificationoutbox/{row.pk}/kartoti/"
     assert "Kartoti (3)" in admin_client.get(screen).content.decode()
@@ -32,13 +34,13 @@ def test_retry_from_the_project_screen_until_the_limit(admin_client):
     assert _messages(refused) == ["Kartojimų limitas pasiektas"]
     html = refused.content.decode()
     assert "Kartoti (" not in html
-    assert AuditLog.objects.filter(entity_id=row.pk, action="ADMIN_NOTIFICATION_RETRY").count() == 3
+    assert_audited("ADMIN_NOTIFICATION_RETRY", entity_id=row.pk, count=3)
 
 
 @pytest.mark.django_db
 def test_retry_action_on_the_outbox_list(admin_client):
     project = make_project()
-    failed = add_outbox(project)
+    failed = add_outbox(project, status="FAILED")
     sent = add_outbox(project, status="SENT")
 
     response = admin_client.post(
@@ -57,7 +59,7 @@ def test_retry_action_on_the_outbox_list(admin_client):
 
 @pytest.mark.django_db
 def test_retry_button_on_the_outbox_detail(admin_client):
-    row = add_outbox(make_project())
+    row = add_outbox(make_project(), status="FAILED")
 
     html = admin_client.get(f"/admin/messaging/notificationoutbox/{row.pk}/change/").content.decode()
 
@@ -78,7 +80,7 @@ def test_resend_action_on_the_confirmation_list(admin_client, settings):
 
     assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
     assert ClientConfirmation.objects.filter(project=project, channel="email").count() == 2
-    assert AuditLog.objects.filter(entity_id=project.pk, action="ADMIN_CONFIRMATION_RESEND_EMAIL").count() == 1
+    assert_audited("ADMIN_CONFIRMATION_RESEND_EMAIL", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -113,7 +115,7 @@ def test_final_payment_without_any_channel_says_so(admin_client, settings):
     assert _messages(response) == [
         "Mokėjimas įrašytas. Klientui nepavyko išsiųsti patvirtinimo: nėra el. pašto ar telefono."
     ]
-    assert AuditLog.objects.filter(entity_id=project.pk, action="FIN_CHANNEL_UNAVAILABLE").count() == 1
+    assert_audited("FIN_CHANNEL_UNAVAILABLE", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -140,13 +142,13 @@ def test_final_payment_falls_back_to_sms(admin_client, settings):
 
 @pytest.mark.django_db
 def test_send_client_access(admin_client, client_user):
-    project = make_project(client_info={"client_id": str(client_user.pk)})
+    project = make_project(client=client_user)
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
     assert _messages(response) == ["Prieigos laiškas išsiųstas."]
     assert NotificationOutbox.objects.get(entity_id=project.pk).template_key == "CLIENT_PORTAL_ACCESS"
-    assert AuditLog.objects.filter(entity_id=project.pk, action="CLIENT_ACCESS_EMAIL_SENT").count() == 1
+    assert_audited("CLIENT_ACCESS_EMAIL_SENT", entity_id=project.pk)
 
 
 @pytest.mark.django_db

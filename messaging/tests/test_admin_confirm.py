@@ -5,8 +5,10 @@ import uuid
 import pytest
 
 from messaging.models import ClientConfirmation
-from messaging.tests.factories import add_payment, audit_actions, audit_rows, make_project
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,7 @@ def url(project_id) -> str:
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -84,7 +86,7 @@ def test_a_reason_of_spaces_is_400(api, admin_user, certified):
 @pytest.mark.parametrize("status", [ProjectStatus.PENDING_EXPERT, ProjectStatus.ACTIVE])
 def test_the_project_must_be_certified(api, admin_user, status):
     project = make_project(status)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
 
     response = api(admin_user).post_json(url(project.pk), {"reason": REASON})
 

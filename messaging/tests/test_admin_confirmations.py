@@ -6,8 +6,9 @@ from datetime import UTC, timedelta
 import pytest
 from django.utils import timezone
 
-from messaging.tests.factories import add_confirmation, make_project
+from messaging.tests.factories import add_confirmation
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -28,11 +29,11 @@ def resend_audit(project, channel="EMAIL", hours_ago=1):
 
 
 def test_anonymous_is_401(api):
-    assert api().get(url(make_project().pk)).status_code == 401
+    assert api().get(url(make_project("CERTIFIED").pk)).status_code == 401
 
 
 def test_other_roles_are_403(api, non_admin):
-    response = api(non_admin).get(url(make_project().pk))
+    response = api(non_admin).get(url(make_project("CERTIFIED").pk))
 
     assert response.status_code == 403
     assert response.json() == {"detail": "Draudžiama"}

@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from messaging.tests.factories import add_confirmation, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import NotificationOutbox, OutboxStatus
-from messaging.tests.factories import audit_rows
+from messaging.tests.factories import add_outbox
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +19,9 @@ def url(notification_id) -> str:
 
 @pytest.fixture
 def failed():
-    return NotificationOutbox.objects.create(
-        entity_type="project",
-        entity_id=uuid.uuid4(),
+    return add_outbox(
         channel="sms",
-        template_key="FINAL_PAYMENT_CONFIRMATION",
-        payload_json={"to_number": "+37061234567", "body": "x"},
-        dedupe_key=f"k:{uuid.uuid4()}",
+        payload={"to_number": "+37061234567", "body": "x"},
         status=OutboxStatus.FAILED,
         attempt_count=5,
         last_error="timeout",

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import NotificationOutbox, OutboxStatus
-from messaging.tests.factories import make_project
+from messaging.tests.factories import add_outbox
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db
@@ -18,15 +19,8 @@ def url(project_id) -> str:
 
 
 def row(project, status=OutboxStatus.PENDING, minutes_ago=0, **fields):
-    created = NotificationOutbox.objects.create(
-        entity_type="project",
-        entity_id=project.pk,
-        channel=fields.pop("channel", "email"),
-        template_key="FINAL_PAYMENT_CONFIRMATION",
-        payload_json={"to": "jonas@gmail.com", "subject": "s", "body_text": "token SECRET"},
-        dedupe_key=f"k:{uuid.uuid4()}",
-        status=status,
-        **fields,
+    created = add_outbox(
+        project, status=status, payload={"to": "jonas@gmail.com", "subject": "s", "body_text": "token SECRET"}, **fields
     )
     NotificationOutbox.objects.filter(pk=created.pk).update(created_at=timezone.now() - timedelta(minutes=minutes_ago))
     created.refresh_from_db()
@@ -34,11 +28,11 @@ def row(project, status=OutboxStatus.PENDING, minutes_ago=0, **fields):
 
 
 def test_anonymous_is_401(api):
-    assert api().get(url(make_project().pk)).status_code == 401
+    assert api().get(url(make_project("CERTIFIED").pk)).status_code == 401
 
 
 def test_other_roles_are_403(api, non_admin):
-    response = api(non_admin).get(url(make_project().pk))
+    response = api(non_admin).get(url(make_project("CERTIFIED").pk))
 
     assert response.status_code == 403
     assert response.json() == {"detail": "Draudžiama"}
@@ -53,10 +47,10 @@ def test_unknown_project_is_404(api, admin_user, project_id):
 
 
 def test_rows_of_the_project_newest_first_without_payload(api, admin_user):
-    project = make_project()
+    project = make_project("CERTIFIED")
     sent = row(project, OutboxStatus.SENT, minutes_ago=30, sent_at=timezone.now(), attempt_count=1)
     failed = row(project, OutboxStatus.FAILED, minutes_ago=10, attempt_count=5, last_error="timeout", channel="sms")
-    row(make_project())  # another project
+    row(make_project("CERTIFIED"))  # another project
     retried = AuditLog.objects.create(
         entity_type="notification_outbox",
         entity_id=failed.pk,

@@ -6,15 +6,18 @@ import pytest
 
 from messaging.models import ConfirmationStatus
 from messaging.services import Outcome, confirmation_confirm_by_client
-from messaging.tests.factories import add_confirmation, add_payment, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_newest_valid_pending_confirmation_is_used(client_user):
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, "EXPIRED-ONE", expires_in=-timedelta(minutes=1))
     older = add_confirmation(project, "OLDER-ONE")
     newest = add_confirmation(project, "NEWEST-ONE")
@@ -27,16 +30,19 @@ def test_the_newest_valid_pending_confirmation_is_used(client_user):
     assert (newest.status, older.status) == (ConfirmationStatus.CONFIRMED, ConfirmationStatus.PENDING)
     project.refresh_from_db()
     assert project.status == ProjectStatus.ACTIVE
-    [change] = audit_rows("STATUS_CHANGE")
-    assert (change.actor_type, change.actor_id) == ("SYSTEM_EMAIL", str(client_user.pk))
-    assert change.metadata == {"channel": "email", "confirmed_via": "client_portal", "confirmation_id": str(newest.pk)}
-    [confirmed] = audit_rows("EMAIL_CONFIRMED")
-    assert confirmed.metadata == {"confirmation_id": str(newest.pk), "via": "client_portal"}
+    assert_audited(
+        "STATUS_CHANGE",
+        actor_type="SYSTEM_EMAIL",
+        actor_id=str(client_user.pk),
+        metadata={"channel": "email", "confirmed_via": "client_portal", "confirmation_id": str(newest.pk)},
+        exact=True,
+    )
+    assert_audited("EMAIL_CONFIRMED", metadata={"confirmation_id": str(newest.pk), "via": "client_portal"}, exact=True)
 
 
 def test_without_a_pending_confirmation_nothing_happens(client_user):
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, "USED-ONE", status="CONFIRMED")
 
     result = confirmation_confirm_by_client(project=project, user=client_user)
@@ -54,5 +60,4 @@ def test_missing_final_payment_is_counted_and_audited_as_the_client(client_user)
     assert result.outcome == Outcome.FINAL_MISSING
     confirmation.refresh_from_db()
     assert confirmation.attempts == 1
-    [audit] = audit_rows("EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING")
-    assert (audit.actor_type, audit.actor_id) == ("CLIENT", str(client_user.pk))
+    assert_audited("EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING", actor_type="CLIENT", actor_id=str(client_user.pk))

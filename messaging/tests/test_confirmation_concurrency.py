@@ -11,8 +11,11 @@ from django.test import Client
 from twilio.request_validator import RequestValidator
 
 from messaging.models import ClientConfirmation, ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = [
     pytest.mark.postgres,
@@ -37,7 +40,7 @@ def _flags(settings):
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -96,8 +99,8 @@ def test_many_clicks_of_one_link_activate_once(certified):
     assert kinds == {"ACTIVE": 1, "already": CLICKS - 1}
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.ACTIVE
-    assert len(audit_rows("STATUS_CHANGE")) == 1
-    assert len(audit_rows("EMAIL_CONFIRMED")) == 1
+    assert_audited("STATUS_CHANGE", count=1)
+    assert_audited("EMAIL_CONFIRMED", count=1)
 
 
 def test_a_link_and_an_sms_reply_at_once_activate_once(certified):
@@ -112,7 +115,14 @@ def test_a_link_and_an_sms_reply_at_once_activate_once(certified):
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.ACTIVE
     [change] = audit_rows("STATUS_CHANGE")
-    assert change.actor_type in {"SYSTEM_EMAIL", "SYSTEM_TWILIO"}
+    # Whichever of the two wins the race activates the project, and its own channel is recorded.
+    assert (change.actor_type, change.metadata) in [
+        (
+            "SYSTEM_EMAIL",
+            {"channel": "email", "confirmed_via": "public_endpoint", "confirmation_id": str(email_row.pk)},
+        ),
+        ("SYSTEM_TWILIO", {"channel": "sms", "confirmation_id": str(sms_row.pk)}),
+    ]
     assert len(audit_rows("EMAIL_CONFIRMED")) == len(audit_rows("SMS_CONFIRMED")) == 1
     rows = ClientConfirmation.objects.filter(pk__in=[email_row.pk, sms_row.pk])
     assert set(rows.values_list("status", flat=True)) == {ConfirmationStatus.CONFIRMED}

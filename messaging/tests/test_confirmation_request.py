@@ -8,10 +8,11 @@ from django.utils import timezone
 from messaging.models import ClientConfirmation, ConfirmationStatus, NotificationOutbox
 from messaging.selectors import confirmation_find_by_token
 from messaging.services import confirmation_request_for_final_payment
-from messaging.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
 from vejapro.core.models import ActorType
 from vejapro.core.redaction import sha256_hex
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def email_on(settings):
 
 
 def test_email_confirmation_is_created_audited_and_queued(email_on):
-    project = make_project()
+    project = make_project("CERTIFIED")
     before = timezone.now()
 
     result = confirmation_request_for_final_payment(project=project, actor=ADMIN)
@@ -39,15 +40,16 @@ def test_email_confirmation_is_created_audited_and_queued(email_on):
     assert confirmation.pk == result.confirmation_id
     assert (confirmation.channel, confirmation.status, confirmation.attempts) == ("email", "PENDING", 0)
     assert before + timedelta(hours=72) <= confirmation.expires_at <= timezone.now() + timedelta(hours=72)
-    [audit] = audit_rows("EMAIL_CONFIRMATION_CREATED")
-    assert (audit.entity_type, audit.entity_id, audit.actor_type, audit.actor_id) == (
-        "project",
-        project.pk,
-        "ADMIN",
-        "admin-sub",
+    [audit] = assert_audited(
+        "EMAIL_CONFIRMATION_CREATED",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        actor_id="admin-sub",
+        new_value={"confirmation_id": str(confirmation.pk), "channel": "email"},
+        metadata={"trigger": "final_payment"},
+        exact=True,
     )
-    assert audit.new_value == {"confirmation_id": str(confirmation.pk), "channel": "email"}
-    assert audit.metadata == {"trigger": "final_payment"}
     [row] = NotificationOutbox.objects.all()
     assert (row.channel, row.template_key, row.entity_type, row.entity_id) == (
         "email",
@@ -66,7 +68,7 @@ def test_email_confirmation_is_created_audited_and_queued(email_on):
 
 
 def test_the_email_token_format(email_on):
-    confirmation_request_for_final_payment(project=make_project(), actor=ADMIN)
+    confirmation_request_for_final_payment(project=make_project("CERTIFIED"), actor=ADMIN)
 
     body = NotificationOutbox.objects.get().payload_json["body_text"]
     token = body.split("Jūsų patvirtinimo kodas: ")[1].split("\n")[0]
@@ -77,7 +79,7 @@ def test_the_email_token_format(email_on):
 
 def test_whatsapp_ping_joins_the_email_when_enabled_and_consented(email_on, settings):
     settings.ENABLE_WHATSAPP_PING = True
-    project = make_project(client_info={"email": "a@b.lt", "phone": "861234567", "whatsapp_consent": True})
+    project = make_project("CERTIFIED", client_info={"email": "a@b.lt", "phone": "861234567", "whatsapp_consent": True})
 
     confirmation_request_for_final_payment(project=project, actor=ADMIN)
 
@@ -97,7 +99,7 @@ def test_whatsapp_ping_joins_the_email_when_enabled_and_consented(email_on, sett
 def test_no_whatsapp_ping_without_flag_consent_or_phone(email_on, settings, ping_flag, client_info):
     settings.ENABLE_WHATSAPP_PING = ping_flag
 
-    confirmation_request_for_final_payment(project=make_project(client_info=client_info), actor=ADMIN)
+    confirmation_request_for_final_payment(project=make_project("CERTIFIED", client_info=client_info), actor=ADMIN)
 
     assert not NotificationOutbox.objects.filter(channel="whatsapp_ping").exists()
 
@@ -105,7 +107,7 @@ def test_no_whatsapp_ping_without_flag_consent_or_phone(email_on, settings, ping
 def test_sms_fallback_when_email_intake_is_off(settings):
     settings.ENABLE_EMAIL_INTAKE = False
     settings.ENABLE_TWILIO = True
-    project = make_project()
+    project = make_project("CERTIFIED")
     stripe = Actor.system(ActorType.SYSTEM_STRIPE)
 
     result = confirmation_request_for_final_payment(project=project, actor=stripe)
@@ -114,10 +116,13 @@ def test_sms_fallback_when_email_intake_is_off(settings):
     assert result.channel == "sms"
     confirmation = ClientConfirmation.objects.get()
     assert confirmation.channel == "sms"
-    [audit] = audit_rows("SMS_CONFIRMATION_CREATED")
-    assert audit.actor_type == "SYSTEM_STRIPE"
-    assert audit.new_value == {"confirmation_id": str(confirmation.pk), "channel": "sms"}
-    assert audit.metadata == {"trigger": "final_payment"}
+    assert_audited(
+        "SMS_CONFIRMATION_CREATED",
+        actor_type="SYSTEM_STRIPE",
+        new_value={"confirmation_id": str(confirmation.pk), "channel": "sms"},
+        metadata={"trigger": "final_payment"},
+        exact=True,
+    )
     row = NotificationOutbox.objects.get()
     assert (row.channel, row.template_key) == ("sms", "FINAL_PAYMENT_CONFIRMATION")
     code = row.payload_json["body"].split("TAIP ")[1]
@@ -131,7 +136,7 @@ def test_sms_fallback_when_email_intake_is_off(settings):
 
 
 def test_sms_fallback_when_the_client_has_no_email(email_on):
-    project = make_project(client_info={"phone": "8 612 34567"})
+    project = make_project("CERTIFIED", client_info={"phone": "8 612 34567"})
 
     result = confirmation_request_for_final_payment(project=project, actor=ADMIN)
 
@@ -150,15 +155,19 @@ def test_sms_fallback_when_the_client_has_no_email(email_on):
 def test_no_channel_is_audited_and_nothing_is_queued(settings, email_intake, client_info, reason):
     settings.ENABLE_EMAIL_INTAKE = email_intake
     settings.ENABLE_TWILIO = True
-    project = make_project(client_info=client_info)
+    project = make_project("CERTIFIED", client_info=client_info)
 
     result = confirmation_request_for_final_payment(project=project, actor=ADMIN)
 
     assert result.channel is None
     assert result.email_queued is False
-    [audit] = audit_rows("FIN_CHANNEL_UNAVAILABLE")
-    assert (audit.entity_id, audit.actor_type) == (project.pk, "ADMIN")
-    assert audit.new_value == {"reason": reason, "sms_fallback": False}
+    assert_audited(
+        "FIN_CHANNEL_UNAVAILABLE",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"reason": reason, "sms_fallback": False},
+        exact=True,
+    )
     assert ClientConfirmation.objects.count() == 0
     assert NotificationOutbox.objects.count() == 0
 
@@ -167,14 +176,14 @@ def test_no_sms_fallback_while_twilio_is_off(settings):
     settings.ENABLE_EMAIL_INTAKE = False
     settings.ENABLE_TWILIO = False
 
-    result = confirmation_request_for_final_payment(project=make_project(), actor=ADMIN)
+    result = confirmation_request_for_final_payment(project=make_project("CERTIFIED"), actor=ADMIN)
 
     assert result.channel is None
     assert audit_rows("FIN_CHANNEL_UNAVAILABLE")[0].new_value["reason"] == "email_intake_disabled"
 
 
 def test_every_request_makes_a_new_confirmation_and_older_ones_stay_valid(email_on):
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     confirmation_request_for_final_payment(project=project, actor=ADMIN)
     confirmation_request_for_final_payment(project=project, actor=ADMIN)

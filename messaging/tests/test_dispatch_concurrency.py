@@ -3,7 +3,6 @@
 import re
 import threading
 import time
-import uuid
 from io import StringIO
 
 import pytest
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from messaging.models import NotificationOutbox, OutboxStatus
+from messaging.tests.factories import add_outbox
 from messaging.transports import sms
 
 pytestmark = [
@@ -26,13 +26,8 @@ def test_two_workers_share_the_queue_without_sending_a_row_twice(settings, monke
     settings.ENABLE_NOTIFICATION_OUTBOX = True
     settings.NOTIFICATION_WORKER_BATCH_SIZE = ROWS
     for index in range(ROWS):
-        NotificationOutbox.objects.create(
-            entity_type="project",
-            entity_id=uuid.uuid4(),
-            channel="sms",
-            template_key="FINAL_PAYMENT_CONFIRMATION",
-            payload_json={"to_number": "+37061234567", "body": f"message {index}"},
-            dedupe_key=f"test:{index}",
+        add_outbox(
+            channel="sms", payload={"to_number": "+37061234567", "body": f"message {index}"}, dedupe_key=f"test:{index}"
         )
     real_send = sms.sms_send
 

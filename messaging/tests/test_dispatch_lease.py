@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,24 +20,13 @@ from django.utils import timezone
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox, outbox_dispatch_one
 from messaging.services.outbox import LEASE
-from messaging.tests.factories import audit_rows
+from messaging.tests.factories import add_outbox
 from messaging.transports import mail, sms
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 SMS_PAYLOAD = {"to_number": "+37061234567", "body": "Labas"}
 EMAIL_PAYLOAD = {"to": "jonas@gmail.com", "subject": "Labas", "body_text": "Labas, Jonai"}
-
-
-def raw_row(channel="sms", payload=None, **fields) -> NotificationOutbox:
-    return NotificationOutbox.objects.create(
-        entity_type="project",
-        entity_id=uuid.uuid4(),
-        channel=channel,
-        template_key="FINAL_PAYMENT_CONFIRMATION",
-        payload_json=SMS_PAYLOAD if payload is None else payload,
-        dedupe_key=f"test:{uuid.uuid4()}",
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -61,7 +49,7 @@ def clock(monkeypatch):
 def test_no_transaction_is_open_while_the_transport_sends(settings, monkeypatch, channel, adapter, function, payload):
     settings.ENABLE_TWILIO = True
     settings.ENABLE_WHATSAPP_PING = True
-    row = raw_row(channel, payload)
+    row = add_outbox(channel=channel, payload=payload)
     during_send = []
 
     def send(**kwargs):
@@ -86,7 +74,9 @@ def test_no_transaction_is_open_while_the_transport_sends(settings, monkeypatch,
 
 @pytest.mark.django_db
 def test_a_row_leased_by_a_worker_that_died_is_sent_by_the_next_dispatch(sent_sms):
-    row = raw_row(attempt_count=1, lease_expires_at=timezone.now() - timedelta(seconds=1))
+    row = add_outbox(
+        channel="sms", payload=SMS_PAYLOAD, attempt_count=1, lease_expires_at=timezone.now() - timedelta(seconds=1)
+    )
 
     assert outbox_dispatch_one() == OutboxStatus.SENT
 
@@ -97,7 +87,7 @@ def test_a_row_leased_by_a_worker_that_died_is_sent_by_the_next_dispatch(sent_sm
 
 @pytest.mark.django_db
 def test_a_worker_dying_mid_send_leaves_the_row_for_a_retry_after_the_lease(monkeypatch, clock, sent_sms):
-    row = raw_row()
+    row = add_outbox(channel="sms", payload=SMS_PAYLOAD)
     real_send = sms.sms_send
 
     def die(**kwargs):
@@ -124,7 +114,7 @@ def test_a_worker_dying_mid_send_leaves_the_row_for_a_retry_after_the_lease(monk
 
 @pytest.mark.django_db
 def test_a_row_whose_lease_is_still_valid_is_not_picked_up_by_a_second_dispatch(monkeypatch, clock):
-    row = raw_row()
+    row = add_outbox(channel="sms", payload=SMS_PAYLOAD)
     second_dispatch = []
 
     def send(**kwargs):
@@ -144,7 +134,7 @@ def test_a_row_whose_lease_is_still_valid_is_not_picked_up_by_a_second_dispatch(
 @pytest.mark.django_db
 def test_a_stale_outcome_after_the_row_was_claimed_again_is_dropped(settings, monkeypatch, clock):
     settings.NOTIFICATION_WORKER_MAX_ATTEMPTS = 1  # the first worker's late error would fail the row
-    row = raw_row()
+    row = add_outbox(channel="sms", payload=SMS_PAYLOAD)
     sends, second_worker = [], []
 
     def send(**kwargs):
@@ -169,14 +159,14 @@ def test_a_stale_outcome_after_the_row_was_claimed_again_is_dropped(settings, mo
         None,
         None,
     )
-    assert audit_rows("NOTIFICATION_FAILED") == []
+    assert_audited("NOTIFICATION_FAILED", count=0)
 
 
 @pytest.mark.django_db
 def test_a_failure_is_recorded_with_its_audit_row_and_frees_the_lease(settings, monkeypatch):
     settings.NOTIFICATION_WORKER_MAX_ATTEMPTS = 1
     monkeypatch.setattr(sms, "sms_send", lambda **kwargs: (_ for _ in ()).throw(sms.SmsError("timeout")))
-    row = raw_row()
+    row = add_outbox(channel="sms", payload=SMS_PAYLOAD)
 
     assert outbox_dispatch_one() == OutboxStatus.FAILED
 
@@ -218,7 +208,7 @@ def lock_without_waiting(pk):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs row locks and a second session")
 @pytest.mark.django_db(transaction=True)
 def test_while_a_row_is_sent_other_workers_see_it_unlocked_but_leased(monkeypatch):
-    row = raw_row()
+    row = add_outbox(channel="sms", payload=SMS_PAYLOAD)
     seen = []
 
     def send(**kwargs):
@@ -237,7 +227,7 @@ def test_while_a_row_is_sent_other_workers_see_it_unlocked_but_leased(monkeypatc
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process shares the test database")
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_with_sigkill_mid_send_loses_no_message(clock, tmp_path):
-    row = raw_row("email", EMAIL_PAYLOAD)
+    row = add_outbox(channel="email", payload=EMAIL_PAYLOAD)
     silent_smtp = socket.socket()  # accepts connections (the kernel's backlog) but never greets: the send hangs
     silent_smtp.bind(("127.0.0.1", 0))
     silent_smtp.listen(1)

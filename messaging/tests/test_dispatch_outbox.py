@@ -2,7 +2,6 @@
 
 import email
 import socket
-import uuid
 from datetime import timedelta
 from email import policy
 from io import StringIO
@@ -15,9 +14,11 @@ from django.utils import timezone
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox_enqueue
 from messaging.services.outbox import outbox_backoff_seconds
-from messaging.tests.factories import audit_rows, make_project
+from messaging.tests.factories import add_outbox
 from messaging.tests.smtp_sink import SmtpSink
 from messaging.transports import sms
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -63,21 +64,9 @@ def queue_sms(project, code="AB7KQ2XZ"):
     return NotificationOutbox.objects.get(channel="sms")
 
 
-def raw_row(channel="sms", payload=None, **fields):
-    return NotificationOutbox.objects.create(
-        entity_type="project",
-        entity_id=uuid.uuid4(),
-        channel=channel,
-        template_key="FINAL_PAYMENT_CONFIRMATION",
-        payload_json={} if payload is None else payload,
-        dedupe_key=f"test:{uuid.uuid4()}",
-        **fields,
-    )
-
-
 def test_an_email_is_sent_as_text_with_an_html_alternative(settings):
     settings.SMTP_FROM_EMAIL = "info@vejapro.lt"
-    row = queue_email(make_project())
+    row = queue_email(make_project("CERTIFIED"))
 
     assert dispatch() == "sent=1 retry=0 failed=0 skipped=0"
 
@@ -109,7 +98,7 @@ def test_the_email_leaves_through_the_real_smtp_backend(settings):
         settings.EMAIL_HOST_PASSWORD = ""
         settings.SMTP_HOST = "127.0.0.1"
         settings.SMTP_FROM_EMAIL = "info@vejapro.lt"
-        row = queue_email(make_project())
+        row = queue_email(make_project("CERTIFIED"))
 
         assert dispatch() == "sent=1 retry=0 failed=0 skipped=0"
     finally:
@@ -135,7 +124,7 @@ def test_an_smtp_failure_is_retried_later(settings):
     settings.EMAIL_HOST = "127.0.0.1"
     settings.EMAIL_PORT = closed_port()
     settings.EMAIL_TIMEOUT = 2
-    row = queue_email(make_project())
+    row = queue_email(make_project("CERTIFIED"))
     before = timezone.now()
 
     assert dispatch() == "sent=0 retry=1 failed=0 skipped=0"
@@ -151,7 +140,7 @@ def test_an_smtp_failure_is_retried_later(settings):
 def test_production_without_smtp_host_is_a_temporary_error(settings):
     settings.ENVIRONMENT = "production"
     settings.SMTP_HOST = ""
-    row = queue_email(make_project())
+    row = queue_email(make_project("CERTIFIED"))
 
     dispatch()
 
@@ -160,7 +149,7 @@ def test_production_without_smtp_host_is_a_temporary_error(settings):
 
 
 def test_an_email_without_required_fields_fails_at_once_with_an_audit_row():
-    row = raw_row("email", {"to": "a@b.lt"})
+    row = add_outbox(channel="email", payload={"to": "a@b.lt"})
 
     assert dispatch() == "sent=0 retry=0 failed=1 skipped=0"
 
@@ -168,18 +157,23 @@ def test_an_email_without_required_fields_fails_at_once_with_an_audit_row():
     assert row.status == OutboxStatus.FAILED
     assert row.last_error == "Trūksta laukų: subject, body_text"
     assert row.next_attempt_at > timezone.now() + timedelta(days=364)
-    [audit] = audit_rows("NOTIFICATION_FAILED")
-    assert (audit.entity_type, audit.entity_id, audit.actor_type) == ("notification_outbox", row.pk, "SYSTEM")
-    assert audit.new_value == {"channel": "email", "template_key": "FINAL_PAYMENT_CONFIRMATION", "attempt_count": 1}
-    assert audit.metadata == {
-        "entity_type": "project",
-        "entity_id": str(row.entity_id),
-        "error": "Trūksta laukų: subject, body_text",
-    }
+    assert_audited(
+        "NOTIFICATION_FAILED",
+        entity_type="notification_outbox",
+        entity_id=row.pk,
+        actor_type="SYSTEM",
+        new_value={"channel": "email", "template_key": "FINAL_PAYMENT_CONFIRMATION", "attempt_count": 1},
+        metadata={
+            "entity_type": "project",
+            "entity_id": str(row.entity_id),
+            "error": "Trūksta laukų: subject, body_text",
+        },
+        exact=True,
+    )
 
 
 def test_an_sms_is_sent_through_the_sms_backend(sent_sms):
-    row = queue_sms(make_project())
+    row = queue_sms(make_project("CERTIFIED"))
 
     assert dispatch() == "sent=1 retry=0 failed=0 skipped=0"
 
@@ -196,7 +190,7 @@ def test_an_sms_is_sent_through_the_sms_backend(sent_sms):
 
 def test_sms_with_twilio_off_waits_for_a_retry(settings, sent_sms):
     settings.ENABLE_TWILIO = False
-    row = queue_sms(make_project())
+    row = queue_sms(make_project("CERTIFIED"))
 
     assert dispatch() == "sent=0 retry=1 failed=0 skipped=0"
 
@@ -210,7 +204,7 @@ def test_the_twilio_backend_without_credentials_is_not_configured(settings):
     settings.TWILIO_ACCOUNT_SID = ""
     settings.TWILIO_AUTH_TOKEN = ""
     settings.TWILIO_FROM_NUMBER = ""
-    row = queue_sms(make_project())
+    row = queue_sms(make_project("CERTIFIED"))
 
     dispatch()
 
@@ -219,7 +213,7 @@ def test_the_twilio_backend_without_credentials_is_not_configured(settings):
 
 
 def test_an_sms_without_fields_fails_permanently():
-    row = raw_row("sms", {"to_number": "+37061234567"})
+    row = add_outbox(channel="sms", payload={"to_number": "+37061234567"})
 
     dispatch()
 
@@ -235,11 +229,11 @@ def test_an_sms_without_fields_fails_permanently():
         ("whatsapp_ping", "WHATSAPP_MISSING_FIELDS"),
     ],
 )
-@pytest.mark.parametrize("payload", [["a list"], "text", None])
+@pytest.mark.parametrize("payload", [["a list"], "text", {}])
 def test_a_payload_that_is_not_an_object_fails_with_the_channels_own_error(settings, channel, error, payload):
     settings.ENABLE_TWILIO = True
     settings.ENABLE_WHATSAPP_PING = True
-    row = raw_row(channel, payload)
+    row = add_outbox(channel=channel, payload=payload)
 
     dispatch()
 
@@ -254,7 +248,7 @@ def test_provider_errors_are_stored_masked(monkeypatch):
         raise sms.SmsError("Unable to create record: +37061234567 is not reachable, contact jonas@gmail.com")
 
     monkeypatch.setattr(sms, "sms_send", refuse)
-    row = queue_sms(make_project())
+    row = queue_sms(make_project("CERTIFIED"))
 
     dispatch()
 
@@ -266,30 +260,32 @@ def test_provider_errors_are_stored_masked(monkeypatch):
 def test_the_last_attempt_fails_the_row(settings, monkeypatch):
     settings.NOTIFICATION_WORKER_MAX_ATTEMPTS = 5
     monkeypatch.setattr(sms, "sms_send", lambda **kwargs: (_ for _ in ()).throw(sms.SmsError("timeout")))
-    row = raw_row("sms", {"to_number": "+37061234567", "body": "x"}, attempt_count=4, status=OutboxStatus.RETRY)
+    row = add_outbox(
+        channel="sms", payload={"to_number": "+37061234567", "body": "x"}, attempt_count=4, status=OutboxStatus.RETRY
+    )
 
     assert dispatch() == "sent=0 retry=0 failed=1 skipped=0"
 
     row.refresh_from_db()
     assert (row.status, row.attempt_count, row.last_error) == (OutboxStatus.FAILED, 5, "timeout")
-    assert len(audit_rows("NOTIFICATION_FAILED", entity_id=row.pk)) == 1
+    assert_audited("NOTIFICATION_FAILED", entity_id=row.pk)
 
 
 def test_the_whatsapp_ping_is_skipped_while_its_channel_is_off(settings):
     settings.ENABLE_WHATSAPP_PING = False
-    row = raw_row("whatsapp_ping", {"to": "+37061234567", "message": "Gavome mokėjimą."})
+    row = add_outbox(channel="whatsapp_ping", payload={"to": "+37061234567", "message": "Gavome mokėjimą."})
 
     assert dispatch() == "sent=0 retry=0 failed=0 skipped=1"
 
     row.refresh_from_db()
     assert (row.status, row.last_error) == (OutboxStatus.SKIPPED, "WHATSAPP_DISABLED")
-    assert audit_rows("NOTIFICATION_FAILED") == []
+    assert_audited("NOTIFICATION_FAILED", count=0)
 
 
 def test_the_whatsapp_ping_goes_to_a_whatsapp_address(settings, sent_sms):
     settings.ENABLE_WHATSAPP_PING = True
     settings.TWILIO_WHATSAPP_FROM_NUMBER = "+37060000000"
-    raw_row("whatsapp_ping", {"to": "+37061234567", "message": "Gavome mokėjimą."})
+    add_outbox(channel="whatsapp_ping", payload={"to": "+37061234567", "message": "Gavome mokėjimą."})
 
     dispatch()
 
@@ -305,7 +301,7 @@ def test_whatsapp_needs_its_sender_with_the_twilio_backend(settings):
     settings.ENABLE_WHATSAPP_PING = True
     settings.SMS_BACKEND = "twilio"
     settings.TWILIO_WHATSAPP_FROM_NUMBER = ""
-    row = raw_row("whatsapp_ping", {"to": "+37061234567", "message": "x"})
+    row = add_outbox(channel="whatsapp_ping", payload={"to": "+37061234567", "message": "x"})
 
     dispatch()
 
@@ -315,7 +311,7 @@ def test_whatsapp_needs_its_sender_with_the_twilio_backend(settings):
 
 def test_whatsapp_without_fields_fails(settings):
     settings.ENABLE_WHATSAPP_PING = True
-    row = raw_row("whatsapp_ping", {"to": "+37061234567"})
+    row = add_outbox(channel="whatsapp_ping", payload={"to": "+37061234567"})
 
     dispatch()
 
@@ -325,15 +321,23 @@ def test_whatsapp_without_fields_fails(settings):
 
 def test_only_due_pending_and_retry_rows_are_sent_oldest_first(sent_sms):
     now = timezone.now()
-    later = raw_row("sms", {"to_number": "+37060000002", "body": "second"}, next_attempt_at=now - timedelta(minutes=1))
-    first = raw_row(
-        "sms",
-        {"to_number": "+37060000001", "body": "first"},
+    later = add_outbox(
+        channel="sms",
+        payload={"to_number": "+37060000002", "body": "second"},
+        next_attempt_at=now - timedelta(minutes=1),
+    )
+    first = add_outbox(
+        channel="sms",
+        payload={"to_number": "+37060000001", "body": "first"},
         status=OutboxStatus.RETRY,
         next_attempt_at=now - timedelta(hours=1),
     )
-    future = raw_row("sms", {"to_number": "+37060000003", "body": "future"}, next_attempt_at=now + timedelta(hours=1))
-    failed = raw_row("sms", {"to_number": "+37060000004", "body": "failed"}, status=OutboxStatus.FAILED)
+    future = add_outbox(
+        channel="sms", payload={"to_number": "+37060000003", "body": "future"}, next_attempt_at=now + timedelta(hours=1)
+    )
+    failed = add_outbox(
+        channel="sms", payload={"to_number": "+37060000004", "body": "failed"}, status=OutboxStatus.FAILED
+    )
 
     assert dispatch() == "sent=2 retry=0 failed=0 skipped=0"
 
@@ -346,7 +350,7 @@ def test_only_due_pending_and_retry_rows_are_sent_oldest_first(sent_sms):
 def test_one_pass_sends_at_most_the_batch_size(settings, sent_sms):
     settings.NOTIFICATION_WORKER_BATCH_SIZE = 2
     for index in range(3):
-        raw_row("sms", {"to_number": "+37060000001", "body": f"m{index}"})
+        add_outbox(channel="sms", payload={"to_number": "+37060000001", "body": f"m{index}"})
 
     assert dispatch() == "sent=2 retry=0 failed=0 skipped=0"
     assert dispatch() == "sent=1 retry=0 failed=0 skipped=0"
@@ -354,7 +358,7 @@ def test_one_pass_sends_at_most_the_batch_size(settings, sent_sms):
 
 def test_nothing_is_sent_while_the_outbox_is_switched_off(settings, sent_sms):
     settings.ENABLE_NOTIFICATION_OUTBOX = False
-    row = queue_sms(make_project())
+    row = queue_sms(make_project("CERTIFIED"))
 
     assert dispatch() == "outbox disabled"
 
@@ -365,7 +369,7 @@ def test_nothing_is_sent_while_the_outbox_is_switched_off(settings, sent_sms):
 
 def test_the_command_runs_whatever_recurring_jobs_says(settings, sent_sms):
     settings.ENABLE_RECURRING_JOBS = False
-    queue_sms(make_project())
+    queue_sms(make_project("CERTIFIED"))
 
     assert dispatch() == "sent=1 retry=0 failed=0 skipped=0"
 

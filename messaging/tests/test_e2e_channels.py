@@ -19,7 +19,8 @@ from twilio.request_validator import RequestValidator
 
 from messaging.transports import sms
 from payments.stripe import client as stripe_client
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from vejapro.core.models import AuditLog
 
 pytestmark = pytest.mark.django_db

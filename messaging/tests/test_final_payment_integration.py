@@ -6,8 +6,9 @@ Integration of ``payments.services._start_client_confirmation`` with ``confirmat
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from messaging.tests.factories import audit_actions, make_project
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import audit_actions
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from messaging.message_templates import MessageTemplateError
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox_enqueue
-from messaging.tests.factories import make_project
+from projects.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _enqueue(project, code="AB7KQ2XZ"):
 
 
 def test_a_new_row_is_pending_with_the_rendered_payload_and_the_spec_dedupe_key():
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     assert _enqueue(project) is True
 
@@ -61,7 +61,7 @@ def test_a_new_row_is_pending_with_the_rendered_payload_and_the_spec_dedupe_key(
 
 
 def test_an_identical_message_is_ignored_and_reported_as_not_inserted():
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     assert _enqueue(project) is True
     assert _enqueue(project) is False
@@ -70,7 +70,7 @@ def test_an_identical_message_is_ignored_and_reported_as_not_inserted():
 
 
 def test_a_fresh_code_is_a_new_message():
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     assert _enqueue(project, "AAAA2222") is True
     assert _enqueue(project, "BBBB3333") is True
@@ -79,7 +79,7 @@ def test_a_fresh_code_is_a_new_message():
 
 
 def test_a_duplicate_does_not_break_the_callers_transaction():
-    project = make_project()
+    project = make_project("CERTIFIED")
     _enqueue(project)
 
     with transaction.atomic():
@@ -90,7 +90,7 @@ def test_a_duplicate_does_not_break_the_callers_transaction():
 
 
 def test_the_message_exists_only_if_the_business_change_commits():
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     def business_change():
         with transaction.atomic():
@@ -106,11 +106,11 @@ def test_the_message_exists_only_if_the_business_change_commits():
 def test_enqueueing_works_with_the_outbox_switched_off(settings):
     settings.ENABLE_NOTIFICATION_OUTBOX = False
 
-    assert _enqueue(make_project()) is True
+    assert _enqueue(make_project("CERTIFIED")) is True
 
 
 def test_a_missing_context_field_raises_and_writes_nothing():
-    project = make_project()
+    project = make_project("CERTIFIED")
 
     with pytest.raises(MessageTemplateError):
         outbox_enqueue(

@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 
 from messaging.models import ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +30,7 @@ def post_json(client, url=URL):
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -43,11 +46,15 @@ def test_the_alias_works_without_the_email_flag(settings, client, certified):
         "new_status": "ACTIVE",
         "message": "Projektas sekmingai aktyvuotas.",
     }
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.actor_type == "SYSTEM_EMAIL"
-    assert change.metadata == {"channel": "sms", "confirmation_id": str(confirmation.pk)}
-    [confirmed] = audit_rows("EMAIL_CONFIRMED")
-    assert confirmed.metadata == {"confirmation_id": str(confirmation.pk), "via": "activation_alias"}
+    assert_audited(
+        "STATUS_CHANGE",
+        actor_type="SYSTEM_EMAIL",
+        metadata={"channel": "sms", "confirmation_id": str(confirmation.pk)},
+        exact=True,
+    )
+    assert_audited(
+        "EMAIL_CONFIRMED", metadata={"confirmation_id": str(confirmation.pk), "via": "activation_alias"}, exact=True
+    )
 
 
 def test_unknown_token(client):
@@ -86,8 +93,11 @@ def test_over_attempted_token_fails(client, certified):
     assert response.json() == {"detail": "Patvirtinimas nebegalimas"}
     confirmation.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.FAILED
-    [audit] = audit_rows("EMAIL_CONFIRMATION_FAILED")
-    assert audit.metadata == {"confirmation_id": str(confirmation.pk), "via": "activation_alias"}
+    assert_audited(
+        "EMAIL_CONFIRMATION_FAILED",
+        metadata={"confirmation_id": str(confirmation.pk), "via": "activation_alias"},
+        exact=True,
+    )
 
 
 def test_expired_token(client, certified):
@@ -104,7 +114,7 @@ def test_expired_token(client, certified):
 @pytest.mark.parametrize("status", [ProjectStatus.PENDING_EXPERT, ProjectStatus.ACTIVE])
 def test_the_project_must_be_exactly_certified(client, status):
     project = make_project(status)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     add_confirmation(project, TOKEN)
 
     response = post_json(client)

@@ -6,8 +6,11 @@ import pytest
 from django.test import Client
 
 from messaging.models import ClientConfirmation, ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import Project, ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +32,7 @@ def client():
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -144,10 +147,14 @@ def test_a_token_with_three_counted_attempts_fails(client, certified):
     assert response.json() == {"detail": "Patvirtinimas nebegalimas"}
     confirmation.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.FAILED
-    [audit] = audit_rows("EMAIL_CONFIRMATION_FAILED")
-    assert (audit.entity_id, audit.actor_type) == (certified.pk, "CLIENT")
-    assert audit.new_value == {"reason": "max_attempts"}
-    assert audit.metadata == {"confirmation_id": str(confirmation.pk)}
+    assert_audited(
+        "EMAIL_CONFIRMATION_FAILED",
+        entity_id=certified.pk,
+        actor_type="CLIENT",
+        new_value={"reason": "max_attempts"},
+        metadata={"confirmation_id": str(confirmation.pk)},
+        exact=True,
+    )
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.CERTIFIED
 
@@ -161,9 +168,12 @@ def test_an_expired_token_counts_an_attempt_and_expires(client, certified):
     assert response.json() == {"detail": "Patvirtinimo laikas pasibaigė"}
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == (ConfirmationStatus.EXPIRED, 1)
-    [audit] = audit_rows("EMAIL_CONFIRMATION_EXPIRED")
-    assert audit.new_value == {"attempts": 1}
-    assert audit.metadata == {"confirmation_id": str(confirmation.pk)}
+    assert_audited(
+        "EMAIL_CONFIRMATION_EXPIRED",
+        new_value={"attempts": 1},
+        metadata={"confirmation_id": str(confirmation.pk)},
+        exact=True,
+    )
     assert post_json(client).json() == {"detail": "Patvirtinimo laikas pasibaigė"}
 
 
@@ -176,9 +186,12 @@ def test_a_project_that_is_not_certified_cannot_be_confirmed(client, status):
 
     assert response.status_code == 400
     assert response.json() == {"detail": "Projekto būsena netinkama patvirtinimui"}
-    [audit] = audit_rows("EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS")
-    assert audit.new_value == {"status": status}
-    assert audit.metadata == {"confirmation_id": str(confirmation.pk)}
+    assert_audited(
+        "EMAIL_CONFIRMATION_INVALID_PROJECT_STATUS",
+        new_value={"status": status},
+        metadata={"confirmation_id": str(confirmation.pk)},
+        exact=True,
+    )
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == ("PENDING", 0)
 
@@ -194,7 +207,7 @@ def test_without_the_final_payment_attempts_are_counted_until_the_token_fails(cl
     assert (confirmation.status, confirmation.attempts) == (ConfirmationStatus.FAILED, 3)
     missing = audit_rows("EMAIL_CONFIRMATION_FINAL_PAYMENT_MISSING")
     assert [row.new_value for row in missing] == [{"attempts": 1}, {"attempts": 2}, {"attempts": 3}]
-    assert len(audit_rows("EMAIL_CONFIRMATION_FAILED")) == 1
+    assert_audited("EMAIL_CONFIRMATION_FAILED", count=1)
 
 
 def test_an_active_project_accepts_another_pending_token_without_a_second_transition(client, certified):

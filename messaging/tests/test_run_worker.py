@@ -11,8 +11,8 @@ from django.utils import timezone
 from messaging import worker as worker_module
 from messaging.models import NotificationOutbox, OutboxStatus
 from messaging.services import outbox_enqueue
-from messaging.tests.factories import make_project
 from messaging.worker import HEARTBEAT_KEY, Job, Worker
+from projects.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def _fresh_heartbeat():
 def queue_sms():
     outbox_enqueue(
         entity_type="project",
-        entity_id=make_project().pk,
+        entity_id=make_project("CERTIFIED").pk,
         channel="sms",
         template_key="FINAL_PAYMENT_CONFIRMATION",
         payload={"to_number": "+37061234567", "code": "AB7KQ2XZ"},
@@ -138,7 +138,7 @@ def test_the_dispatch_job_stops_between_rows_when_asked(settings, monkeypatch, s
     for code in ("AAAA2222", "BBBB3333"):
         outbox_enqueue(
             entity_type="project",
-            entity_id=make_project().pk,
+            entity_id=make_project("CERTIFIED").pk,
             channel="sms",
             template_key="FINAL_PAYMENT_CONFIRMATION",
             payload={"to_number": "+37061234567", "code": code},

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from messaging.models import NotificationOutbox
-from messaging.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def url(project_id) -> str:
 @pytest.fixture
 def project(client_user):
     return make_project(
+        "CERTIFIED",
         client_user_id=str(client_user.pk),
         client_info={"name": "Jonas", "email": "jonas@gmail.com", "client_id": str(client_user.pk)},
     )
@@ -71,9 +73,13 @@ def test_queues_the_portal_email_with_a_client_magic_link(api, admin_user, proje
     assert claims["app_metadata"] == {"role": "CLIENT"}
     assert claims["email"] == "jonas@gmail.com"
     assert claims["exp"] == body["expires_at"]
-    [audit] = audit_rows("CLIENT_ACCESS_EMAIL_SENT")
-    assert (audit.entity_id, audit.actor_type) == (project.pk, "ADMIN")
-    assert audit.new_value == {"client_email": "[REDACTED]", "ttl_hours": 168}
+    [audit] = assert_audited(
+        "CLIENT_ACCESS_EMAIL_SENT",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"client_email": "[REDACTED]", "ttl_hours": 168},
+        exact=True,
+    )
     assert token not in str(audit.new_value)
 
 
@@ -88,7 +94,7 @@ def test_a_ttl_of_zero_falls_back_to_a_week(api, admin_user, project, settings):
 
 
 def test_the_project_needs_a_client_id(api, admin_user):
-    project = make_project(client_info={"email": "a@b.lt"})
+    project = make_project("CERTIFIED", client_info={"email": "a@b.lt"})
 
     response = api(admin_user).post_json(url(project.pk))
 
@@ -97,7 +103,9 @@ def test_the_project_needs_a_client_id(api, admin_user):
 
 
 def test_the_project_needs_a_client_email(api, admin_user, client_user):
-    project = make_project(client_user_id=str(client_user.pk), client_info={"client_id": str(client_user.pk)})
+    project = make_project(
+        "CERTIFIED", client_user_id=str(client_user.pk), client_info={"client_id": str(client_user.pk)}
+    )
 
     response = api(admin_user).post_json(url(project.pk))
 

@@ -10,8 +10,11 @@ from twilio.request_validator import RequestValidator
 
 from messaging import views as twilio_view
 from messaging.models import ClientConfirmation, ConfirmationStatus
-from messaging.tests.factories import add_confirmation, add_payment, audit_actions, audit_rows, make_project
+from messaging.tests.factories import add_confirmation
+from payments.tests.factories import add_payment
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def reply(response) -> str | None:
 @pytest.fixture
 def certified():
     project = make_project(ProjectStatus.CERTIFIED)
-    add_payment(project)
+    add_payment(project, "FINAL", "500.00")
     return project
 
 
@@ -137,9 +140,13 @@ def test_a_missing_or_wrong_signature_is_audited_and_ignored(client, certified, 
     assert reply(response) is None
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.CERTIFIED
-    [audit] = audit_rows("TWILIO_SIGNATURE_INVALID")
-    assert (audit.entity_type, audit.actor_type) == ("system", "SYSTEM")
-    assert audit.metadata == {"path": PATH, "phone": "[REDACTED]"}
+    assert_audited(
+        "TWILIO_SIGNATURE_INVALID",
+        entity_type="system",
+        actor_type="SYSTEM",
+        metadata={"path": PATH, "phone": "[REDACTED]"},
+        exact=True,
+    )
     assert audit_actions() == ["TWILIO_SIGNATURE_INVALID"]
 
 
@@ -183,9 +190,13 @@ def test_an_unknown_code_is_audited(client):
     response = sms(client, body="TAIP ZZZZ9999")
 
     assert reply(response) is None
-    [audit] = audit_rows("SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT")
-    assert (audit.entity_type, audit.actor_type) == ("system", "SYSTEM_TWILIO")
-    assert audit.metadata == {"phone": "[REDACTED]", "body_len": 13}
+    assert_audited(
+        "SMS_CONFIRMATION_INVALID_TOKEN_ATTEMPT",
+        entity_type="system",
+        actor_type="SYSTEM_TWILIO",
+        metadata={"phone": "[REDACTED]", "body_len": 13},
+        exact=True,
+    )
 
 
 def test_a_confirmed_code_answers_already_confirmed(client, certified):
@@ -217,10 +228,13 @@ def test_an_over_attempted_code_fails(client, certified):
 
     confirmation.refresh_from_db()
     assert confirmation.status == ConfirmationStatus.FAILED
-    [audit] = audit_rows("SMS_CONFIRMATION_FAILED")
-    assert audit.actor_type == "CLIENT"
-    assert audit.new_value == {"phone": "[REDACTED]"}
-    assert audit.metadata == {"confirmation_id": str(confirmation.pk), "reason": "max_attempts"}
+    assert_audited(
+        "SMS_CONFIRMATION_FAILED",
+        actor_type="CLIENT",
+        new_value={"phone": "[REDACTED]"},
+        metadata={"confirmation_id": str(confirmation.pk), "reason": "max_attempts"},
+        exact=True,
+    )
 
 
 def test_an_expired_code_expires(client, certified):
@@ -230,8 +244,7 @@ def test_an_expired_code_expires(client, certified):
 
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == (ConfirmationStatus.EXPIRED, 1)
-    [audit] = audit_rows("SMS_CONFIRMATION_EXPIRED")
-    assert (audit.actor_type, audit.new_value) == ("CLIENT", {"phone": "[REDACTED]"})
+    assert_audited("SMS_CONFIRMATION_EXPIRED", actor_type="CLIENT", new_value={"phone": "[REDACTED]"}, exact=True)
 
 
 def test_a_project_in_the_wrong_status_gets_an_empty_answer(client):
@@ -240,10 +253,13 @@ def test_a_project_in_the_wrong_status_gets_an_empty_answer(client):
 
     assert reply(sms(client)) is None
 
-    [audit] = audit_rows("SMS_CONFIRMATION_INVALID_PROJECT_STATUS")
-    assert audit.actor_type == "SYSTEM_TWILIO"
-    assert audit.new_value == {"status": "PENDING_EXPERT"}
-    assert audit.metadata == {"phone": "[REDACTED]", "confirmation_id": str(confirmation.pk)}
+    assert_audited(
+        "SMS_CONFIRMATION_INVALID_PROJECT_STATUS",
+        actor_type="SYSTEM_TWILIO",
+        new_value={"status": "PENDING_EXPERT"},
+        metadata={"phone": "[REDACTED]", "confirmation_id": str(confirmation.pk)},
+        exact=True,
+    )
 
 
 def test_without_the_final_payment_the_attempt_is_counted(client):
@@ -254,8 +270,9 @@ def test_without_the_final_payment_the_attempt_is_counted(client):
 
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.attempts) == ("PENDING", 1)
-    [audit] = audit_rows("SMS_CONFIRMATION_FINAL_PAYMENT_MISSING")
-    assert (audit.actor_type, audit.new_value) == ("CLIENT", {"phone": "[REDACTED]"})
+    assert_audited(
+        "SMS_CONFIRMATION_FINAL_PAYMENT_MISSING", actor_type="CLIENT", new_value={"phone": "[REDACTED]"}, exact=True
+    )
 
 
 def test_an_unexpected_error_still_answers_empty_twiml(client, certified, monkeypatch):
@@ -285,12 +302,15 @@ def test_the_per_sender_limit(settings, client, certified):
     blocked = sms(client)
 
     assert reply(blocked) is None
-    [audit] = audit_rows("RATE_LIMIT_BLOCKED")
-    assert audit.metadata == {"path": PATH, "key": "twilio:from", "limit": 3, "window_seconds": 60}
+    assert_audited(
+        "RATE_LIMIT_BLOCKED",
+        metadata={"path": PATH, "key": "twilio:from", "limit": 3, "window_seconds": 60},
+        exact=True,
+    )
     certified.refresh_from_db()
     assert certified.status == ProjectStatus.CERTIFIED
     assert reply(sms(client, body="labas", sender="+37069999999")) is None
-    assert len(audit_rows("RATE_LIMIT_BLOCKED")) == 1
+    assert_audited("RATE_LIMIT_BLOCKED", count=1)
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,11 @@
 
 import pytest
 
-from payments.models import Payment, StripeWebhookEvent
+from payments.models import Payment
 from payments.stripe import client as stripe_client
-from payments.tests.stripe_helpers import intent_event
-from projects.tests.admin_factories import add_payment, make_project
-from vejapro.core.models import AuditLog
+from payments.tests.factories import add_payment, add_stripe_event, intent_event
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited
 
 PAYMENT_LIST = "/admin/payments/payment/"
 EVENT_LIST = "/admin/payments/stripewebhookevent/"
@@ -41,7 +41,7 @@ def test_void_action_asks_for_a_reason_first(admin_client):
     payment.refresh_from_db()
     project.refresh_from_db()
     assert (payment.status, payment.void_reason, project.status) == ("VOIDED", "Dvigubas įrašas", "PAID")
-    assert AuditLog.objects.filter(entity_id=payment.pk, action="PAYMENT_VOIDED").count() == 1
+    assert_audited("PAYMENT_VOIDED", entity_id=payment.pk)
 
 
 @pytest.mark.django_db
@@ -66,7 +66,7 @@ def test_stripe_link_from_more_options(admin_client, settings, monkeypatch):
     html = response.content.decode()
     assert 'value="https://checkout.stripe.com/c/pay/cs_test_1"' in html
     assert "Kopijuoti" in html
-    assert AuditLog.objects.filter(entity_id=project.pk, action="PAYMENT_LINK_CREATED").count() == 1
+    assert_audited("PAYMENT_LINK_CREATED", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -86,10 +86,10 @@ def test_a_failed_stripe_event_is_processed_again(admin_client, settings):
     settings.ENABLE_STRIPE = True
     project = make_project()
     event = intent_event(project.pk, "DEPOSIT", amount_received=20000)
-    row = StripeWebhookEvent.objects.create(
-        event_id=event["id"], event_type=event["type"], payload=event, outcome="FAILED", last_error="Laikina klaida"
+    row = add_stripe_event(
+        event["id"], event_type=event["type"], payload=event, outcome="FAILED", last_error="Laikina klaida"
     )
-    processed = StripeWebhookEvent.objects.create(event_id="evt_done", event_type="x", outcome="PROCESSED")
+    processed = add_stripe_event("evt_done", event_type="x", outcome="PROCESSED")
 
     response = admin_client.post(
         EVENT_LIST, {"action": "process_again", "_selected_action": [row.pk, processed.pk]}, follow=True

@@ -4,8 +4,9 @@ import pytest
 
 from conftest import ApiClient
 from payments.models import Payment
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
 from projects.tests.test_concurrency import run_together
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -24,7 +25,7 @@ def test_concurrent_identical_manual_payments(admin_user):
     assert len({answer["payment_id"] for _, answer in results}) == 1
     assert sorted(answer["idempotent"] for _, answer in results) == [False, True, True, True]
     assert Payment.objects.count() == 1
-    assert len(audit_rows("PAYMENT_RECORDED_MANUAL")) == 1
+    assert_audited("PAYMENT_RECORDED_MANUAL", count=1)
 
 
 def test_concurrent_identical_waivers(admin_user):
@@ -38,7 +39,7 @@ def test_concurrent_identical_waivers(admin_user):
 
     assert sorted(run_together(3, waive)) == [200, 200, 201]
     assert Payment.objects.count() == 1
-    assert len(audit_rows("DEPOSIT_WAIVED")) == 1
+    assert_audited("DEPOSIT_WAIVED", count=1)
 
 
 def test_same_key_on_two_projects_at_once(admin_user):
@@ -52,4 +53,4 @@ def test_same_key_on_two_projects_at_once(admin_user):
 
     assert sorted(run_together(2, pay)) == [201, 409]
     assert Payment.objects.count() == 1
-    assert len(audit_rows("PAYMENT_RECORDED_MANUAL")) == 1
+    assert_audited("PAYMENT_RECORDED_MANUAL", count=1)

@@ -7,7 +7,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from payments.models import Payment
-from projects.tests.factories import add_payment, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

@@ -5,9 +5,11 @@ import uuid
 import pytest
 
 from payments.models import Payment
+from payments.tests.factories import add_payment, add_waiver
 from projects.services import project_transition
-from projects.tests.factories import add_payment, add_waiver, audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +87,7 @@ def test_replay_even_after_the_project_moved_on(api, admin_user):
     assert replay.status_code == 200
     assert replay.json() == {**first, "idempotent": True}
     assert Payment.objects.count() == 1
-    assert len(audit_rows("DEPOSIT_WAIVED")) == 1
+    assert_audited("DEPOSIT_WAIVED", count=1)
 
 
 def test_replay_with_the_project_id_in_upper_case(api, admin_user):

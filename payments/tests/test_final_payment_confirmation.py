@@ -3,7 +3,8 @@
 import pytest
 
 from messaging.models import ClientConfirmation
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +26,7 @@ def test_quick_final_payment_queues_the_email(api, admin_user):
     assert (response.json()["email_queued"], response.json()["new_status"]) == (True, "CERTIFIED")
     (confirmation,) = ClientConfirmation.objects.filter(project=project)
     assert (confirmation.channel, confirmation.status) == ("email", "PENDING")
-    assert len(audit_rows("EMAIL_CONFIRMATION_CREATED")) == 1
+    assert_audited("EMAIL_CONFIRMATION_CREATED", count=1)
 
 
 def test_manual_final_payment_on_active_starts_nothing(api, admin_user):

@@ -8,9 +8,11 @@ import pytest
 from django.utils import timezone
 
 from payments.models import Payment
+from payments.tests.factories import add_payment, add_waiver
 from projects.services import project_transition
-from projects.tests.factories import add_payment, add_waiver, audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +147,7 @@ class TestIdempotency:
         assert replay.status_code == 200
         assert replay.json() == {**first.json(), "idempotent": True}
         assert Payment.objects.count() == 1
-        assert len(audit_rows("PAYMENT_RECORDED_MANUAL")) == 1
+        assert_audited("PAYMENT_RECORDED_MANUAL", count=1)
 
     @pytest.mark.parametrize(
         "change",

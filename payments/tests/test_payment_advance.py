@@ -17,11 +17,12 @@ from payments.services import (
     payment_record_quick,
 )
 from payments.stripe.services import stripe_event_handle
-from payments.tests.stripe_helpers import intent_event
+from payments.tests.factories import add_payment, intent_event
 from projects.models import Project, ProjectStatus
-from projects.tests.factories import add_payment, audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import BadRequest
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

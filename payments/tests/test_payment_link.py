@@ -4,9 +4,10 @@ import uuid
 
 import pytest
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.stripe import client as stripe_client
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -96,18 +97,23 @@ def test_creates_a_checkout_session_with_the_metadata_the_webhook_needs(api, adm
             "cancel_url": f"https://vejapro.lt/client/projektai/{project.pk}/?payment=cancel",
         }
     ]
-    [audit] = audit_rows("PAYMENT_LINK_CREATED")
-    assert (audit.entity_type, audit.entity_id, audit.actor_type) == ("project", project.pk, "ADMIN")
-    assert audit.new_value == {
-        "payment_type": "DEPOSIT",
-        "amount": 150.26,
-        "currency": "EUR",
-        "session_id": "cs_test_1",
-    }
-    assert audit.metadata == {
-        "success_url": f"https://vejapro.lt/client/projektai/{project.pk}/?payment=success",
-        "cancel_url": f"https://vejapro.lt/client/projektai/{project.pk}/?payment=cancel",
-    }
+    assert_audited(
+        "PAYMENT_LINK_CREATED",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={
+            "payment_type": "DEPOSIT",
+            "amount": 150.26,
+            "currency": "EUR",
+            "session_id": "cs_test_1",
+        },
+        metadata={
+            "success_url": f"https://vejapro.lt/client/projektai/{project.pk}/?payment=success",
+            "cancel_url": f"https://vejapro.lt/client/projektai/{project.pk}/?payment=cancel",
+        },
+        exact=True,
+    )
 
 
 def test_explicit_fields_are_passed_through(api, admin_user, sessions):

@@ -8,7 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from projects.tests.factories import add_payment, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -5,9 +5,10 @@ from decimal import Decimal
 import pytest
 
 from payments.services import payment_record_manual, payment_record_quick, payment_waive_deposit
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

@@ -5,10 +5,12 @@ import pytest
 from payments.facts import payment_deposit_fact_exists
 from payments.models import Payment
 from payments.services import payment_void
+from payments.tests.factories import add_payment
 from projects.services import project_transition
-from projects.tests.factories import add_payment, audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 

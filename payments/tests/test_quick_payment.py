@@ -6,7 +6,9 @@ from unittest import mock
 import pytest
 
 from payments.models import Payment
-from projects.tests.factories import add_payment, audit_rows, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +116,7 @@ class TestDepositAndTransition:
         assert (response.json()["status_changed"], response.json()["new_status"]) == (False, "DRAFT")
         assert response.json()["transition_error"] == "Prieiga uždrausta"
         assert Payment.objects.count() == 1
-        assert audit_rows("STATUS_CHANGE") == []
+        assert_audited("STATUS_CHANGE", count=0)
         draft.refresh_from_db()
         assert draft.status == "DRAFT"
 

@@ -8,11 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from messaging.tests.factories import make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.stripe import client as stripe_client
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,13 @@ from decimal import Decimal
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from messaging.tests.factories import audit_actions, audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.http.errors import BadRequest
+from vejapro.core.tests.audit import assert_audited, audit_actions, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -96,9 +98,10 @@ def test_a_deposit_for_a_project_past_draft_is_kept_without_transition():
     project.refresh_from_db()
     assert project.status == ProjectStatus.SCHEDULED
     assert Payment.objects.count() == 1
-    [recorded] = audit_rows("PAYMENT_RECORDED_STRIPE")
-    assert recorded.metadata == {"transition": "skipped", "reason": "project_not_draft"}
-    assert audit_rows("STATUS_CHANGE") == []
+    assert_audited(
+        "PAYMENT_RECORDED_STRIPE", metadata={"transition": "skipped", "reason": "project_not_draft"}, exact=True
+    )
+    assert_audited("STATUS_CHANGE", count=0)
 
 
 def test_a_final_payment_on_a_certified_project_requests_the_confirmation():
@@ -231,7 +234,7 @@ def test_a_second_deposit_event_for_a_paid_project_is_kept_and_skips_the_transit
     received(deliver(intent_event(project.pk, "DEPOSIT")))
 
     assert Payment.objects.count() == 2
-    assert len(audit_rows("STATUS_CHANGE")) == 1
+    assert_audited("STATUS_CHANGE", count=1)
     assert [row.metadata["transition"] for row in audit_rows("PAYMENT_RECORDED_STRIPE")] == ["applied", "skipped"]
 
 
@@ -260,8 +263,10 @@ def test_an_unexpected_error_is_500_and_the_event_is_retried(monkeypatch):
     assert stripe_services.StripeWebhookEvent.objects.get().outcome == "PROCESSED"
 
 
-@pytest.mark.parametrize("failure", [BadRequest("Projektas dar nesertifikuotas"), RuntimeError("connection lost")])
-def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkeypatch, failure):
+@pytest.mark.parametrize(
+    ("failure", "status"), [(BadRequest("Projektas dar nesertifikuotas"), 400), (RuntimeError("connection lost"), 500)]
+)
+def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkeypatch, failure, status):
     """Two deliveries of one event: the other one commits the payment, then this one fails late."""
     from payments.stripe import services as stripe_services
 
@@ -274,7 +279,7 @@ def test_a_failure_that_lands_after_a_concurrent_success_does_not_undo_it(monkey
 
     monkeypatch.setattr(stripe_services, "_record_payment", concurrent_success_then_failure)
 
-    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code in (400, 500)
+    assert deliver(intent_event(project.pk, "DEPOSIT")).status_code == status
 
     stored = StripeWebhookEvent.objects.get()
     assert (stored.outcome, stored.last_error, stored.attempts) == ("PROCESSED", None, 1)
@@ -303,8 +308,7 @@ def test_the_stored_error_of_an_unexpected_failure_masks_contacts(monkeypatch):
 
 
 def _signature_audit():
-    [audit] = audit_rows("STRIPE_SIGNATURE_INVALID")
-    assert (audit.entity_type, audit.actor_type) == ("system", "SYSTEM")
+    [audit] = assert_audited("STRIPE_SIGNATURE_INVALID", entity_type="system", actor_type="SYSTEM")
     return audit.metadata
 
 

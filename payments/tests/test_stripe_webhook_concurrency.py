@@ -5,10 +5,12 @@ import threading
 import pytest
 from django.db import connection
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = [
     pytest.mark.postgres,
@@ -59,8 +61,8 @@ def test_concurrent_deliveries_of_one_deposit_event_record_it_once():
     assert Payment.objects.count() == 1
     assert StripeWebhookEvent.objects.count() == 1
     assert StripeWebhookEvent.objects.get().outcome == "PROCESSED"
-    assert len(audit_rows("STATUS_CHANGE")) == 1
-    assert len(audit_rows("PAYMENT_RECORDED_STRIPE")) == 1
+    assert_audited("STATUS_CHANGE", count=1)
+    assert_audited("PAYMENT_RECORDED_STRIPE", count=1)
     project.refresh_from_db()
     assert project.status == ProjectStatus.PAID
 
@@ -77,4 +79,4 @@ def test_concurrent_deliveries_of_one_final_event_request_one_confirmation(setti
     assert Payment.objects.count() == 1
     assert ClientConfirmation.objects.count() == 1
     assert NotificationOutbox.objects.count() == 1
-    assert len(audit_rows("EMAIL_CONFIRMATION_CREATED")) == 1
+    assert_audited("EMAIL_CONFIRMATION_CREATED", count=1)

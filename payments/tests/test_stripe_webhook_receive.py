@@ -5,12 +5,14 @@ import json
 import pytest
 import stripe
 
-from messaging.tests.factories import audit_rows, make_project
 from payments.models import Payment, StripeWebhookEvent
 from payments.stripe.services import stripe_webhook_receive
-from payments.tests.stripe_helpers import WEBHOOK_SECRET, intent_event
+from payments.tests.factories import intent_event
+from payments.tests.stripe_helpers import WEBHOOK_SECRET
 from projects.models import ProjectStatus
+from projects.tests.factories import make_project
 from vejapro.core.http.errors import ApiError, BadRequest
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +53,11 @@ def test_a_bad_signature_raises_the_views_400_and_stores_nothing():
     assert (refused.value.status, refused.value.detail) == (400, "Invalid signature")
     assert StripeWebhookEvent.objects.count() == 0
     assert Payment.objects.count() == 0
-    [audit] = audit_rows("STRIPE_SIGNATURE_INVALID")
-    assert audit.metadata == {"path": "/api/v1/webhook/stripe", "reason": "invalid_signature"}
+    assert_audited(
+        "STRIPE_SIGNATURE_INVALID",
+        metadata={"path": "/api/v1/webhook/stripe", "reason": "invalid_signature"},
+        exact=True,
+    )
 
 
 def test_missing_secrets_raise_the_500_the_view_masks(settings):

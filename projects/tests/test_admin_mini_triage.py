@@ -6,9 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from messaging.tests.factories import add_outbox
+from payments.tests.factories import add_payment
 from projects.models import Project
-from projects.tests.factories import add_payment, make_project
-from projects.tests.test_admin_projects_view import failed_outbox
+from projects.tests.factories import make_project
 
 URL = "/api/v1/admin/projects/mini-triage"
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_permission_matrix(api, request, user, status):
 def test_paid_and_scheduled_cards_most_recent_first(api, admin_user, client_user):
     paid = make_project("PAID", client=client_user)
     scheduled = make_project("SCHEDULED")
-    failed_outbox(scheduled)
+    add_outbox(scheduled, status="FAILED")
     for status in ["DRAFT", "PENDING_EXPERT", "CERTIFIED", "ACTIVE"]:
         make_project(status)
     Project.objects.filter(pk=paid.pk).update(updated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))

@@ -10,9 +10,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from messaging.models import NotificationOutbox
+from messaging.tests.factories import add_confirmation, add_outbox
 from payments.models import PaymentType
+from payments.tests.factories import add_payment, add_waiver
 from projects.models import Project
-from projects.tests.factories import add_confirmation, add_payment, add_waiver, make_project
+from projects.tests.factories import make_project
 
 URL = "/api/v1/admin/projects/view"
 pytestmark = pytest.mark.django_db
@@ -80,8 +82,8 @@ def _state(status, *facts):
 DEPOSIT = add_payment
 WAIVER = add_waiver
 FINAL = lambda project: add_payment(project, PaymentType.FINAL)  # noqa: E731
-CONFIRMED = add_confirmation
-FAILED_OUTBOX = failed_outbox
+CONFIRMED = lambda project: add_confirmation(project, channel="admin", status="CONFIRMED")  # noqa: E731
+FAILED_OUTBOX = lambda project: add_outbox(project, status="FAILED")  # noqa: E731
 SCHEDULED_VISIT = lambda project: Project.objects.filter(pk=project.pk).update(scheduled_for=timezone.now())  # noqa: E731
 
 
@@ -223,7 +225,7 @@ def test_query_count_does_not_grow_with_rows(api, admin_user):
         while Project.objects.count() < total:
             project = make_project("CERTIFIED")
             add_payment(project, PaymentType.FINAL)
-            failed_outbox(project)
+            add_outbox(project, status="FAILED")
         with CaptureQueriesContext(connection) as queries:
             assert len(client.get(URL, {"limit": 100}).json()["items"]) == total
         return len(queries)

@@ -5,10 +5,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from messaging.tests.factories import add_outbox
+from payments.tests.factories import add_payment
 from projects.admin.selectors import work_queue, work_queue_urgent_count
 from projects.models import Project
 from projects.selectors import MISSING_DEPOSIT, PENDING_CONFIRMATION, URGENCY_HIGH, URGENCY_MEDIUM
-from projects.tests.admin_factories import add_outbox, add_payment, make_project
+from projects.tests.factories import make_project
 
 
 def _age(project, minutes: int) -> None:
@@ -21,7 +23,7 @@ def test_customers_are_grouped_ranked_and_ordered():
     add_payment(waiting, payment_type="FINAL")
     same_customer = make_project(name="Aušra", email="ausra@example.com", phone=None)
     failing = make_project(name="Benas", email="benas@example.com", phone=None, status="SCHEDULED")
-    add_outbox(failing)
+    add_outbox(failing, status="FAILED")
     old_low = make_project(name="Cezaris", email="cezaris@example.com", phone=None, status="PAID")
     first_alone = make_project(name="Be kontaktų", email=None, phone=None)
     second_alone = make_project(name="Be kontaktų", email=None, phone=None)

@@ -7,9 +7,11 @@ import pytest
 
 from messaging.models import ClientConfirmation
 from payments.models import Payment
+from payments.tests.factories import add_payment
 from projects.models import Evidence, Project
-from projects.tests.admin_factories import add_payment, make_project
+from projects.tests.factories import CLIENT_INFO, make_project
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 ALL_TICKED = {f"check_{key}": "on" for key in ("ground", "seed", "edges", "cleanliness")}
 
@@ -296,7 +298,9 @@ def test_certify_without_photos_is_refused(admin_client):
 
 @pytest.mark.django_db
 def test_final_quote_for_an_estimate(admin_client):
-    project = make_project(client_info={"quote_pending": True, "estimate": {"service": "lawn_installation"}})
+    project = make_project(
+        client_info={**CLIENT_INFO, "quote_pending": True, "estimate": {"service": "lawn_installation"}}
+    )
 
     html = _screen(admin_client, project)
     assert "Galutinė kaina" in html
@@ -415,7 +419,7 @@ def test_marketing_consent_from_more_options(admin_client):
 
 @pytest.mark.django_db
 def test_client_portal_link(admin_client, client_user):
-    project = make_project(client_info={"client_id": str(client_user.pk)})
+    project = make_project(client=client_user)
 
     response = _post(admin_client, _url(project, "kliento-nuoroda"))
 
@@ -423,7 +427,7 @@ def test_client_portal_link(admin_client, client_user):
     assert f"Kliento ID {client_user.pk} | Galioja iki" in html
     assert "Kopijuoti nuorodą" in html
     assert "/client?token=" in html
-    assert AuditLog.objects.filter(entity_id=project.pk, action="CLIENT_TOKEN_ISSUED").count() == 1
+    assert_audited("CLIENT_TOKEN_ISSUED", entity_id=project.pk)
 
 
 @pytest.mark.django_db
@@ -499,7 +503,7 @@ def test_history_names_each_action_in_lithuanian(admin_client):
 
 @pytest.mark.django_db
 def test_refusals_written_without_diacritics_in_the_api_read_as_lithuanian_here(admin_client, client_user):
-    project = make_project(email=None, client_info={"client_id": str(client_user.pk)})
+    project = make_project(client=client_user, email=None)
 
     response = _post(admin_client, _url(project, "siusti-prieiga"))
 

@@ -4,9 +4,10 @@ import pytest
 
 from projects.evidence.services import evidence_hide_from_web
 from projects.models import ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.actors import Actor
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 CONSENTED = {"marketing_consent": True, "marketing_consent_at": "2026-01-01T00:00Z"}
@@ -22,8 +23,8 @@ def url(evidence_id) -> str:
 
 
 @pytest.fixture
-def photo(make_project, add_photo):
-    return add_photo(make_project(ProjectStatus.CERTIFIED, **CONSENTED))
+def photo(make_owned_project):
+    return add_evidence(make_owned_project(ProjectStatus.CERTIFIED, **CONSENTED))
 
 
 def test_expert_publishes_a_photo_with_tag_and_featured(api, photo, expert_user):
@@ -32,10 +33,15 @@ def test_expert_publishes_a_photo_with_tag_and_featured(api, photo, expert_user)
     assert (response.status_code, response.json()) == (200, {"success": True})
     photo.refresh_from_db()
     assert (photo.show_on_web, photo.location_tag, photo.is_featured) == (True, "Vilniaus raj.", True)
-    [row] = audit_rows("EVIDENCE_APPROVED_FOR_WEB")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("evidence", photo.pk, "EXPERT")
-    assert row.old_value == {"show_on_web": False, "location_tag": None, "is_featured": False}
-    assert row.new_value == {"show_on_web": True, "location_tag": "Vilniaus raj.", "is_featured": True}
+    assert_audited(
+        "EVIDENCE_APPROVED_FOR_WEB",
+        entity_type="evidence",
+        entity_id=photo.pk,
+        actor_type="EXPERT",
+        old_value={"show_on_web": False, "location_tag": None, "is_featured": False},
+        new_value={"show_on_web": True, "location_tag": "Vilniaus raj.", "is_featured": True},
+        exact=True,
+    )
 
 
 def test_null_values_keep_what_is_stored_and_an_unchanged_replay_writes_no_audit(api, photo, admin_user):
@@ -47,16 +53,16 @@ def test_null_values_keep_what_is_stored_and_an_unchanged_replay_writes_no_audit
     assert again.status_code == empty.status_code == 200
     photo.refresh_from_db()
     assert (photo.show_on_web, photo.location_tag, photo.is_featured) == (True, "Kauno raj.", True)
-    assert len(audit_rows("EVIDENCE_APPROVED_FOR_WEB")) == 1
+    assert_audited("EVIDENCE_APPROVED_FOR_WEB", count=1)
 
     api(admin_user).post_json(url(photo.pk), {"is_featured": False})
     photo.refresh_from_db()
     assert (photo.show_on_web, photo.is_featured) == (True, False)
-    assert len(audit_rows("EVIDENCE_APPROVED_FOR_WEB")) == 2
+    assert_audited("EVIDENCE_APPROVED_FOR_WEB", count=2)
 
 
-def test_site_before_photo_of_an_active_project_can_be_published(api, make_project, add_photo, admin_user):
-    before = add_photo(make_project(ProjectStatus.ACTIVE, **CONSENTED), "SITE_BEFORE")
+def test_site_before_photo_of_an_active_project_can_be_published(api, make_owned_project, admin_user):
+    before = add_evidence(make_owned_project(ProjectStatus.ACTIVE, **CONSENTED), "SITE_BEFORE")
     assert api(admin_user).post(url(before.pk)).status_code == 200
 
 
@@ -79,8 +85,8 @@ def test_site_before_photo_of_an_active_project_can_be_published(api, make_proje
         ({"status": ProjectStatus.DRAFT, **CONSENTED}, "WORK_IN_PROGRESS", "Projektas dar nesertifikuotas"),
     ],
 )
-def test_business_rules_answer_400(api, make_project, add_photo, admin_user, project_fields, category, detail):
-    evidence = add_photo(make_project(**project_fields), category)
+def test_business_rules_answer_400(api, make_owned_project, admin_user, project_fields, category, detail):
+    evidence = add_evidence(make_owned_project(**project_fields), category)
 
     response = api(admin_user).post_json(url(evidence.pk), {"is_featured": True})
 
@@ -147,10 +153,15 @@ def test_hide_from_web_unpublishes_and_unfeatures(photo, admin_user):
     photo.refresh_from_db()
     assert (photo.show_on_web, photo.is_featured, photo.location_tag) == (False, False, "Vilniaus raj.")
     assert hidden.pk == photo.pk
-    [row] = audit_rows("EVIDENCE_HIDDEN_FROM_WEB")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("evidence", photo.pk, "ADMIN")
-    assert row.old_value == {"show_on_web": True, "is_featured": True}
-    assert row.new_value == {"show_on_web": False, "is_featured": False}
+    assert_audited(
+        "EVIDENCE_HIDDEN_FROM_WEB",
+        entity_type="evidence",
+        entity_id=photo.pk,
+        actor_type="ADMIN",
+        old_value={"show_on_web": True, "is_featured": True},
+        new_value={"show_on_web": False, "is_featured": False},
+        exact=True,
+    )
 
     evidence_hide_from_web(evidence=photo.pk, actor=Actor.for_user(admin_user))
-    assert len(audit_rows("EVIDENCE_HIDDEN_FROM_WEB")) == 1
+    assert_audited("EVIDENCE_HIDDEN_FROM_WEB", count=1)

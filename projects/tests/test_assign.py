@@ -4,8 +4,9 @@ import uuid
 
 import pytest
 
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
 from vejapro.core.models import Role, User
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 KINDS = {

@@ -7,6 +7,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
+from messaging.models import OutboxStatus
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.tests.factories import add_payment
 from projects.models import Project, ProjectStatus
 from projects.selectors import (
     ATTENTION_FLAGS,
@@ -21,8 +24,7 @@ from projects.selectors import (
     project_urgency,
     project_urgency_rank,
 )
-from projects.tests.admin_factories import add_outbox
-from projects.tests.factories import add_confirmation, add_payment, make_project
+from projects.tests.factories import make_project
 
 FACTS = ("deposit", "final", "confirmed", "failed_outbox", "scheduled")
 
@@ -41,7 +43,7 @@ def every_state(db) -> list[Project]:
             if has["confirmed"]:
                 add_confirmation(project)
             if has["failed_outbox"]:
-                add_outbox(project)
+                add_outbox(project, status=OutboxStatus.FAILED)
     return list(project_facts_annotate(Project.objects.all()))
 
 

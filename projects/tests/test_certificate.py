@@ -19,8 +19,8 @@ def url(project_id) -> str:
 
 
 @pytest.fixture
-def certified(make_project, expert_user):
-    project = make_project(
+def certified(make_owned_project, expert_user):
+    project = make_owned_project(
         ProjectStatus.CERTIFIED,
         client_info={"client_id": "c-1", "name": "Žydrūnas Čepėnas", "address": "Ąžuolų g. 5, Vilnius"},
         client_user_id="c-1",
@@ -91,8 +91,8 @@ def test_admin_gets_an_a4_pdf_with_embedded_dejavu_and_the_content(api, certifie
     assert "Roboto bazės stabilumas" not in text
 
 
-def test_only_ticked_items_are_listed_and_defaults_are_used(api, make_project, admin_user, expert_user):
-    project = make_project(
+def test_only_ticked_items_are_listed_and_defaults_are_used(api, make_owned_project, admin_user, expert_user):
+    project = make_owned_project(
         ProjectStatus.ACTIVE, client_info={}, client_user_id=None, area_m2=None, has_robot=True, assigned_expert=None
     )
     audit_record(
@@ -128,8 +128,8 @@ def test_expert_without_a_full_name_is_shown_by_email(api, certified, expert_use
 
 
 @pytest.mark.parametrize("status", [ProjectStatus.DRAFT, ProjectStatus.PENDING_EXPERT])
-def test_uncertified_project_is_400(api, make_project, admin_user, status):
-    project = make_project(status)
+def test_uncertified_project_is_400(api, make_owned_project, admin_user, status):
+    project = make_owned_project(status)
     response = api(admin_user).get(url(project.pk))
     assert (response.status_code, response.json()) == (400, {"detail": "Projektas nėra sertifikuotas"})
 
@@ -142,7 +142,7 @@ def test_unknown_project_is_404(api, admin_user, project_id):
 
 def test_permission_matrix(
     api,
-    make_project,
+    make_owned_project,
     admin_user,
     client_user,
     contractor_user,
@@ -151,7 +151,7 @@ def test_permission_matrix(
     other_contractor,
     other_expert,
 ):
-    project = make_project(ProjectStatus.CERTIFIED)
+    project = make_owned_project(ProjectStatus.CERTIFIED)
     for user, status in [
         (None, 401),
         (outsider_client, 403),

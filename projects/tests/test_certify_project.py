@@ -3,8 +3,9 @@
 import pytest
 
 from projects.models import Project, ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 URL = "/api/v1/certify-project"
 FULL = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
@@ -13,11 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def ready(make_project, add_photo):
+def ready(make_owned_project):
     """A PENDING_EXPERT project with three certification photos."""
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
     return project
 
 
@@ -39,29 +40,35 @@ def test_expert_certifies_with_checklist_and_notes(api, ready, expert_user):
     assert ready.status == ProjectStatus.CERTIFIED
     assert ready.is_certified is True
     assert ready.certified_at is not None
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.old_value == {"status": "PENDING_EXPERT"}
-    assert change.new_value == {"status": "CERTIFIED"}
-    assert change.metadata == {"checklist": FULL, "notes": "Viskas tvarkinga"}
-    assert (change.actor_type, change.actor_id) == ("EXPERT", str(expert_user.pk))
-    [certified] = audit_rows("CERTIFY_PROJECT")
-    assert (certified.entity_type, certified.entity_id) == ("project", ready.pk)
-    assert certified.new_value == {"status": "CERTIFIED"}
-    assert certified.old_value is None
-    assert certified.actor_type == "EXPERT"
+    assert_audited(
+        "STATUS_CHANGE",
+        actor_type="EXPERT",
+        actor_id=str(expert_user.pk),
+        old_value={"status": "PENDING_EXPERT"},
+        new_value={"status": "CERTIFIED"},
+        metadata={"checklist": FULL, "notes": "Viskas tvarkinga"},
+        exact=True,
+    )
+    assert_audited(
+        "CERTIFY_PROJECT",
+        entity_type="project",
+        entity_id=ready.pk,
+        actor_type="EXPERT",
+        old_value=None,
+        new_value={"status": "CERTIFIED"},
+        exact=True,
+    )
 
 
-def test_admin_certifies_a_robot_project(api, make_project, add_photo, admin_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
+def test_admin_certifies_a_robot_project(api, make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
     for _ in range(4):
-        add_photo(project)
+        add_evidence(project)
 
     response = certify(api(admin_user), project.pk, ROBOT)
 
     assert response.status_code == 200
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.actor_type == "ADMIN"
-    assert change.metadata == {"checklist": ROBOT, "notes": ""}
+    assert_audited("STATUS_CHANGE", actor_type="ADMIN", metadata={"checklist": ROBOT, "notes": ""}, exact=True)
 
 
 def test_second_call_is_400_wrong_status(api, ready, expert_user):
@@ -70,14 +77,14 @@ def test_second_call_is_400_wrong_status(api, ready, expert_user):
     again = certify(api(expert_user), ready.pk, FULL)
 
     assert (again.status_code, again.json()) == (400, {"detail": "Projektas dar neparuotas sertifikavimui"})
-    assert len(audit_rows("CERTIFY_PROJECT")) == 1
+    assert_audited("CERTIFY_PROJECT", count=1)
 
 
 @pytest.mark.parametrize("status", [s for s in ProjectStatus.values if s != ProjectStatus.PENDING_EXPERT])
-def test_other_statuses_are_not_ready(api, make_project, add_photo, admin_user, status):
-    project = make_project(status)
+def test_other_statuses_are_not_ready(api, make_owned_project, admin_user, status):
+    project = make_owned_project(status)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
 
     response = certify(api(admin_user), project.pk, FULL)
 
@@ -98,10 +105,10 @@ def test_other_statuses_are_not_ready(api, make_project, add_photo, admin_user, 
         (3, {"lawn": True}, "Visi kontrolinio sąrašo punktai turi būti patvirtinti"),
     ],
 )
-def test_guards_answer_400_and_change_nothing(api, make_project, add_photo, expert_user, photos, checklist, detail):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_guards_answer_400_and_change_nothing(api, make_owned_project, expert_user, photos, checklist, detail):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     for _ in range(photos):
-        add_photo(project)
+        add_evidence(project)
 
     response = certify(api(expert_user), project.pk, checklist)
 
@@ -118,25 +125,24 @@ def test_other_keys_are_accepted_when_true(api, ready, expert_user):
     response = certify(api(expert_user), ready.pk, checklist)
 
     assert response.status_code == 200
-    [change] = audit_rows("STATUS_CHANGE")
-    assert change.metadata == {"checklist": checklist, "notes": ""}
+    assert_audited("STATUS_CHANGE", metadata={"checklist": checklist, "notes": ""}, exact=True)
 
 
-def test_robot_project_needs_the_robot_items(api, make_project, add_photo, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
+def test_robot_project_needs_the_robot_items(api, make_owned_project, expert_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
 
     response = certify(api(expert_user), project.pk, FULL)
 
     assert response.json() == {"detail": "Visi kontrolinio sąrašo punktai turi būti patvirtinti"}
 
 
-def test_only_certification_photos_count(api, make_project, add_photo, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
-    add_photo(project, "SITE_BEFORE")
-    add_photo(project, "WORK_IN_PROGRESS")
-    add_photo(project)
+def test_only_certification_photos_count(api, make_owned_project, expert_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
+    add_evidence(project, "SITE_BEFORE")
+    add_evidence(project, "WORK_IN_PROGRESS")
+    add_evidence(project)
 
     response = certify(api(expert_user), project.pk, FULL)
 
@@ -191,8 +197,8 @@ def test_permission_matrix(api, ready, client_user, contractor_user, other_exper
     assert certify(api(expert_user), ready.pk, FULL).status_code == 200
 
 
-def test_admin_passes_access_even_when_no_expert_is_assigned(api, make_project, add_photo, admin_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT, assigned_expert=None)
+def test_admin_passes_access_even_when_no_expert_is_assigned(api, make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT, assigned_expert=None)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
     assert certify(api(admin_user), project.pk, FULL).status_code == 200

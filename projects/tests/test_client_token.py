@@ -5,7 +5,8 @@ import time
 import jwt
 import pytest
 
-from projects.tests.factories import audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -41,9 +42,14 @@ def test_token_for_the_owner(api, admin_user, client_user, settings):
     assert abs(body["expires_at"] - (time.time() + 168 * 3600)) < 60
     assert body["client_id"] == str(client_user.pk)
     assert body["portal_url"] == f"{settings.PUBLIC_BASE_URL}/client?token={body['token']}&project={project.pk}"
-    (row,) = audit_rows("CLIENT_TOKEN_ISSUED")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("project", project.pk, "ADMIN")
-    assert row.new_value == {"client_id": str(client_user.pk), "ttl_hours": 168}
+    [row] = assert_audited(
+        "CLIENT_TOKEN_ISSUED",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="ADMIN",
+        new_value={"client_id": str(client_user.pk), "ttl_hours": 168},
+        exact=True,
+    )
     assert body["token"] not in str(row.new_value)
 
 

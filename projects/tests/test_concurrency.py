@@ -6,8 +6,10 @@ import pytest
 from django.db import connection
 
 from conftest import ApiClient
+from payments.tests.factories import add_payment
 from projects.models import Project
-from projects.tests.factories import add_payment, audit_rows, make_project
+from projects.tests.factories import make_project
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -47,4 +49,4 @@ def test_concurrent_identical_transitions(admin_user, contractor_user):
 
     assert results == [(200, "PAID")] * 4
     assert Project.objects.get(pk=project.pk).status == "PAID"
-    assert len(audit_rows("STATUS_CHANGE", entity_id=project.pk)) == 1
+    assert_audited("STATUS_CHANGE", entity_id=project.pk)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from projects.evidence.selectors import evidence_can_delete, evidence_can_publish, evidence_publish_refusal
 from projects.evidence.services import evidence_approve_for_web, evidence_delete
 from projects.models import Evidence, EvidenceCategory, ProjectStatus
+from projects.tests.factories import add_evidence
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import BadRequest
 
@@ -22,16 +23,14 @@ def admin(admin_user):
     return Actor.for_user(admin_user)
 
 
-def _photo(make_project, add_photo, status, category, consent):
+def _photo(make_project, status, category, consent):
     consent_fields = {"marketing_consent": True, "marketing_consent_at": timezone.now()} if consent else {}
-    return add_photo(make_project(status, **consent_fields), category)
+    return add_evidence(make_project(status, **consent_fields), category)
 
 
 @pytest.mark.parametrize(("status", "category", "consent"), CASES)
-def test_publishing_is_refused_exactly_when_the_predicate_says_no(
-    make_project, add_photo, admin, status, category, consent
-):
-    photo = _photo(make_project, add_photo, status, category, consent)
+def test_publishing_is_refused_exactly_when_the_predicate_says_no(make_owned_project, admin, status, category, consent):
+    photo = _photo(make_owned_project, status, category, consent)
     publishable = evidence_can_publish(evidence=photo, project=photo.project)
     assert publishable == (consent and status in ("CERTIFIED", "ACTIVE") and category != "WORK_IN_PROGRESS")
 
@@ -45,8 +44,8 @@ def test_publishing_is_refused_exactly_when_the_predicate_says_no(
 
 
 @pytest.mark.parametrize(("status", "category"), list(product(ProjectStatus.values, EvidenceCategory.values)))
-def test_deleting_is_refused_exactly_when_the_predicate_says_no(make_project, add_photo, admin, status, category):
-    photo = _photo(make_project, add_photo, status, category, consent=False)
+def test_deleting_is_refused_exactly_when_the_predicate_says_no(make_owned_project, admin, status, category):
+    photo = _photo(make_owned_project, status, category, consent=False)
     deletable = evidence_can_delete(evidence=photo, project=photo.project)
     assert deletable == (not (category == "EXPERT_CERTIFICATION" and status in ("CERTIFIED", "ACTIVE")))
 

@@ -7,9 +7,10 @@ from django.db import connection
 
 from projects.evidence.services import evidence_approve_for_web, project_certify, project_marketing_consent_set
 from projects.models import Evidence, Project, ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": True}
@@ -36,23 +37,23 @@ def run_concurrently(count: int, action) -> list:
     return results
 
 
-def test_two_experts_certifying_at_once_certify_once(make_project, add_photo, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_two_experts_certifying_at_once_certify_once(make_owned_project, expert_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     for _ in range(3):
-        add_photo(project)
+        add_evidence(project)
     actor = Actor.for_user(expert_user)
 
     results = run_concurrently(2, lambda: project_certify(project=project.pk, actor=actor, checklist=CHECKLIST))
 
     assert sum(isinstance(result, Project) for result in results) == 1
     assert (400, "Projektas dar neparuotas sertifikavimui") in results
-    assert len(audit_rows("CERTIFY_PROJECT")) == 1
-    assert len(audit_rows("STATUS_CHANGE")) == 1
+    assert_audited("CERTIFY_PROJECT", count=1)
+    assert_audited("STATUS_CHANGE", count=1)
 
 
-def test_concurrent_consent_and_publish_writes_one_audit_each(make_project, add_photo, client_user, admin_user):
-    project = make_project(ProjectStatus.CERTIFIED)
-    photo = add_photo(project)
+def test_concurrent_consent_and_publish_writes_one_audit_each(make_owned_project, client_user, admin_user):
+    project = make_owned_project(ProjectStatus.CERTIFIED)
+    photo = add_evidence(project)
     client = Actor.for_user(client_user)
 
     run_concurrently(3, lambda: project_marketing_consent_set(project=project.pk, consent=True, actor=client))
@@ -60,6 +61,6 @@ def test_concurrent_consent_and_publish_writes_one_audit_each(make_project, add_
         3, lambda: evidence_approve_for_web(evidence=photo.pk, actor=Actor.for_user(admin_user), is_featured=True)
     )
 
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
-    assert len(audit_rows("EVIDENCE_APPROVED_FOR_WEB")) == 1
+    assert_audited("MARKETING_CONSENT_UPDATE", count=1)
+    assert_audited("EVIDENCE_APPROVED_FOR_WEB", count=1)
     assert Evidence.objects.get().is_featured is True

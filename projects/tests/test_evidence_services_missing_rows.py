@@ -16,7 +16,7 @@ from projects.evidence.services import (
     project_reject,
 )
 from projects.models import Evidence, Project, ProjectStatus
-from projects.tests.conftest import image_bytes
+from projects.tests.factories import add_evidence, image_bytes
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog
@@ -40,8 +40,8 @@ def _gone(project: Project) -> Project:
     ],
     ids=["consent", "certify", "reject", "seed"],
 )
-def test_project_services_answer_404(make_project, admin_user, call):
-    project = _gone(make_project(ProjectStatus.DRAFT))
+def test_project_services_answer_404(make_owned_project, admin_user, call):
+    project = _gone(make_owned_project(ProjectStatus.DRAFT))
 
     with pytest.raises(ApiError) as error:
         call(project, Actor.for_user(admin_user))
@@ -50,8 +50,8 @@ def test_project_services_answer_404(make_project, admin_user, call):
     assert not AuditLog.objects.exists()
 
 
-def test_upload_to_a_vanished_project_is_404_and_leaves_no_stored_object(settings, make_project, admin_user):
-    project = _gone(make_project(ProjectStatus.DRAFT))
+def test_upload_to_a_vanished_project_is_404_and_leaves_no_stored_object(settings, make_owned_project, admin_user):
+    project = _gone(make_owned_project(ProjectStatus.DRAFT))
     upload = SimpleUploadedFile("a.jpg", image_bytes(), content_type="image/jpeg")
 
     with pytest.raises(ApiError) as error:
@@ -60,7 +60,7 @@ def test_upload_to_a_vanished_project_is_404_and_leaves_no_stored_object(setting
     assert (error.value.status, error.value.detail) == (404, "Projektas nerastas")
     assert not Evidence.objects.exists()
     stored = Path(settings.MEDIA_ROOT) / "evidences" / str(project.pk)
-    assert not stored.exists() or not any(stored.iterdir())
+    assert list(stored.iterdir()) == []
 
 
 @pytest.mark.parametrize(
@@ -72,9 +72,9 @@ def test_upload_to_a_vanished_project_is_404_and_leaves_no_stored_object(setting
     ],
     ids=["approve", "hide", "delete"],
 )
-def test_evidence_services_answer_404(make_project, add_photo, admin_user, call):
-    evidence = add_photo(
-        make_project(ProjectStatus.CERTIFIED, marketing_consent=True, marketing_consent_at="2026-01-01T00:00:00Z")
+def test_evidence_services_answer_404(make_owned_project, admin_user, call):
+    evidence = add_evidence(
+        make_owned_project(ProjectStatus.CERTIFIED, marketing_consent=True, marketing_consent_at="2026-01-01T00:00:00Z")
     )
     Evidence.objects.filter(pk=evidence.pk).delete()
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from projects.models import ProjectStatus
+from projects.tests.factories import add_evidence
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/gallery"
@@ -19,12 +20,12 @@ def _marketing_on(settings):
 
 
 @pytest.fixture
-def published_pair(make_project, add_photo):
+def published_pair(make_owned_project):
     """A consenting certified project with a published before photo and ``n`` published after photos."""
 
     def make(n_after=1, status=ProjectStatus.CERTIFIED, at=T0, **after_fields):
-        project = make_project(status, **CONSENTED)
-        add_photo(
+        project = make_owned_project(status, **CONSENTED)
+        add_evidence(
             project,
             "SITE_BEFORE",
             show_on_web=True,
@@ -33,7 +34,7 @@ def published_pair(make_project, add_photo):
             uploaded_at=at - timedelta(days=30),
         )
         afters = [
-            add_photo(
+            add_evidence(
                 project,
                 show_on_web=True,
                 file_url=f"/media/evidences/{project.pk}/after{i}.jpg",
@@ -48,14 +49,14 @@ def published_pair(make_project, add_photo):
     return make
 
 
-def test_items_pair_each_after_photo_with_the_earliest_published_before(api, make_project, add_photo):
-    project = make_project(
+def test_items_pair_each_after_photo_with_the_earliest_published_before(api, make_owned_project):
+    project = make_owned_project(
         ProjectStatus.ACTIVE, client_info={"name": "Slaptas Vardas", "address": "Gatvė 1"}, **CONSENTED
     )
-    add_photo(project, "SITE_BEFORE", show_on_web=True, file_url="/b-late.jpg", uploaded_at=T0 - timedelta(days=1))
-    add_photo(project, "SITE_BEFORE", show_on_web=True, file_url="/b-early.jpg", uploaded_at=T0 - timedelta(days=9))
-    add_photo(project, "SITE_BEFORE", file_url="/b-hidden.jpg", uploaded_at=T0 - timedelta(days=20))
-    after = add_photo(
+    add_evidence(project, "SITE_BEFORE", show_on_web=True, file_url="/b-late.jpg", uploaded_at=T0 - timedelta(days=1))
+    add_evidence(project, "SITE_BEFORE", show_on_web=True, file_url="/b-early.jpg", uploaded_at=T0 - timedelta(days=9))
+    add_evidence(project, "SITE_BEFORE", file_url="/b-hidden.jpg", uploaded_at=T0 - timedelta(days=20))
+    after = add_evidence(
         project,
         show_on_web=True,
         is_featured=True,
@@ -65,7 +66,7 @@ def test_items_pair_each_after_photo_with_the_earliest_published_before(api, mak
         thumbnail_url="/a_thumb.webp",
         uploaded_at=T0,
     )
-    add_photo(project, file_url="/a-hidden.jpg", uploaded_at=T0)
+    add_evidence(project, file_url="/a-hidden.jpg", uploaded_at=T0)
 
     response = api().get(URL)
 
@@ -97,16 +98,16 @@ def test_before_url_prefers_the_medium_variant(api, published_pair):
     assert item["after_url"] == after.file_url  # no medium variant: the original
 
 
-def test_projects_that_do_not_qualify_are_skipped(api, make_project, add_photo, published_pair):
+def test_projects_that_do_not_qualify_are_skipped(api, make_owned_project, published_pair):
     _, [shown] = published_pair()
-    no_before = make_project(ProjectStatus.CERTIFIED, **CONSENTED)
-    add_photo(no_before, show_on_web=True)
-    no_consent = make_project(ProjectStatus.CERTIFIED)
-    add_photo(no_consent, "SITE_BEFORE", show_on_web=True)
-    add_photo(no_consent, show_on_web=True)
-    not_certified = make_project(ProjectStatus.PENDING_EXPERT, **CONSENTED)
-    add_photo(not_certified, "SITE_BEFORE", show_on_web=True)
-    add_photo(not_certified, show_on_web=True)
+    no_before = make_owned_project(ProjectStatus.CERTIFIED, **CONSENTED)
+    add_evidence(no_before, show_on_web=True)
+    no_consent = make_owned_project(ProjectStatus.CERTIFIED)
+    add_evidence(no_consent, "SITE_BEFORE", show_on_web=True)
+    add_evidence(no_consent, show_on_web=True)
+    not_certified = make_owned_project(ProjectStatus.PENDING_EXPERT, **CONSENTED)
+    add_evidence(not_certified, "SITE_BEFORE", show_on_web=True)
+    add_evidence(not_certified, show_on_web=True)
 
     items = api().get(URL).json()["items"]
 

@@ -3,8 +3,9 @@
 import pytest
 
 from projects.models import Evidence, ProjectStatus
-from projects.tests.conftest import audit_rows
+from projects.tests.factories import add_evidence
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import assert_audited
 
 pytestmark = pytest.mark.django_db
 
@@ -13,8 +14,8 @@ def url(project_id) -> str:
     return f"/api/v1/projects/{project_id}/marketing-consent"
 
 
-def test_owner_gives_consent_with_an_empty_body(api, make_project, client_user):
-    project = make_project(ProjectStatus.CERTIFIED)
+def test_owner_gives_consent_with_an_empty_body(api, make_owned_project, client_user):
+    project = make_owned_project(ProjectStatus.CERTIFIED)
 
     response = api(client_user).post(url(project.pk))
 
@@ -28,29 +29,35 @@ def test_owner_gives_consent_with_an_empty_body(api, make_project, client_user):
         "marketing_consent_at": project.marketing_consent_at.isoformat().replace("Z", "+00:00"),
     }
     assert response.json()["marketing_consent_at"].endswith("+00:00")
-    [row] = audit_rows("MARKETING_CONSENT_UPDATE")
-    assert (row.entity_type, row.entity_id, row.actor_type) == ("project", project.pk, "CLIENT")
-    assert (row.old_value, row.new_value) == ({"marketing_consent": False}, {"marketing_consent": True})
+    assert_audited(
+        "MARKETING_CONSENT_UPDATE",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_type="CLIENT",
+        old_value={"marketing_consent": False},
+        new_value={"marketing_consent": True},
+        exact=True,
+    )
 
 
-def test_same_value_again_writes_no_audit(api, make_project, client_user):
-    project = make_project()
+def test_same_value_again_writes_no_audit(api, make_owned_project, client_user):
+    project = make_owned_project()
     api(client_user).post_json(url(project.pk), {"consent": True})
 
     again = api(client_user).post_json(url(project.pk), {"consent": True})
 
     assert again.status_code == 200
     assert again.json()["marketing_consent"] is True
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
+    assert_audited("MARKETING_CONSENT_UPDATE", count=1)
 
 
-def test_revoking_hides_every_published_photo(api, make_project, add_photo, admin_user):
-    project = make_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
-    featured = add_photo(project, show_on_web=True, is_featured=True)
-    published = add_photo(project, "SITE_BEFORE", show_on_web=True)
-    hidden = add_photo(project)
-    other = make_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
-    elsewhere = add_photo(other, show_on_web=True)
+def test_revoking_hides_every_published_photo(api, make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+    featured = add_evidence(project, show_on_web=True, is_featured=True)
+    published = add_evidence(project, "SITE_BEFORE", show_on_web=True)
+    hidden = add_evidence(project)
+    other = make_owned_project(ProjectStatus.ACTIVE, marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+    elsewhere = add_evidence(other, show_on_web=True)
 
     response = api(admin_user).post_json(url(project.pk), {"consent": False})
 
@@ -60,30 +67,36 @@ def test_revoking_hides_every_published_photo(api, make_project, add_photo, admi
         assert (photo.show_on_web, photo.is_featured) == (False, False)
     elsewhere.refresh_from_db()
     assert elsewhere.show_on_web is True
-    [update] = audit_rows("MARKETING_CONSENT_UPDATE")
-    assert (update.old_value, update.new_value, update.actor_type) == (
-        {"marketing_consent": True},
-        {"marketing_consent": False},
-        "ADMIN",
+    assert_audited(
+        "MARKETING_CONSENT_UPDATE",
+        actor_type="ADMIN",
+        old_value={"marketing_consent": True},
+        new_value={"marketing_consent": False},
+        exact=True,
     )
-    [revoke] = audit_rows("MARKETING_CONSENT_REVOKE")
-    assert (revoke.entity_type, revoke.entity_id) == ("project", project.pk)
-    assert (revoke.old_value, revoke.new_value) == ({"show_on_web": True}, {"show_on_web": False})
-    assert revoke.metadata == {"affected_evidences": 2}
+    assert_audited(
+        "MARKETING_CONSENT_REVOKE",
+        entity_type="project",
+        entity_id=project.pk,
+        old_value={"show_on_web": True},
+        new_value={"show_on_web": False},
+        metadata={"affected_evidences": 2},
+        exact=True,
+    )
 
 
-def test_revoking_without_published_photos_writes_only_the_update(api, make_project, client_user):
-    project = make_project(marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
+def test_revoking_without_published_photos_writes_only_the_update(api, make_owned_project, client_user):
+    project = make_owned_project(marketing_consent=True, marketing_consent_at="2026-01-01T00:00Z")
 
     api(client_user).post_json(url(project.pk), {"consent": False})
 
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 1
-    assert audit_rows("MARKETING_CONSENT_REVOKE") == []
+    assert_audited("MARKETING_CONSENT_UPDATE", count=1)
+    assert_audited("MARKETING_CONSENT_REVOKE", count=0)
 
 
 @pytest.mark.parametrize("consent", ["yes", 1, None, "true"])
-def test_consent_must_be_a_boolean(api, make_project, client_user, consent):
-    project = make_project()
+def test_consent_must_be_a_boolean(api, make_owned_project, client_user, consent):
+    project = make_owned_project()
     response = api(client_user).post_json(url(project.pk), {"consent": consent})
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["body", "consent"]
@@ -96,8 +109,10 @@ def test_unknown_project_is_404(api, client_user, project_id):
     assert (response.status_code, response.json()) == (404, {"detail": "Projektas nerastas"})
 
 
-def test_permission_matrix(api, make_project, admin_user, client_user, outsider_client, contractor_user, expert_user):
-    project = make_project()
+def test_permission_matrix(
+    api, make_owned_project, admin_user, client_user, outsider_client, contractor_user, expert_user
+):
+    project = make_owned_project()
     cases = [
         (None, 401, "Truksta Bearer zetono"),
         (contractor_user, 403, "Draudžiama"),
@@ -113,5 +128,5 @@ def test_permission_matrix(api, make_project, admin_user, client_user, outsider_
 
     assert api(client_user).post_json(url(project.pk), {"consent": True}).status_code == 200
     assert api(admin_user).post_json(url(project.pk), {"consent": False}).status_code == 200
-    assert len(audit_rows("MARKETING_CONSENT_UPDATE")) == 2
+    assert_audited("MARKETING_CONSENT_UPDATE", count=2)
     assert not Evidence.objects.exists()

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from projects.models import Project
-from projects.tests.factories import audit_rows
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 URL = "/api/v1/projects"
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,17 @@ class TestPublic:
         assert body["created_at"].endswith("+00:00")
         project = Project.objects.get(pk=body["id"])
         assert (project.client_user_id, project.client_key) == (None, "unknown")
-        (row,) = audit_rows("PROJECT_CREATED")
-        assert (row.entity_type, row.entity_id, row.actor_type, row.actor_id) == ("project", project.pk, "CLIENT", None)
-        assert (row.old_value, row.new_value, row.metadata) == (None, {"status": "DRAFT"}, {"source": "api"})
+        assert_audited(
+            "PROJECT_CREATED",
+            entity_type="project",
+            entity_id=project.pk,
+            actor_type="CLIENT",
+            actor_id=None,
+            old_value=None,
+            new_value={"status": "DRAFT"},
+            metadata={"source": "api"},
+            exact=True,
+        )
 
     def test_ownership_keys_are_removed(self, api):
         info = {"name": "J", "client_id": "x", "user_id": "y", "id": "z", "email": "Jonas@Gmail.com"}
@@ -80,8 +88,7 @@ class TestSignedIn:
         }
         project = Project.objects.get()
         assert (project.client_user_id, project.client_key) == (str(client_user.pk), str(client_user.pk))
-        (row,) = audit_rows("PROJECT_CREATED")
-        assert (row.actor_type, row.actor_id) == ("CLIENT", str(client_user.pk))
+        assert_audited("PROJECT_CREATED", actor_type="CLIENT", actor_id=str(client_user.pk))
 
     def test_client_email_is_kept_when_sent(self, api, client_user):
         response = api(client_user).post_json(URL, {"client_info": {"email": "kitas@example.lt"}})
@@ -165,7 +172,7 @@ class TestRateLimit:
         response = client.post_json(URL, {"name": "J"}, REMOTE_ADDR="203.0.113.7")
         assert (response.status_code, response.json()) == (429, {"detail": "Too Many Requests"})
         assert Project.objects.count() == 10
-        assert len(audit_rows("PROJECT_CREATED")) == 10
+        assert_audited("PROJECT_CREATED", count=10)
 
     def test_invalid_bodies_and_invalid_tokens_count_as_public(self, api, rate_limits):
         client = api()

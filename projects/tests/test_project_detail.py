@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from payments.tests.factories import add_payment
 from projects.models import Evidence
 from projects.services import project_transition
-from projects.tests.factories import add_payment, make_project
+from projects.tests.factories import add_evidence, make_project
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record
 from vejapro.core.models import AuditLog
@@ -113,14 +114,12 @@ def test_audit_rows_are_capped_at_500(api, admin_user, project):
 
 def test_evidences_newest_first(api, admin_user, project, contractor_user):
     now = timezone.now()
-    old = Evidence.objects.create(
-        project=project, file_url="/a.jpg", category="SITE_BEFORE", uploaded_at=now - dt.timedelta(days=1)
-    )
-    new = Evidence.objects.create(
-        project=project,
+    old = add_evidence(project, "SITE_BEFORE", file_url="/a.jpg", uploaded_at=now - dt.timedelta(days=1))
+    new = add_evidence(
+        project,
+        "WORK_IN_PROGRESS",
         file_url="/b.jpg",
         thumbnail_url="/b_thumb.webp",
-        category="WORK_IN_PROGRESS",
         uploaded_at=now,
         uploaded_by=contractor_user,
     )
@@ -163,7 +162,7 @@ def test_query_count_does_not_grow_with_rows(api, admin_user, project):
 
     def count_for(total: int) -> int:
         while Evidence.objects.filter(project=project).count() < total:
-            Evidence.objects.create(project=project, file_url="/x.jpg", category="SITE_BEFORE")
+            add_evidence(project, "SITE_BEFORE", file_url="/x.jpg")
             AuditLog.objects.create(entity_type="project", entity_id=project.pk, action="NOTE", actor_type="SYSTEM")
         with CaptureQueriesContext(connection) as queries:
             assert len(client.get(url(project)).json()["evidences"]) == total

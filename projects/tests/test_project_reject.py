@@ -7,16 +7,16 @@ from projects.evidence.checklist import checklist_failed_items
 from projects.evidence.selectors import project_latest_rejection
 from projects.evidence.services import project_reject
 from projects.models import ProjectStatus
-from projects.tests.conftest import audit_rows
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import AuditLog
+from vejapro.core.tests.audit import audit_rows
 
 pytestmark = pytest.mark.django_db
 
 
-def test_rejection_keeps_the_status_and_writes_one_audit_row(make_project, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_rejection_keeps_the_status_and_writes_one_audit_row(make_owned_project, expert_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     failed = checklist_failed_items(has_robot=False, checklist={"ground": True, "seed": False})
 
     row = project_reject(
@@ -44,8 +44,8 @@ def test_failed_items_of_a_robot_project_include_the_robot_keys():
 
 
 @pytest.mark.parametrize("reason", ["", "   ", "ab", " a  ", "x" * 1001])
-def test_reason_must_have_3_to_1000_characters(make_project, expert_user, reason):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_reason_must_have_3_to_1000_characters(make_owned_project, expert_user, reason):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
 
     with pytest.raises(ApiError) as error:
         project_reject(project=project, actor=Actor.for_user(expert_user), reason=reason, failed_items=[])
@@ -55,8 +55,8 @@ def test_reason_must_have_3_to_1000_characters(make_project, expert_user, reason
 
 
 @pytest.mark.parametrize("status", [ProjectStatus.SCHEDULED, ProjectStatus.CERTIFIED])
-def test_only_pending_expert_projects_can_be_rejected(make_project, admin_user, status):
-    project = make_project(status)
+def test_only_pending_expert_projects_can_be_rejected(make_owned_project, admin_user, status):
+    project = make_owned_project(status)
 
     with pytest.raises(ApiError) as error:
         project_reject(project=project, actor=Actor.for_user(admin_user), reason="Netinka", failed_items=[])
@@ -64,8 +64,8 @@ def test_only_pending_expert_projects_can_be_rejected(make_project, admin_user, 
     assert (error.value.status, error.value.detail) == (400, "Projektas dar neparuotas sertifikavimui")
 
 
-def test_unknown_failed_items_are_dropped(make_project, admin_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_unknown_failed_items_are_dropped(make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
 
     row = project_reject(
         project=project.pk, actor=Actor.for_user(admin_user), reason="Netinka", failed_items=["edges", "nonsense"]
@@ -75,10 +75,10 @@ def test_unknown_failed_items_are_dropped(make_project, admin_user):
     assert row.actor_type == "ADMIN"
 
 
-def test_robot_items_count_only_for_a_project_with_a_robot(make_project, admin_user):
+def test_robot_items_count_only_for_a_project_with_a_robot(make_owned_project, admin_user):
     """``failed_items`` are the *required* keys left unticked (workflow.md §9.3)."""
-    plain = make_project(ProjectStatus.PENDING_EXPERT, has_robot=False)
-    robot = make_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
+    plain = make_owned_project(ProjectStatus.PENDING_EXPERT, has_robot=False)
+    robot = make_owned_project(ProjectStatus.PENDING_EXPERT, has_robot=True)
     actor = Actor.for_user(admin_user)
 
     without = project_reject(project=plain, actor=actor, reason="Netinka", failed_items=["robot", "perimeter", "seed"])
@@ -88,8 +88,8 @@ def test_robot_items_count_only_for_a_project_with_a_robot(make_project, admin_u
     assert with_robot.metadata == {"failed_items": ["seed", "perimeter"]}
 
 
-def test_latest_rejection_ignores_rejections_before_the_last_status_change(make_project, admin_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_latest_rejection_ignores_rejections_before_the_last_status_change(make_owned_project, admin_user):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     project_reject(project=project, actor=Actor.for_user(admin_user), reason="Pirmas kartas", failed_items=[])
     project.status_changed_at = timezone.now()
     project.save(update_fields=["status_changed_at"])

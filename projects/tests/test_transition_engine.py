@@ -4,21 +4,15 @@ import itertools
 
 import pytest
 
-from messaging.models import ClientConfirmation, ConfirmationStatus
+from messaging.tests.factories import add_confirmation
 from payments.models import PaymentMethod, PaymentProvider, PaymentStatus, PaymentType
+from payments.tests.factories import add_payment
 from projects.models import Project
 from projects.services import project_transition
-from projects.tests.factories import (
-    FULL_CHECKLIST,
-    add_confirmation,
-    add_facts_for,
-    add_payment,
-    add_photos,
-    audit_rows,
-    make_project,
-)
+from projects.tests.factories import FULL_CHECKLIST, add_facts_for, add_photos, make_project
 from vejapro.core.actors import Actor
 from vejapro.core.http.errors import ApiError
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 STATUSES = ["DRAFT", "PAID", "SCHEDULED", "PENDING_EXPERT", "CERTIFIED", "ACTIVE"]
 ACTOR_TYPES = ["SYSTEM", "SYSTEM_STRIPE", "SYSTEM_TWILIO", "SYSTEM_EMAIL", "CLIENT", "SUBCONTRACTOR", "EXPERT", "ADMIN"]
@@ -53,7 +47,7 @@ def test_transition_matrix(current, target, actor_type):
         result = project_transition(project=project, new_status=target, actor=_actor(actor_type))
         assert result.changed is False
         assert result.project.status == current
-        assert audit_rows("STATUS_CHANGE") == []
+        assert_audited("STATUS_CHANGE", count=0)
         return
 
     if NEXT.get(current) != target:
@@ -75,7 +69,7 @@ def test_transition_matrix(current, target, actor_type):
             before.status_changed_at,
             before.updated_at,
         )
-        assert audit_rows("STATUS_CHANGE") == []
+        assert_audited("STATUS_CHANGE", count=0)
         return
 
     result = project_transition(
@@ -127,12 +121,13 @@ def test_audit_row_carries_the_entry_point_metadata_and_actor_id():
 
     project_transition(project=project, new_status="PAID", actor=actor, metadata={"source": "admin"})
 
-    (row,) = audit_rows("STATUS_CHANGE")
-    assert (row.entity_type, row.entity_id, row.actor_id, row.metadata) == (
-        "project",
-        project.pk,
-        "admin-sub",
-        {"source": "admin"},
+    [row] = assert_audited(
+        "STATUS_CHANGE",
+        entity_type="project",
+        entity_id=project.pk,
+        actor_id="admin-sub",
+        metadata={"source": "admin"},
+        exact=True,
     )
     assert (row.ip_address, row.user_agent) == ("10.0.0.1", "pytest")
 
@@ -161,7 +156,7 @@ def _refused(project, target, actor_type="ADMIN", metadata=None) -> tuple[int, s
     with pytest.raises(ApiError) as caught:
         project_transition(project=project, new_status=target, actor=_actor(actor_type), metadata=metadata)
     project.refresh_from_db()
-    assert audit_rows("STATUS_CHANGE") == []
+    assert_audited("STATUS_CHANGE", count=0)
     return caught.value.status, caught.value.detail
 
 
@@ -253,16 +248,14 @@ class TestCertificationGuard:
 class TestActivationGuard:
     def test_final_payment_required(self):
         project = make_project("CERTIFIED")
-        add_confirmation(project)
+        add_confirmation(project, channel="admin", status="CONFIRMED")
         add_payment(project, PaymentType.FINAL, status=PaymentStatus.VOIDED)
         assert _refused(project, "ACTIVE", "SYSTEM_EMAIL") == (400, "Final payment not recorded")
 
     def test_confirmation_required(self):
         project = make_project("CERTIFIED")
         add_payment(project, PaymentType.FINAL)
-        ClientConfirmation.objects.create(
-            project=project, token_hash="abc", status=ConfirmationStatus.PENDING, expires_at=project.created_at
-        )
+        add_confirmation(project, "abc", expires_at=project.created_at)
         assert _refused(project, "ACTIVE", "SYSTEM_TWILIO") == (400, "Client confirmation not received")
 
 

@@ -4,7 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from projects.tests.factories import add_payment, add_photos, audit_rows, make_project
+from payments.tests.factories import add_payment
+from projects.tests.factories import add_photos, make_project
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 URL = "/api/v1/transition-status"
 pytestmark = pytest.mark.django_db
@@ -42,7 +44,7 @@ class TestPermissions:
         assert (response.status_code, response.json()) == (403, {"detail": "Prieiga uždrausta"})
         draft.refresh_from_db()
         assert draft.status == "DRAFT"
-        assert audit_rows("STATUS_CHANGE") == []
+        assert_audited("STATUS_CHANGE", count=0)
 
     def test_unknown_project_is_404_before_access(self, api, other_contractor):
         for project_id in ["00000000-0000-4000-8000-00000000dead", "nope", "1; DROP TABLE projects"]:
@@ -54,8 +56,9 @@ class TestPermissions:
         assert response.status_code == 200
         body = response.json()
         assert (body["id"], body["status"], body["internal_cost"]) == (str(draft.pk), "PAID", 80.0)
-        (row,) = audit_rows("STATUS_CHANGE")
-        assert (row.actor_type, row.actor_id, row.metadata) == ("SUBCONTRACTOR", str(contractor_user.pk), None)
+        assert_audited(
+            "STATUS_CHANGE", actor_type="SUBCONTRACTOR", actor_id=str(contractor_user.pk), metadata=None, exact=True
+        )
 
     def test_assigned_expert_passes_access_but_not_the_engine(self, api, draft, expert_user):
         response = _post(api, expert_user, draft)
@@ -71,7 +74,7 @@ class TestActorOverride:
     def test_non_admin_may_not_send_actor(self, api, draft, contractor_user):
         response = _post(api, contractor_user, draft, actor="SUBCONTRACTOR")
         assert (response.status_code, response.json()) == (403, {"detail": "Prieiga uždrausta"})
-        assert audit_rows("STATUS_CHANGE") == []
+        assert_audited("STATUS_CHANGE", count=0)
 
     def test_non_admin_garbage_actor_is_403_not_400(self, api, draft, contractor_user):
         response = _post(api, contractor_user, draft, actor="whatever")
@@ -85,11 +88,12 @@ class TestActorOverride:
     def test_admin_override_is_trimmed_and_upper_cased(self, api, draft, admin_user):
         response = _post(api, admin_user, draft, actor="  system_stripe ")
         assert response.status_code == 200
-        (row,) = audit_rows("STATUS_CHANGE")
-        assert (row.actor_type, row.actor_id, row.metadata) == (
-            "SYSTEM_STRIPE",
-            str(admin_user.pk),
-            {"actor_override": True},
+        assert_audited(
+            "STATUS_CHANGE",
+            actor_type="SYSTEM_STRIPE",
+            actor_id=str(admin_user.pk),
+            metadata={"actor_override": True},
+            exact=True,
         )
 
     def test_admin_override_as_client_is_refused_by_the_engine(self, api, draft, admin_user):

@@ -10,9 +10,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
 from projects.models import Evidence, ProjectStatus
-from projects.tests.conftest import audit_rows, image_bytes
+from projects.tests.factories import image_bytes
 from vejapro.core.models import AuditLog
 from vejapro.core.storage import StorageError
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 URL = "/api/v1/upload-evidence"
 pytestmark = pytest.mark.django_db
@@ -42,8 +43,8 @@ def media_file(settings, url: str) -> Path:
     return Path(settings.MEDIA_ROOT) / url.removeprefix("/media/")
 
 
-def test_jpeg_upload_strips_exif_and_gps_and_makes_webp_variants(api, settings, make_project, contractor_user):
-    project = make_project(ProjectStatus.SCHEDULED)
+def test_jpeg_upload_strips_exif_and_gps_and_makes_webp_variants(api, settings, make_owned_project, contractor_user):
+    project = make_owned_project(ProjectStatus.SCHEDULED)
 
     response = upload(api(contractor_user), project.pk, data=jpeg_with_gps(size=(2600, 1300)))
 
@@ -84,18 +85,21 @@ def test_jpeg_upload_strips_exif_and_gps_and_makes_webp_variants(api, settings, 
     assert medium.size == (1200, 2400)
     assert dict(medium.getexif()) == {}
 
-    [row] = audit_rows("UPLOAD_EVIDENCE")
-    assert row.entity_type == "evidence"
-    assert row.entity_id == evidence.pk
-    assert row.actor_type == "SUBCONTRACTOR"
-    assert row.actor_id == str(contractor_user.pk)
-    assert row.old_value is None
-    assert row.new_value == {"file_url": body["file_url"], "category": "SITE_BEFORE", "project_id": str(project.pk)}
+    assert_audited(
+        "UPLOAD_EVIDENCE",
+        entity_type="evidence",
+        entity_id=evidence.pk,
+        actor_type="SUBCONTRACTOR",
+        actor_id=str(contractor_user.pk),
+        old_value=None,
+        new_value={"file_url": body["file_url"], "category": "SITE_BEFORE", "project_id": str(project.pk)},
+        exact=True,
+    )
 
 
-def test_storage_paths_follow_the_bucket_layout(api, make_project, admin_user):
+def test_storage_paths_follow_the_bucket_layout(api, make_owned_project, admin_user):
     """``{project_id}/{uuid}{ext}`` and ``{uuid}_thumb.webp`` / ``{uuid}_md.webp`` beside it (workflow.md §8)."""
-    project = make_project()
+    project = make_owned_project()
 
     body = upload(api(admin_user), project.pk, name="Foto.JPEG").json()
 
@@ -106,8 +110,8 @@ def test_storage_paths_follow_the_bucket_layout(api, make_project, admin_user):
     assert Evidence.objects.get().storage_path == f"{project.pk}/{name}.jpg"
 
 
-def test_medium_variant_is_at_most_1200_wide_and_never_upscaled(api, settings, make_project, admin_user):
-    project = make_project()
+def test_medium_variant_is_at_most_1200_wide_and_never_upscaled(api, settings, make_owned_project, admin_user):
+    project = make_owned_project()
     wide = upload(api(admin_user), project.pk, data=image_bytes(size=(3000, 1000))).json()
     small = upload(api(admin_user), project.pk, data=image_bytes(size=(640, 480))).json()
 
@@ -115,8 +119,10 @@ def test_medium_variant_is_at_most_1200_wide_and_never_upscaled(api, settings, m
     assert Image.open(media_file(settings, small["medium_url"])).size == (640, 480)
 
 
-def test_png_expert_certification_photo_keeps_its_format_and_transparency(api, settings, make_project, expert_user):
-    project = make_project(ProjectStatus.PENDING_EXPERT)
+def test_png_expert_certification_photo_keeps_its_format_and_transparency(
+    api, settings, make_owned_project, expert_user
+):
+    project = make_owned_project(ProjectStatus.PENDING_EXPERT)
     png = image_bytes("PNG", size=(800, 600))
 
     response = upload(api(expert_user), project.pk, "EXPERT_CERTIFICATION", "sklypas.png", png, "image/png")
@@ -128,11 +134,11 @@ def test_png_expert_certification_photo_keeps_its_format_and_transparency(api, s
     stored = Image.open(media_file(settings, body["file_url"]))
     assert (stored.format, stored.mode, stored.size) == ("PNG", "RGBA", (800, 600))
     assert Image.open(media_file(settings, body["thumbnail_url"])).size == (400, 300)
-    assert len(audit_rows("UPLOAD_EVIDENCE")) == 1
+    assert_audited("UPLOAD_EVIDENCE", count=1)
 
 
-def test_large_original_is_stored_as_jpeg_when_that_is_smaller(api, settings, make_project, admin_user):
-    project = make_project()
+def test_large_original_is_stored_as_jpeg_when_that_is_smaller(api, settings, make_owned_project, admin_user):
+    project = make_owned_project()
     noise = Image.frombytes("RGB", (1100, 1000), os.urandom(1100 * 1000 * 3))
     buffer = io.BytesIO()
     noise.save(buffer, format="PNG")
@@ -147,9 +153,9 @@ def test_large_original_is_stored_as_jpeg_when_that_is_smaller(api, settings, ma
 
 
 def test_undecodable_file_of_an_accepted_type_is_stored_as_sent_without_variants(
-    api, settings, make_project, contractor_user
+    api, settings, make_owned_project, contractor_user
 ):
-    project = make_project()
+    project = make_owned_project()
     garbage = b"\xff\xd8\xff\xe0 definitely not a complete jpeg " * 20
 
     response = upload(api(contractor_user), project.pk, "WORK_IN_PROGRESS", "broken.jpg", garbage, "image/jpeg")
@@ -160,11 +166,11 @@ def test_undecodable_file_of_an_accepted_type_is_stored_as_sent_without_variants
     assert body["medium_url"] is None
     assert body["file_url"].endswith(".jpg")
     assert media_file(settings, body["file_url"]).read_bytes() == garbage
-    assert len(audit_rows("UPLOAD_EVIDENCE")) == 1
+    assert_audited("UPLOAD_EVIDENCE", count=1)
 
 
-def test_type_is_accepted_by_extension_or_by_content_type(api, make_project, admin_user):
-    project = make_project()
+def test_type_is_accepted_by_extension_or_by_content_type(api, make_owned_project, admin_user):
+    project = make_owned_project()
     by_extension = upload(api(admin_user), project.pk, name="photo.WEBP", content_type="application/octet-stream")
     by_type = upload(api(admin_user), project.pk, name="blob", content_type="image/jpeg")
 
@@ -185,9 +191,9 @@ def test_type_is_accepted_by_extension_or_by_content_type(api, make_project, adm
     ],
 )
 def test_bad_files_are_refused_and_nothing_is_written(
-    api, settings, make_project, admin_user, name, data, content_type, status, detail
+    api, settings, make_owned_project, admin_user, name, data, content_type, status, detail
 ):
-    project = make_project()
+    project = make_owned_project()
 
     response = upload(api(admin_user), project.pk, name=name, data=data, content_type=content_type)
 
@@ -198,8 +204,8 @@ def test_bad_files_are_refused_and_nothing_is_written(
     assert not (Path(settings.MEDIA_ROOT) / "evidences").exists()
 
 
-def test_exactly_ten_mib_is_accepted(api, make_project, admin_user):
-    project = make_project()
+def test_exactly_ten_mib_is_accepted(api, make_owned_project, admin_user):
+    project = make_owned_project()
     response = upload(api(admin_user), project.pk, name="big.jpg", data=b"\1" * (10 * 1024 * 1024))
     assert response.status_code == 200
 
@@ -233,9 +239,9 @@ def test_unknown_or_malformed_project_is_404(api, admin_user, project_id):
 
 
 def test_permission_matrix(
-    api, make_project, admin_user, client_user, contractor_user, expert_user, other_contractor, other_expert
+    api, make_owned_project, admin_user, client_user, contractor_user, expert_user, other_contractor, other_expert
 ):
-    project = make_project()
+    project = make_owned_project()
     cases = [
         (None, "SITE_BEFORE", 401, "Truksta Bearer zetono"),
         (client_user, "SITE_BEFORE", 403, "Draudžiama"),
@@ -264,20 +270,20 @@ def test_permission_matrix(
     assert len(audit_rows("UPLOAD_EVIDENCE")) == len(allowed)
 
 
-def test_any_project_status_accepts_uploads(api, make_project, admin_user):
+def test_any_project_status_accepts_uploads(api, make_owned_project, admin_user):
     for status in ProjectStatus.values:
-        project = make_project(status)
+        project = make_owned_project(status)
         assert upload(api(admin_user), project.pk).status_code == 200
 
 
 def test_storage_failure_of_the_original_is_502_and_nothing_is_recorded(
-    api, settings, make_project, admin_user, monkeypatch
+    api, settings, make_owned_project, admin_user, monkeypatch
 ):
     def failing_put(**kwargs):
         raise StorageError("bucket unavailable")
 
     monkeypatch.setattr("projects.evidence.services.storage_put", failing_put)
-    project = make_project()
+    project = make_owned_project()
 
     masked = upload(api(admin_user), project.pk)
     settings.EXPOSE_ERROR_DETAILS = True
@@ -289,7 +295,7 @@ def test_storage_failure_of_the_original_is_502_and_nothing_is_recorded(
     assert not AuditLog.objects.filter(action="UPLOAD_EVIDENCE").exists()
 
 
-def test_failed_variant_leaves_its_url_null(api, make_project, admin_user, monkeypatch):
+def test_failed_variant_leaves_its_url_null(api, make_owned_project, admin_user, monkeypatch):
     from vejapro.core import storage
 
     def put(**kwargs):
@@ -299,13 +305,13 @@ def test_failed_variant_leaves_its_url_null(api, make_project, admin_user, monke
 
     monkeypatch.setattr("projects.evidence.services.storage_put", put)
 
-    body = upload(api(admin_user), make_project().pk).json()
+    body = upload(api(admin_user), make_owned_project().pk).json()
 
     assert body["thumbnail_url"] is None
     assert body["medium_url"].endswith("_md.webp")
 
 
-def test_supabase_backend_returns_the_public_object_url(api, settings, make_project, admin_user, monkeypatch):
+def test_supabase_backend_returns_the_public_object_url(api, settings, make_owned_project, admin_user, monkeypatch):
     settings.STORAGE_BACKEND = "supabase"
     settings.SUPABASE_URL = "https://abc.supabase.co"
     settings.SUPABASE_SERVICE_ROLE_KEY = "service-role-key"
@@ -319,7 +325,7 @@ def test_supabase_backend_returns_the_public_object_url(api, settings, make_proj
         return Answer()
 
     monkeypatch.setattr("vejapro.core.storage.supabase_request", fake_request)
-    project = make_project()
+    project = make_owned_project()
 
     body = upload(api(admin_user), project.pk).json()
 

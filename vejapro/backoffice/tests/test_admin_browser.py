@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.tests.factories import add_payment
 from projects.models import Project
-from projects.tests.admin_factories import make_project
+from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -192,11 +194,9 @@ return out;
 
 @pytest.mark.django_db(transaction=True)
 def test_mobile_layout_has_no_horizontal_scroll_and_large_targets(live_server, browser, admin_user):
-    from projects.tests.admin_factories import add_outbox, add_payment
-
     project = make_project(name="Mobilus", status="PAID")
     add_payment(project)
-    add_outbox(project)
+    add_outbox(project, status="FAILED")
     certified = make_project(name="Sertifikuotas", status="CERTIFIED")
     add_payment(certified)
     _resize(browser, 375)
@@ -311,8 +311,6 @@ def test_a_refused_form_shows_its_errors_where_the_person_is(live_server, browse
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_sends_a_workflow_button_once(live_server, browser, admin_user, settings):
     from selenium.webdriver.common.by import By
-
-    from projects.tests.admin_factories import add_confirmation, add_payment
 
     settings.ENABLE_EMAIL_INTAKE = True
     project = make_project(name="Dvigubas", status="CERTIFIED")

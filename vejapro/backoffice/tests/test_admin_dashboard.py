@@ -6,7 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from projects.tests.admin_factories import add_outbox, add_payment, make_project
+from messaging.tests.factories import add_outbox
+from payments.tests.factories import add_payment
+from projects.tests.factories import make_project
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,7 @@ def test_cards_queue_and_masked_contacts(admin_client):
     urgent = make_project(name="Skubioji", email="skubi@gmail.com", phone="+37061234567", status="CERTIFIED")
     add_payment(urgent, payment_type="FINAL")
     failed = make_project(name="Nepavykusi", email="nepavyko@example.com", phone=None, status="SCHEDULED")
-    add_outbox(failed)
+    add_outbox(failed, status="FAILED")
     make_project(name="Juodraštinė", email="juodrastis@example.com", phone=None)
     make_project(name="Rami", email="rami@example.com", phone=None, status="ACTIVE")
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.test import Client
 
+from projects.tests.factories import add_estimate_rule
 from vejapro.backoffice.site import ADMIN_SESSION_SECONDS, OLD_BOOKMARKS
 from vejapro.core.models import User
 
@@ -233,17 +234,13 @@ def test_lists_offer_no_facet_counts_toggle(admin_client, path):
 
 @pytest.mark.django_db
 def test_django_pages_and_messages_the_lithuanian_catalogue_of_django_lacks(admin_client, admin_user, expert_user):
-    from projects.models import EstimateRule
-
     refused = admin_client.post(f"/admin/core/user/{expert_user.pk}/change/", {"full_name": "X", "role": "BLOGA"})
     password = admin_client.get("/admin/password_change/").content.decode()
     short = admin_client.post(
         "/admin/password_change/",
         {"old_password": "Slaptas-123", "new_password1": "trump", "new_password2": "kitas"},
     ).content.decode()
-    rule = EstimateRule.objects.create(
-        service="lawn_installation", method="seeding", label="Sėjimas", price_per_m2="3", minimum_price="100"
-    )
+    rule = add_estimate_rule("lawn_installation", "seeding", label="Sėjimas", price_per_m2="3", minimum_price="100")
     saved = admin_client.post(
         f"/admin/projects/estimaterule/{rule.pk}/change/",
         {

@@ -222,7 +222,7 @@ def test_postgresql_database_url_uses_persistent_checked_connections():
         "vejapro",
     )
     assert database["OPTIONS"] == {"sslmode": "require", "options": "-c search_path=vejapro"}
-    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_MAX_AGE"] == 60
     assert database["CONN_HEALTH_CHECKS"] is True
 
 

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import timedelta
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -12,9 +11,12 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from messaging.models import ClientConfirmation, NotificationOutbox
-from payments.models import Payment, StripeWebhookEvent
+from messaging.tests.factories import add_confirmation, add_outbox
+from payments.models import StripeWebhookEvent
+from payments.tests.factories import add_payment, add_stripe_event
 from projects.models import Evidence, Project
 from projects.services import project_anonymize
+from projects.tests.factories import add_evidence, make_project
 from vejapro.core.actors import Actor
 from vejapro.core.models import AuditLog, TokenRedemption
 from vejapro.ops.retention import retention_purge
@@ -64,44 +66,32 @@ def project(age_days: int, **fields) -> Project:
             "estimate": {"service": "sejimas", "address": "Vilniaus g. 1", "phone": "861234567", "notes": "šuo"},
         },
     )
-    created = Project.objects.create(client_info=client_info, client_key="a" * 64, **fields)
+    created = make_project(client_info=client_info, client_key="a" * 64, **fields)
     Project.objects.filter(pk=created.pk).update(updated_at=days_ago(age_days))
     created.refresh_from_db()
     return created
 
 
 def outbox_row(status: str, age_days: int) -> NotificationOutbox:
-    row = NotificationOutbox.objects.create(
-        entity_type="project",
-        entity_id=uuid.uuid4(),
-        channel="email",
-        template_key="CLIENT_PORTAL_ACCESS",
-        payload_json={"to": "jonas@example.com"},
-        dedupe_key=str(uuid.uuid4()),
-        status=status,
-        sent_at=NOW if status == "SENT" else None,
-    )
+    row = add_outbox(status=status, template_key="CLIENT_PORTAL_ACCESS", payload={"to": "jonas@example.com"})
     NotificationOutbox.objects.filter(pk=row.pk).update(updated_at=days_ago(age_days))
     return row
 
 
 def stripe_event(age_days: int) -> StripeWebhookEvent:
-    event = StripeWebhookEvent.objects.create(
-        event_id=f"evt_{uuid.uuid4().hex}", event_type="payment_intent.succeeded", payload={"id": "evt"}
-    )
+    event = add_stripe_event(payload={"id": "evt"})
     StripeWebhookEvent.objects.filter(pk=event.pk).update(received_at=days_ago(age_days))
     return event
 
 
 def confirmation(project_row: Project, age_days: int) -> ClientConfirmation:
-    row = ClientConfirmation.objects.create(
-        project=project_row,
-        token_hash=uuid.uuid4().hex,
+    row = add_confirmation(
+        project_row,
+        channel="sms",
+        status="CONFIRMED",
         expires_at=days_ago(age_days - 3),
         confirmed_at=days_ago(age_days),
         confirmed_from_phone="+37061234567",
-        channel="sms",
-        status="CONFIRMED",
     )
     ClientConfirmation.objects.filter(pk=row.pk).update(created_at=days_ago(age_days))
     return row
@@ -110,18 +100,8 @@ def confirmation(project_row: Project, age_days: int) -> ClientConfirmation:
 @pytest.fixture
 def dataset():
     old_project = project(4000, marketing_consent=True, marketing_consent_at=days_ago(4100))
-    before = Evidence.objects.create(
-        project=old_project, file_url="/media/a.webp", category="SITE_BEFORE", show_on_web=True, is_featured=True
-    )
-    Payment.objects.create(
-        project=old_project,
-        provider="manual",
-        provider_event_id="legacy-1",
-        amount=Decimal("100.00"),
-        payment_type="DEPOSIT",
-        status="SUCCEEDED",
-        payment_method="CASH",
-    )
+    before = add_evidence(old_project, "SITE_BEFORE", file_url="/media/a.webp", show_on_web=True, is_featured=True)
+    add_payment(old_project, "DEPOSIT", "100.00", key="legacy-1")
     recent_project = project(30)
     return {
         "security_old": audit_row("RATE_LIMIT_BLOCKED", 91),
