@@ -13,16 +13,19 @@ class FakeTwilio:
     """Stands in for ``twilio.rest.Client`` inside the adapter; records what would be sent."""
 
     created: list = []
+    timeouts: list = []
     fail = False
 
-    def __init__(self, sid, token):
+    def __init__(self, sid, token, http_client=None):
         self.credentials = (sid, token)
+        self.timeout = http_client.timeout if http_client is not None else None
         self.messages = self
 
     def create(self, **kwargs):
         if FakeTwilio.fail:
             raise TwilioRestException(400, "https://api.twilio.com", msg="The 'To' number +37061234567 is not valid")
         FakeTwilio.created.append((self.credentials, kwargs))
+        FakeTwilio.timeouts.append(self.timeout)
         return type("Message", (), {"sid": "SM0123456789"})()
 
 
@@ -33,7 +36,7 @@ def twilio_backend(settings, monkeypatch):
     settings.TWILIO_AUTH_TOKEN = "token"
     settings.TWILIO_FROM_NUMBER = "+37060000000"
     settings.TWILIO_WHATSAPP_FROM_NUMBER = "+37060000001"
-    FakeTwilio.created, FakeTwilio.fail = [], False
+    FakeTwilio.created, FakeTwilio.timeouts, FakeTwilio.fail = [], [], False
     monkeypatch.setattr(sms, "Client", FakeTwilio)
     return FakeTwilio
 
@@ -103,3 +106,9 @@ def test_twiml_answers():
     assert sms.twiml("Ačiū & iki") == (
         '<?xml version="1.0" encoding="UTF-8"?><Response><Message>Ačiū &amp; iki</Message></Response>'
     )
+
+
+def test_twilio_sends_with_a_timeout_so_no_send_outlasts_the_outbox_lease(twilio_backend):
+    sms.sms_send(to_number="+37061234567", body="Labas")
+
+    assert twilio_backend.timeouts == [sms.TWILIO_TIMEOUT_SECONDS]

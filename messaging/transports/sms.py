@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from twilio.base.exceptions import TwilioException
+from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
@@ -45,6 +46,11 @@ sent_messages: list[SentMessage] = []
 _sent_lock = threading.Lock()
 
 
+# Twilio's client waits forever by default; the outbox worker's lease (messaging/services/outbox.py) assumes a send
+# ends well within it, as an SMTP send does with its own timeout.
+TWILIO_TIMEOUT_SECONDS = 20
+
+
 def _whatsapp_address(number: str) -> str:
     number = number.strip()
     return number if number.startswith(WHATSAPP_PREFIX) else WHATSAPP_PREFIX + number
@@ -65,7 +71,11 @@ def _deliver(*, channel: str, to: str, from_: str, body: str) -> str:
     if not (settings.TWILIO_ACCOUNT_SID and settings.TWILIO_AUTH_TOKEN):
         raise SmsNotConfigured("Nesukonfigūruotas Twilio")
     try:
-        client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN)
+        client = Client(
+            settings.TWILIO_ACCOUNT_SID,
+            settings.TWILIO_AUTH_TOKEN,
+            http_client=TwilioHttpClient(timeout=TWILIO_TIMEOUT_SECONDS),
+        )
         message = client.messages.create(to=to, from_=from_, body=body)
     except (TwilioException, OSError) as exc:
         raise SmsError(str(exc)) from exc
