@@ -406,3 +406,62 @@ def finance_metrics_snapshot() -> dict:
         snapshot = finance_metrics_compute()
         cache.set(METRICS_CACHE_KEY, snapshot, METRICS_CACHE_SECONDS)
     return snapshot
+
+
+# --- «Finansai» (ui.md §3.11) ---
+
+PERIOD_THIS_MONTH = "menuo"
+PERIOD_LAST_MONTH = "praeitas-menuo"
+PERIOD_THIS_YEAR = "metai"
+PERIOD_CUSTOM = "pasirinkti"
+
+
+def finance_period_bounds(
+    *, preset: str | None, start: dt.date | None = None, end: dt.date | None = None, today: dt.date | None = None
+) -> tuple[str, dt.datetime, dt.datetime]:
+    """The period of the screen's selector as Vilnius midnights: ``end`` is exclusive, so a custom period
+    includes its last day. Unknown presets fall back to this month."""
+    today = today or timezone.localdate(timezone=VILNIUS)
+    month_start = today.replace(day=1)
+    next_month = (month_start + dt.timedelta(days=32)).replace(day=1)
+    if preset == PERIOD_CUSTOM and start and end and start <= end:
+        return preset, vilnius_midnight(start), vilnius_midnight(end + dt.timedelta(days=1))
+    if preset == PERIOD_LAST_MONTH:
+        previous = (month_start - dt.timedelta(days=1)).replace(day=1)
+        return preset, vilnius_midnight(previous), vilnius_midnight(month_start)
+    if preset == PERIOD_THIS_YEAR:
+        return preset, vilnius_midnight(today.replace(month=1, day=1)), vilnius_midnight(next_month)
+    return PERIOD_THIS_MONTH, vilnius_midnight(month_start), vilnius_midnight(next_month)
+
+
+@dataclass
+class FinanceScreen:
+    period: PeriodSummary
+    categories: list[CategoryLine]
+    triage: list[dict]
+    manual_payments_count_7d: int
+
+
+def finance_summary_screen(*, start: dt.datetime, end: dt.datetime) -> FinanceScreen:
+    """Everything «Suvestinė» shows, in a fixed number of queries."""
+    view = finance_view()
+    return FinanceScreen(
+        period=finance_period_summary(start=start, end=end),
+        categories=finance_category_breakdown(start=start, end=end),
+        triage=view["items"],
+        manual_payments_count_7d=view["manual_payments_count_7d"],
+    )
+
+
+@dataclass
+class ProjectCosts:
+    entries: list[LedgerEntry]
+    totals: Summary
+
+
+def finance_project_costs(*, project_id: uuid.UUID) -> ProjectCosts:
+    """«Išlaidos» and the profit line of the project screen: three queries."""
+    return ProjectCosts(
+        entries=ledger_entries_for_project(project_id=project_id),
+        totals=finance_project_totals(project_id=project_id),
+    )

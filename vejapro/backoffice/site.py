@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vejapro.backoffice.login import VejaProAuthenticationForm
 from vejapro.core.accounts.access import is_back_office_user
@@ -40,7 +41,11 @@ NAVIGATION = (
     (
         "finance",
         _("Finance"),
-        (("view", "admin:finance_summary", _("Summary")), ("model", "finance.LedgerEntry", _("Ledger entries"))),
+        (
+            # «Suvestinė» and «Knygos įrašai» (ui.md §3.11): finance/admin.py.
+            ("view", "admin:finance_summary", pgettext_lazy("finance", "Summary")),
+            ("model", "finance.LedgerEntry", _("Ledger entries")),
+        ),
     ),
     ("audit", _("Audit"), (("model", "core.AuditLog", _("Audit log")),)),
     (
@@ -61,7 +66,7 @@ OLD_BOOKMARKS = {
     "calendar": "admin:calendar",
     "audit": "admin:core_auditlog_changelist",
     "margins": "admin:finance_margin_changelist",
-    "finance": "admin:finance_summary",
+    "finance": "admin:finance_summary",  # «Finansai» (ui.md §3.11)
     "customers": "admin:customers",
 }
 
@@ -165,6 +170,7 @@ class VejaProAdminSite(admin.AdminSite):
     # --- URLs ---------------------------------------------------------------------------------------------
     def get_urls(self):
         # Deferred: the views read the apps' admin modules, which register with this site as they load.
+        from finance.admin import finance_metrics_stream_view, finance_summary_view
         from vejapro.backoffice.views import customer_list_view, customer_profile_view, dashboard_refresh, global_search
 
         def wrap(view):
@@ -175,6 +181,8 @@ class VejaProAdminSite(admin.AdminSite):
             path("klientai/", wrap(customer_list_view), name="customers"),
             path("klientai/<str:client_key>/", wrap(customer_profile_view), name="customer_profile"),
             path("paieska/", wrap(global_search), name="search"),
+            path("finansai/", wrap(finance_summary_view), name="finance_summary"),
+            path("finansai/metrika/", wrap(finance_metrics_stream_view), name="finance_metrics"),
         ]
         bookmarks = [
             path(old, wrap(self._old_bookmark_view(target)), name=f"old_bookmark_{old}")
