@@ -13,7 +13,6 @@ from PIL import Image, ImageDraw
 
 from finance.models import LedgerEntry
 from finance.services import ledger_entry_create, ledger_entry_reverse
-
 from messaging.services import confirmation_admin_confirm
 from payments.services import payment_record_manual, payment_waive_deposit
 from projects.estimate_demo import estimate_rules_demo_ensure
