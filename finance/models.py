@@ -182,7 +182,3 @@ class LedgerEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise LedgerAppendOnly("finance_ledger_entries is append-only (DELETE refused)")
-
-    @property
-    def is_reversal(self) -> bool:
-        return self.reverses_entry_id is not None

@@ -90,10 +90,6 @@ def ledger_entries() -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.annotate(reversed_by_entry_id=F("reversed_by__id"))
 
 
-def ledger_entry_get(*, entry_id: uuid.UUID) -> LedgerEntry:
-    return ledger_entries().get(pk=entry_id)
-
-
 def ledger_entry_list(
     *,
     actor: Actor,
@@ -314,8 +310,8 @@ TRIAGE_RULES = {
 
 
 def finance_mini_triage(*, limit: int) -> dict:
-    """Scans the ``limit * 2`` most recently updated DRAFT/CERTIFIED projects (one query) and returns those
-    waiting for money."""
+    """Scans the ``limit * 2`` most recently updated DRAFT/CERTIFIED projects (one query) and returns up to
+    ``limit`` of those waiting for money."""
     projects = (
         Project.objects.filter(status__in=list(TRIAGE_RULES))
         .annotate(has_deposit=payment_deposit_fact_expression(), has_final=payment_final_fact_expression())
@@ -340,7 +336,7 @@ def finance_mini_triage(*, limit: int) -> dict:
                 },
             }
         )
-    return {"items": items, "view_version": VIEW_VERSION}
+    return {"items": items[:limit], "view_version": VIEW_VERSION}
 
 
 def finance_view() -> dict:

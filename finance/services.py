@@ -167,7 +167,7 @@ def ledger_entry_create(
         "currency": currency,
         "payment_method": payment_method,
         "occurred_at": occurred_at,
-        "recorded_by_id": _ledger_user(actor).pk if _ledger_user(actor) else None,
+        "recorded_by": _ledger_user(actor),
     }
     if entry_id is not None:
         existing = LedgerEntry.objects.filter(pk=entry_id).first()

@@ -73,6 +73,14 @@ def test_triage_scans_twice_the_limit_of_recent_projects(django_assert_num_queri
 
 
 @pytest.mark.django_db
+def test_triage_returns_at_most_limit_items():
+    for _ in range(3):
+        make_project("DRAFT")
+
+    assert len(finance_mini_triage(limit=2)["items"]) == 2
+
+
+@pytest.mark.django_db
 def test_view_counts_manual_payments_of_the_last_7_days(api, admin_user):
     make_project("DRAFT")
     actor = Actor.for_user(admin_user)
