@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from finance.models import Margin
+from finance.models import LedgerEntry, Margin
 from messaging.models import ClientConfirmation, NotificationOutbox
 from payments.models import Payment, StripeWebhookEvent
 from projects.models import EstimateRule, Project
@@ -16,11 +16,19 @@ from projects.tests.admin_factories import add_confirmation, add_outbox, add_pay
 from vejapro.core.models import AuditLog, User
 
 # Facts (workflow.md §12): nothing can be added, edited or deleted from the admin.
-FACT_MODELS = (Payment, StripeWebhookEvent, ClientConfirmation, NotificationOutbox, AuditLog, Margin)
+FACT_MODELS = (Payment, StripeWebhookEvent, ClientConfirmation, NotificationOutbox, AuditLog, Margin, LedgerEntry)
+# Facts whose admin adds a new row through a service (a margin version, a cost); still never edited or deleted.
+ADDED_THROUGH_A_SERVICE = (Margin, LedgerEntry)
+
+
+@pytest.fixture(autouse=True)
+def _ledger_on(settings):
+    # «Knygos įrašai» exists with the ledger flag (security-ops.md §2.7).
+    settings.ENABLE_FINANCE_LEDGER = True
 
 
 def _seed(count: int) -> None:
-    from finance.services import margin_create
+    from finance.services import ledger_entry_create, margin_create
     from vejapro.core.actors import Actor
 
     admin_user = User.objects.filter(role="ADMIN").first()
@@ -33,6 +41,9 @@ def _seed(count: int) -> None:
         add_confirmation(project)
         StripeWebhookEvent.objects.create(event_id=f"evt_{project.pk.hex}", event_type="payment_intent.succeeded")
         margin_create(service_type=f"Paslauga {number}", margin_percent=Decimal("12.5"), actor=actor)
+        ledger_entry_create(
+            actor=actor, project_id=project.pk, entry_type="EXPENSE", category="FUEL", amount=Decimal("20")
+        )
         AuditLog.objects.create(
             entity_type="project", entity_id=project.pk, action="STATUS_CHANGE", actor_type="ADMIN", actor_id="x"
         )
@@ -100,7 +111,7 @@ def test_facts_cannot_be_changed_or_deleted(admin_client, model):
     assert model.objects.count() == before
     assert 'name="_save"' not in page
     assert "deletelink" not in page
-    if model is not Margin:
+    if model not in ADDED_THROUGH_A_SERVICE:
         assert admin_client.post(reverse("admin:{}_{}_add".format(*info)), {}).status_code == 403
     assert model.objects.count() == before
 
