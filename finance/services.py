@@ -14,7 +14,14 @@ from finance.models import LedgerCategory, LedgerEntry, LedgerEntryType, LedgerP
 from projects.selectors import project_get_for_actor
 from vejapro.core.actors import Actor
 from vejapro.core.audit.services import audit_record
-from vejapro.core.http.errors import ApiError, BadRequest, Conflict, NotFound, RequestValidationError
+from vejapro.core.http.errors import (
+    ACCESS_DENIED_TEXT,
+    ApiError,
+    BadRequest,
+    Conflict,
+    NotFound,
+    RequestValidationError,
+)
 from vejapro.core.models import Role, User
 from vejapro.core.money import round_cents
 
@@ -153,7 +160,7 @@ def ledger_entry_create(
     if project_id not in (None, ""):
         project = project_get_for_actor(project_id=project_id, actor=actor, roles={Role.ADMIN, Role.SUBCONTRACTOR})
     if is_contractor and entry_type != LedgerEntryType.EXPENSE:
-        raise ApiError(403, "Prieiga uždrausta")
+        raise ApiError(403, ACCESS_DENIED_TEXT)
     if document_id not in (None, ""):
         # Finance documents are P2 (finance.md §9): no document exists yet, so every reference is unknown.
         raise NotFound(DOCUMENT_NOT_FOUND_TEXT)
