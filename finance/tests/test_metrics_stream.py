@@ -1,5 +1,8 @@
 """The metrics stream (finance.md §8, api.md §14.8): format and fields, the connection cap across workers (429),
-heartbeat events until the time limit, the slot given back on client disconnect, the admin twin, permissions."""
+heartbeat events until the time limit, the slot given back on client disconnect, the admin twin, permissions.
+
+Transactional tests: closing a stream ends its request (``request_finished``), which closes the database connection
+as it does after every request; inside a test transaction that would close the test's own connection."""
 
 import datetime as dt
 import json
@@ -66,7 +69,7 @@ def confirmation(project, status: str, attempts: int, minutes: int | None = None
     ClientConfirmation.objects.filter(pk=row.pk).update(created_at=created)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_stream_format_and_fields(api, admin_user, fake_clock):
     project = make_project("CERTIFIED")
     add_payment(project, PaymentType.DEPOSIT, "200", received_at=timezone.now())
@@ -111,7 +114,7 @@ def test_stream_format_and_fields(api, admin_user, fake_clock):
     assert "jonas" not in event.lower()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_empty_metrics_are_zero(api, admin_user, fake_clock):
     response = api(admin_user).get(API_URL)
     try:
@@ -131,7 +134,7 @@ def test_empty_metrics_are_zero(api, admin_user, fake_clock):
     }
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_an_event_every_5_seconds_until_the_time_limit(api, admin_user, settings, fake_clock):
     settings.SSE_MAX_STREAM_SECONDS = 12
     start = fake_clock[0]
@@ -145,7 +148,7 @@ def test_an_event_every_5_seconds_until_the_time_limit(api, admin_user, settings
     assert sse.sse_open_streams() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_cap_across_workers_is_429_and_a_closed_stream_frees_its_slot(api, admin_user, fake_clock):
     client = api(admin_user)
     first = client.get(API_URL)
@@ -167,7 +170,7 @@ def test_the_cap_across_workers_is_429_and_a_closed_stream_frees_its_slot(api, a
     assert sse.sse_open_streams() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_slot_counter_carries_a_ttl(api, admin_user, settings, fake_clock):
     settings.SSE_MAX_STREAM_SECONDS = 300
     response = api(admin_user).get(API_URL)
@@ -177,7 +180,7 @@ def test_the_slot_counter_carries_a_ttl(api, admin_user, settings, fake_clock):
         response.close()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_the_token_may_come_in_the_query_string(api, admin_user, fake_clock):
     response = api().get(API_URL, {"token": bearer_for(admin_user)})
     try:
@@ -186,7 +189,7 @@ def test_the_token_may_come_in_the_query_string(api, admin_user, fake_clock):
         response.close()
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_only_the_stream_accepts_a_query_token(api, admin_user, settings):
     settings.ENABLE_FINANCE_LEDGER = True
 
@@ -195,7 +198,7 @@ def test_only_the_stream_accepts_a_query_token(api, admin_user, settings):
     assert response.status_code == 401
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(
     ("who", "expected"),
     [(None, 401), ("client_user", 403), ("expert_user", 403), ("contractor_user", 403)],
@@ -209,12 +212,12 @@ def test_permission_matrix(api, request, who, expected):
     assert sse.sse_open_streams() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_bad_query_token_is_401(api):
     assert api().get(API_URL, {"token": "nope"}).status_code == 401
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_flag_off_is_404(api, admin_user, admin_client, settings):
     settings.ENABLE_FINANCE_METRICS = False
 
@@ -225,7 +228,7 @@ def test_flag_off_is_404(api, admin_user, admin_client, settings):
 # --- the session-authenticated twin ---
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_admin_twin_streams_the_same_events(admin_client, fake_clock):
     response = admin_client.get(ADMIN_URL)
     try:
@@ -238,7 +241,7 @@ def test_admin_twin_streams_the_same_events(admin_client, fake_clock):
     assert set(json.loads(event[len("data: ") :])) == FIELDS
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_admin_twin_shares_the_cap(admin_client, api, admin_user, fake_clock):
     streams = [api(admin_user).get(API_URL), admin_client.get(ADMIN_URL)]
 
@@ -250,7 +253,7 @@ def test_admin_twin_shares_the_cap(admin_client, api, admin_user, fake_clock):
     assert sse.sse_open_streams() == 0
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_admin_twin_is_staff_only(client, contractor_user):
     client.force_login(contractor_user)
 
