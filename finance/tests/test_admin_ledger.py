@@ -165,7 +165,10 @@ def test_flag_off_hides_the_ledger(admin_client, admin_user, settings):
     assert admin_client.get(LIST_URL).status_code == 403
     assert admin_client.get(ADD_URL).status_code == 403
     assert admin_client.post(reverse_url(entry), {"reason": "x"}).status_code == 403
-    assert "Knygos įrašai" not in admin_client.get("/admin/").content.decode()
+    index = admin_client.get("/admin/").content.decode()
+    assert "Knygos įrašai" not in index
+    assert "Suvestinė" not in index
+    assert 'href="/admin/finansai/"' not in index
 
 
 @pytest.mark.django_db

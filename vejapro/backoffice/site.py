@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from vejapro.backoffice.login import VejaProAuthenticationForm
 from vejapro.core.accounts.access import is_back_office_user
+from vejapro.core.settings_helpers import flag
 
 ADMIN_SESSION_SECONDS = 12 * 3600
 
@@ -58,6 +59,9 @@ NAVIGATION = (
         ),
     ),
 )
+
+# Screens that exist only with a module flag (security-ops.md §2.7): their entry is left out while it is off.
+VIEW_FLAGS = {"admin:finance_summary": "ENABLE_FINANCE_LEDGER"}
 
 # Old bookmarks of the previous back office (ui.md §3.1, §3.14): path → URL name of the replacement.
 OLD_BOOKMARKS = {
@@ -121,6 +125,8 @@ class VejaProAdminSite(admin.AdminSite):
         }
 
     def _view_entry(self, name: str, label) -> dict | None:
+        if name in VIEW_FLAGS and not flag(VIEW_FLAGS[name]):
+            return None
         url = self._reverse(name)
         if url is None:
             return None
