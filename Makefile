@@ -28,7 +28,7 @@ install-dev: $(DEV_STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=true ENABLE_FINANCE_LEDGER=true ENABLE_FINANCE_METRICS=true $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

@@ -29,6 +29,7 @@ api_patterns = [
     # admin/projects/<id>/{admin-confirm,confirmations[/resend],notifications,send-client-access},
     # admin/notifications/<id>/retry
     path("", include("messaging.urls")),
+    # admin/finance/{view,mini-triage,ledger[/<id>/reverse],summary,projects/<id>,metrics}, admin/margins
     path("", include("finance.urls")),
 ]
 

@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from finance.selectors import finance_project_costs
 from messaging.admin.views import notification_rows
 from messaging.selectors import confirmation_resends_remaining
 from payments.selectors import payment_voidable
@@ -415,6 +416,8 @@ class ProjectAdmin(ServiceSavedModelAdmin):
             ],
             "notification_rows": notification_rows(screen.notifications),
             "resend_buttons": self._resend_buttons(project, screen.section, action_urls),
+            # «Išlaidos» and the profit line (ui.md §3.3) exist with the ledger flag.
+            "costs": finance_project_costs(project_id=project.pk) if flag("ENABLE_FINANCE_LEDGER") else None,
         }
 
     def _resend_buttons(self, project, section: str, action_urls: dict) -> list[dict]:

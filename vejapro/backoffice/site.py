@@ -5,9 +5,11 @@ from django.contrib import admin
 from django.http import Http404, HttpResponseRedirect
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vejapro.backoffice.login import VejaProAuthenticationForm
 from vejapro.core.accounts.access import is_back_office_user
+from vejapro.core.settings_helpers import flag
 
 ADMIN_SESSION_SECONDS = 12 * 3600
 
@@ -31,6 +33,15 @@ NAVIGATION = (
             ("model", "messaging.ClientConfirmation", _("Confirmations")),
         ),
     ),
+    (
+        "finance",
+        _("Finance"),
+        (
+            # «Suvestinė» and «Knygos įrašai» (ui.md §3.11): finance/admin.py.
+            ("view", "admin:finance_summary", pgettext_lazy("finance", "Summary")),
+            ("model", "finance.LedgerEntry", _("Ledger entries")),
+        ),
+    ),
     ("audit", _("Audit"), (("model", "core.AuditLog", _("Audit log")),)),
     (
         "settings",
@@ -43,11 +54,15 @@ NAVIGATION = (
     ),
 )
 
+# Screens that exist only with a module flag (security-ops.md §2.7): their entry is left out while it is off.
+VIEW_FLAGS = {"admin:finance_summary": "ENABLE_FINANCE_LEDGER"}
+
 # Old bookmarks of the previous back office (ui.md §3.1, §3.14): path → URL name of the replacement.
 OLD_BOOKMARKS = {
     "projects": "admin:projects_project_changelist",
     "audit": "admin:core_auditlog_changelist",
     "margins": "admin:finance_margin_changelist",
+    "finance": "admin:finance_summary",  # «Finansai» (ui.md §3.11)
     "customers": "admin:customers",
 }
 
@@ -98,8 +113,12 @@ class VejaProAdminSite(admin.AdminSite):
             "view_only": not perms.get("change"),
         }
 
-    def _view_entry(self, name: str, label) -> dict:
-        url = reverse(name, current_app=self.name)
+    def _view_entry(self, name: str, label) -> dict | None:
+        if name in VIEW_FLAGS and not flag(VIEW_FLAGS[name]):
+            return None
+        url = self._reverse(name)
+        if url is None:
+            return None
         object_name = name.split(":")[-1].replace("_", "")
         return {"name": label, "object_name": object_name, "perms": {}, "admin_url": url, "add_url": None}
 
@@ -146,6 +165,7 @@ class VejaProAdminSite(admin.AdminSite):
     # --- URLs ---------------------------------------------------------------------------------------------
     def get_urls(self):
         # Deferred: the views read the apps' admin modules, which register with this site as they load.
+        from finance.admin import finance_metrics_stream_view, finance_summary_view
         from vejapro.backoffice.views import customer_list_view, customer_profile_view, dashboard_refresh, global_search
 
         def wrap(view):
@@ -156,6 +176,8 @@ class VejaProAdminSite(admin.AdminSite):
             path("klientai/", wrap(customer_list_view), name="customers"),
             path("klientai/<str:client_key>/", wrap(customer_profile_view), name="customer_profile"),
             path("paieska/", wrap(global_search), name="search"),
+            path("finansai/", wrap(finance_summary_view), name="finance_summary"),
+            path("finansai/metrika/", wrap(finance_metrics_stream_view), name="finance_metrics"),
         ]
         bookmarks = [
             path(old, wrap(self._old_bookmark_view(target)), name=f"old_bookmark_{old}")

@@ -1,5 +1,6 @@
 """Demo data for development and staging: fixed e-mails and ids, so a second run changes nothing."""
 
+import datetime as dt
 import io
 import uuid
 from dataclasses import dataclass
@@ -7,8 +8,11 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from finance.models import LedgerEntry
+from finance.services import ledger_entry_create, ledger_entry_reverse
 from messaging.services import confirmation_admin_confirm
 from payments.services import payment_record_manual, payment_waive_deposit
 from projects.estimate_demo import estimate_rules_demo_ensure
@@ -160,6 +164,8 @@ def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
             payment_method="BANK_TRANSFER",
             provider_event_id=f"DEMO-{demo.number}-DEPOSIT",
             receipt_no=f"DEMO-{demo.number}-A",
+            # Spread over the last months, so «Finansai» has income in more than one period.
+            received_at=timezone.now() - dt.timedelta(days=15 * demo.number),
             actor=admin,
             source="admin",
         )
@@ -191,6 +197,7 @@ def _demo_final_payment(demo: DemoProject, project, admin: Actor) -> None:
         payment_method="CASH",
         provider_event_id=f"DEMO-{demo.number}-FINAL",
         receipt_no=f"DEMO-{demo.number}-B",
+        received_at=timezone.now() - dt.timedelta(days=5 * demo.number),
         actor=admin,
         source="admin",
     )
@@ -203,14 +210,68 @@ def demo_projects_ensure(users: dict[str, User]) -> int:
     return len(DEMO_PROJECTS)
 
 
+# --- Costs over the last few months, so «Finansai» shows a real picture ----------------------------------------
+# (number, days ago, project number or None for overhead, entry type, category, amount, method, description)
+DEMO_COSTS = (
+    (1, 100, None, "EXPENSE", "INSURANCE", "420.00", "BANK_TRANSFER", "Civilinės atsakomybės draudimas"),
+    (2, 95, 7, "EXPENSE", "MATERIALS", "960.00", "BANK_TRANSFER", "Sėklos ir trąšos"),
+    (3, 90, None, "TAX", "TAXES", "310.00", "BANK_TRANSFER", "VSD įmokos"),
+    (4, 80, 7, "EXPENSE", "SUBCONTRACTOR", "700.00", "BANK_TRANSFER", "Roboto montavimas"),
+    (5, 62, None, "EXPENSE", "TOOLS", "185.40", "CARD", "Trimeris"),
+    (6, 60, 6, "EXPENSE", "MATERIALS", "540.00", "CARD", "Ritininė veja"),
+    (7, 55, None, "EXPENSE", "FUEL", "86.70", "CARD", "Degalai VW"),
+    (8, 40, None, "TAX", "TAXES", "295.00", "BANK_TRANSFER", "VSD įmokos"),
+    (9, 33, 5, "EXPENSE", "FUEL", "64.20", "CASH", "Degalai į Avižienius"),
+    (10, 25, None, "EXPENSE", "REPAIR", "230.00", "CASH", "Vejapjovės remontas"),
+    (11, 12, 4, "EXPENSE", "MATERIALS", "410.00", "BANK_TRANSFER", "Dirvožemis"),
+    (12, 6, None, "EXPENSE", "FUEL", "72.15", "CARD", "Degalai VW"),
+    (13, 2, None, "EXPENSE", "OTHER", "45.00", "CASH", "Kita"),
+)
+DEMO_REVERSED_COST = 5  # a tool bought twice by mistake: corrected by a reversal
+
+
+def _demo_cost_id(number: int) -> uuid.UUID:
+    return uuid.UUID(f"00000000-0000-4000-8000-0000000003{number:02d}")
+
+
+@transaction.atomic
+def demo_costs_ensure(users: dict[str, User]) -> int:
+    """Ledger entries through the finance services; entries that exist are left alone (their dates are relative
+    to the first run)."""
+    admin = Actor.for_user(users[Role.ADMIN])
+    now = timezone.now()
+    for number, days_ago, project_number, entry_type, category, amount, method, description in DEMO_COSTS:
+        if LedgerEntry.objects.filter(pk=_demo_cost_id(number)).exists():
+            continue
+        project_id = next((d.id for d in DEMO_PROJECTS if d.number == project_number), None)
+        ledger_entry_create(
+            actor=admin,
+            project_id=project_id,
+            entry_type=entry_type,
+            category=category,
+            amount=Decimal(amount),
+            payment_method=method,
+            description=description,
+            occurred_at=now - dt.timedelta(days=days_ago),
+            entry_id=_demo_cost_id(number),
+        )
+    if not LedgerEntry.objects.filter(reverses_entry_id=_demo_cost_id(DEMO_REVERSED_COST)).exists():
+        ledger_entry_reverse(
+            actor=admin, entry_id=_demo_cost_id(DEMO_REVERSED_COST), reason="Dublikatas: trimeris įrašytas du kartus"
+        )
+    return len(DEMO_COSTS)
+
+
 def demo_data_load() -> list[str]:
 
     users = demo_users_ensure()
     projects = demo_projects_ensure(users)
+    costs = demo_costs_ensure(users)
     rules = estimate_rules_demo_ensure()
     lines = [
         "Demo data ready.",
         f"Projects: {projects} (every status, with payments)",
+        f"Ledger entries: {costs} costs over the last months, one corrected (back office «Finansai»)",
         f"Price rules created: {rules} (sample prices, flagged «Pavyzdinė kaina» in the back office)",
         "",
     ]

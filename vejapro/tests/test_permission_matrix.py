@@ -17,6 +17,7 @@ authentication (signatures, secrets, tokens), so a bearer token changes nothing 
 """
 
 import re
+import uuid
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -106,6 +107,17 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "public/activations/<str:token>/confirm": {"GET": every(404), "POST": every(404)},
     # Twilio always gets 200 (TwiML); an unsigned request is only logged as TWILIO_SIGNATURE_INVALID.
     "webhook/twilio": {"POST": every(200)},
+    # --- finance ---
+    "admin/finance/view": {"GET": ADMIN_ONLY_200},
+    "admin/finance/mini-triage": {"GET": ADMIN_ONLY_200},
+    # The contractor records and sees the costs of the projects assigned to them (finance.md §2.2).
+    "admin/finance/ledger": {"GET": row(401, 403, 403, 200, 403, 200), "POST": row(401, 403, 403, 422, 403, 422)},
+    "admin/finance/ledger/<str:entry_id>/reverse": {"POST": ADMIN_ONLY_422},
+    # Without start and end: the current month.
+    "admin/finance/summary": {"GET": ADMIN_ONLY_200},
+    "admin/finance/projects/<str:project_id>": {"GET": row(401, 403, 403, 200, 403, 200)},
+    "admin/finance/metrics": {"GET": ADMIN_ONLY_200},
+    "admin/margins": {"GET": ADMIN_ONLY_200, "POST": ADMIN_ONLY_422},
 }
 # fmt: on
 
@@ -156,6 +168,7 @@ def world(settings, client_user, contractor_user, expert_user):
     settings.ENABLE_MARKETING_MODULE = True
     settings.ENABLE_EMAIL_INTAKE = True
     settings.ENABLE_FINANCE_LEDGER = True
+    settings.ENABLE_FINANCE_METRICS = True
     settings.ENABLE_MANUAL_PAYMENTS = True
     settings.ENABLE_TWILIO = True
     settings.TWILIO_AUTH_TOKEN = "twilio-test-token"
@@ -165,6 +178,7 @@ def world(settings, client_user, contractor_user, expert_user):
         "evidence_id": add_evidence(project).pk,
         "notification_id": add_outbox(project, status="FAILED").pk,
         "token": "NEZINOMAS-TOKEN",
+        "entry_id": uuid.uuid4(),
     }
 
 

@@ -46,6 +46,20 @@ class SupabaseJWTAuthentication(BaseAuthentication):
         return "Bearer"
 
 
+class QueryTokenJWTAuthentication(SupabaseJWTAuthentication):
+    """EventSource cannot send headers: the SSE paths (api.md §14.8) also take the token as ``?token=`` when the
+    request has no ``Authorization`` header. Only those views use this class."""
+
+    def authenticate(self, request):
+        if request.META.get("HTTP_AUTHORIZATION"):
+            return super().authenticate(request)
+        token = request.query_params.get("token")
+        if not token:
+            return None
+        resolver = import_string(settings.AUTH_BEARER_RESOLVER)
+        return resolver(token.strip(), request=request), token
+
+
 class RoleGate(BasePermission):
     """401 without a caller, 403 ``Draudžiama`` when the role is not one of the view's ``allowed_roles``."""
 

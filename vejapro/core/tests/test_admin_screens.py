@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from finance.models import Margin
+from finance.models import LedgerEntry, Margin
 from messaging.models import ClientConfirmation, NotificationOutbox
 from messaging.tests.factories import add_confirmation, add_outbox
 from payments.models import Payment, StripeWebhookEvent
@@ -18,7 +18,9 @@ from projects.tests.factories import make_project
 from vejapro.core.models import AuditLog, User
 
 # Facts (workflow.md §12): nothing can be added, edited or deleted from the admin.
-FACT_MODELS = (Payment, StripeWebhookEvent, ClientConfirmation, NotificationOutbox, AuditLog, Margin)
+FACT_MODELS = (Payment, StripeWebhookEvent, ClientConfirmation, NotificationOutbox, AuditLog, Margin, LedgerEntry)
+# Facts whose admin adds a new row through a service (a margin version, a cost); still never edited or deleted.
+ADDED_THROUGH_A_SERVICE = (Margin, LedgerEntry)
 # «delete_selected» is not among the actions: a list with workflow actions redirects back with «no action selected»,
 # a list without any actions just renders again.
 BULK_DELETE_STATUS = {
@@ -28,11 +30,18 @@ BULK_DELETE_STATUS = {
     NotificationOutbox: 302,
     AuditLog: 200,
     Margin: 200,
+    LedgerEntry: 200,
 }
 
 
+@pytest.fixture(autouse=True)
+def _ledger_on(settings):
+    # «Knygos įrašai» exists with the ledger flag (security-ops.md §2.7).
+    settings.ENABLE_FINANCE_LEDGER = True
+
+
 def _seed(count: int) -> None:
-    from finance.services import margin_create
+    from finance.services import ledger_entry_create, margin_create
     from vejapro.core.actors import Actor
 
     admin_user = User.objects.filter(role="ADMIN").first()
@@ -45,6 +54,9 @@ def _seed(count: int) -> None:
         add_confirmation(project)
         add_stripe_event(f"evt_{project.pk.hex}")
         margin_create(service_type=f"Paslauga {number}", margin_percent=Decimal("12.5"), actor=actor)
+        ledger_entry_create(
+            actor=actor, project_id=project.pk, entry_type="EXPENSE", category="FUEL", amount=Decimal("20")
+        )
         AuditLog.objects.create(
             entity_type="project", entity_id=project.pk, action="STATUS_CHANGE", actor_type="ADMIN", actor_id="x"
         )
@@ -112,7 +124,7 @@ def test_facts_cannot_be_changed_or_deleted(admin_client, model):
     assert model.objects.count() == before
     assert 'name="_save"' not in page
     assert "deletelink" not in page
-    if model is not Margin:
+    if model not in ADDED_THROUGH_A_SERVICE:
         assert admin_client.post(reverse("admin:{}_{}_add".format(*info)), {}).status_code == 403
     assert model.objects.count() == before
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
+from finance.models import LedgerEntry
 from payments.models import Payment
 from projects.models import Evidence, Project
 from vejapro.core.models import AuditLog, User
@@ -20,6 +21,7 @@ def _counts() -> tuple[int, ...]:
         Project.objects.count(),
         Payment.objects.count(),
         Evidence.objects.count(),
+        LedgerEntry.objects.count(),
         AuditLog.objects.count(),
     )
 
@@ -41,6 +43,12 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert Evidence.objects.filter(category="EXPERT_CERTIFICATION").count() == 6
     assert Evidence.objects.filter(category="SITE_BEFORE").count() == 2
     assert AuditLog.objects.filter(action="UPLOAD_EVIDENCE").count() == 10
+    assert LedgerEntry.objects.filter(reverses_entry__isnull=True).count() == 13
+    assert LedgerEntry.objects.filter(reverses_entry__isnull=False).count() == 1
+    assert AuditLog.objects.filter(action="FINANCE_LEDGER_ENTRY_CREATED").count() == 13
+    assert AuditLog.objects.filter(action="FINANCE_LEDGER_ENTRY_REVERSED").count() == 1
+    assert len({entry.occurred_at.month for entry in LedgerEntry.objects.all()}) >= 3
+    assert Payment.objects.filter(received_at__isnull=False).count() == Payment.objects.count()
     assert "admin@demo.vejapro.lt" in output
     assert "VejaPRO-demo-2026" in output
 
