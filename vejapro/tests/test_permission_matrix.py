@@ -113,7 +113,7 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     # The contractor records and sees the costs of the projects assigned to them (finance.md §2.2).
     "admin/finance/ledger": {"GET": row(401, 403, 403, 200, 403, 200), "POST": row(401, 403, 403, 422, 403, 422)},
     "admin/finance/ledger/<str:entry_id>/reverse": {"POST": ADMIN_ONLY_422},
-    # Without start and end: the current month.
+    # Without start and end the summary covers everything recorded (finance.md §5.2 defaults).
     "admin/finance/summary": {"GET": ADMIN_ONLY_200},
     "admin/finance/projects/<str:project_id>": {"GET": row(401, 403, 403, 200, 403, 200)},
     "admin/finance/metrics": {"GET": ADMIN_ONLY_200},
