@@ -267,17 +267,8 @@ class TwilioSmsWebhookView(ApiView):
 
     def _answer(self, request, params: QueryDict, insecure: bool) -> HttpResponse:
         sender = params.get("From", "")
-        if settings.RATE_LIMIT_WEBHOOK_ENABLED and rate_limited(
-            request,
-            group=SENDER_RULE,
-            key=f"{SENDER_RULE}:{sender}",
-            limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
-            window_seconds=SENDER_WINDOW,
-        ):
-            rate_limit_blocked_record(
-                request, key=SENDER_RULE, limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN, window_seconds=SENDER_WINDOW
-            )
-            return _twiml()
+        # The signature first: only requests Twilio signed count towards a sender's limit, so unsigned requests
+        # naming a client's number cannot use up that client's quota (the per-IP limit stays in the middleware).
         if not insecure:
             url = settings.TWILIO_WEBHOOK_URL or public_url(request.get_full_path())
             signature = request.headers.get("X-Twilio-Signature", "")
@@ -290,6 +281,17 @@ class TwilioSmsWebhookView(ApiView):
                     metadata={"path": request.path, "phone": sender},
                 )
                 return _twiml()
+        if settings.RATE_LIMIT_WEBHOOK_ENABLED and rate_limited(
+            request,
+            group=SENDER_RULE,
+            key=f"{SENDER_RULE}:{sender}",
+            limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
+            window_seconds=SENDER_WINDOW,
+        ):
+            rate_limit_blocked_record(
+                request, key=SENDER_RULE, limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN, window_seconds=SENDER_WINDOW
+            )
+            return _twiml()
         result = confirmation_confirm_sms(from_number=sender, body=params.get("Body", ""), request=request)
         return _twiml(_reply_text(result.outcome))
 
