@@ -8,6 +8,36 @@ from django.test import Client
 from vejapro.core.accounts.services import token_mint
 from vejapro.core.models import Role, User
 
+# PostgreSQL refuses ``TRUNCATE audit_logs`` (migration core 0005). Django's test flush between transactional tests
+# truncates every table, so here, and only here, the flush disables that trigger inside its own transaction and
+# enables it again before committing (ALTER TABLE is transactional on PostgreSQL; the table owner may do it).
+NO_TRUNCATE_TRIGGER = "audit_logs_no_truncate"
+_TRIGGER_SWITCH = (
+    "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = '{name}' AND tgrelid = 'audit_logs'::regclass)"
+    " THEN ALTER TABLE audit_logs {action} TRIGGER {name}; END IF; END $$"
+)
+
+
+def _flush_passes_the_audit_truncate_trigger() -> None:
+    try:
+        from django.db.backends.postgresql.operations import DatabaseOperations
+    except ImportError:  # no PostgreSQL driver: the SQLite run has no such trigger
+        return
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        if "audit_logs" not in tables or not statements:
+            return statements
+        disable = _TRIGGER_SWITCH.format(name=NO_TRUNCATE_TRIGGER, action="DISABLE")
+        enable = _TRIGGER_SWITCH.format(name=NO_TRUNCATE_TRIGGER, action="ENABLE")
+        return [disable, *statements, enable]
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_passes_the_audit_truncate_trigger()
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

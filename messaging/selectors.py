@@ -1,6 +1,7 @@
 """Messaging reads: confirmation look-ups, the admin resend and retry limits, and the back office's lists. The
 confirmation and outbox facts are in ``messaging.facts``."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,12 +26,23 @@ ADMIN_RESEND_LIMIT = 3
 ADMIN_RETRY_LIMIT = 3
 
 
+# The alphabet of every credential a confirmation was issued with (messaging.md §2.2): ``token_urlsafe`` e-mail
+# tokens (``A-Z a-z 0-9 - _``, upper-cased when issued) and SMS codes (a subset). Far longer than any token, so a
+# legacy row is never cut off, and short enough that nothing else is hashed.
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def confirmation_find_by_token(*, token: str) -> ClientConfirmation | None:
-    """Trimmed and upper-cased, hashed; legacy rows also by the value as presented (messaging.md §2.2)."""
-    presented = token or ""
-    normalized = presented.strip().upper()
-    if not normalized:
+    """The row of a presented token, or None when it is unknown (messaging.md §2.2).
+
+    A value that is not exactly a token is unknown: nothing is trimmed or removed, so a link whose path carries the
+    token with whitespace or any character outside the token alphabet around or inside it never confirms. Case does
+    not matter (tokens are issued and hashed upper-cased); legacy rows are also found by the value as presented.
+    The SMS reply ``TAIP <KODAS>`` is parsed before this (``sms_reply_code``) and passes its code exactly."""
+    presented = token if isinstance(token, str) else ""
+    if not TOKEN_RE.fullmatch(presented):
         return None
+    normalized = presented.upper()
     rows = ClientConfirmation.objects.exclude(channel=ConfirmationChannel.ADMIN)
     found = rows.filter(token_hash=sha256_hex(normalized)).first()
     if found is None and presented != normalized:

@@ -3,8 +3,10 @@ notifications and client access (api.md §9, §10, §13.2, §5.5).
 
 Confirmation links. Public confirmation links opened from e-mails (api.md §1.7, §9.2, §9.3; ui.md §4.5).
 
-A browser GET shows the page and changes nothing; the page's form POST confirms and shows the result; every
-other request gets the JSON contract of its endpoint.
+Only a POST acts (api.md §1.7). GET and HEAD never change anything, whatever their ``Accept``: a GET that prefers
+HTML shows the page, any other GET answers a JSON preview with the status the action would have, and HEAD answers
+that status with no body, because mail gateways and link checkers fetch links with ``*/*`` or no ``Accept`` at all.
+The page's form POST confirms and shows the result; a JSON (or empty) POST gets the JSON contract of its endpoint.
 
 Twilio. POST /webhook/twilio: SMS replies ``TAIP <KODAS>`` (messaging.md §5, api.md §13.2). Every answer is 200 TwiML
 (empty, or a reply to the client) except the 500 of a missing ``TWILIO_AUTH_TOKEN`` outside insecure mode.
@@ -127,6 +129,9 @@ class AnyAcceptNegotiation(DefaultContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+PREVIEW_ACTION = "POST this URL to confirm"
+
+
 class ConfirmationLinkView(ApiView):
     authentication_classes: list = []
     content_negotiation_class = AnyAcceptNegotiation
@@ -134,25 +139,22 @@ class ConfirmationLinkView(ApiView):
     errors = CANONICAL_ERRORS
 
     def get(self, request, token: str):
-        return self._handle(request, token)
+        """GET and HEAD (Django answers HEAD with this handler and drops the body): a preview, never an action."""
+        django_request = request._request
+        wants_page = django_request.get_preferred_type(["application/json", "text/html"]) == "text/html"
+        limited = self._limited(django_request, wants_page)
+        if limited is not None:
+            return limited
+        if wants_page:
+            return self._preview_page(django_request, token)
+        return self._preview_json(token)
 
     def post(self, request, token: str):
-        return self._handle(request, token)
-
-    def _wants_page(self, request) -> bool:
-        if request.method == "GET":
-            return request._request.get_preferred_type(["application/json", "text/html"]) == "text/html"
-        return request.content_type.split(";")[0].strip().lower() in FORM_CONTENT_TYPES
-
-    def _handle(self, request, token: str):
         django_request = request._request
-        wants_page = self._wants_page(request)
-        if rate_limited(django_request, group="confirm:ip", limit=CONFIRM_IP_LIMIT):
-            if wants_page:
-                return _message_page(django_request, _("Too many requests, please wait"), 429)
-            raise ApiError(429, "Too Many Requests")
-        if wants_page and request.method == "GET":
-            return self._preview_page(django_request, token)
+        wants_page = request.content_type.split(";")[0].strip().lower() in FORM_CONTENT_TYPES
+        limited = self._limited(django_request, wants_page)
+        if limited is not None:
+            return limited
         try:
             result = confirmation_confirm_link(token=token, via=self.via, request=django_request)
         except ApiError as exc:
@@ -162,6 +164,22 @@ class ConfirmationLinkView(ApiView):
         status, body = self._answer(result)
         if wants_page:
             return _result_page(django_request, result, status)
+        return Response(body, status=status)
+
+    def _limited(self, request, wants_page: bool):
+        if not rate_limited(request, group="confirm:ip", limit=CONFIRM_IP_LIMIT):
+            return None
+        if wants_page:
+            return _message_page(request, _("Too many requests, please wait"), 429)
+        raise ApiError(429, "Too Many Requests")
+
+    def _preview_json(self, token: str) -> Response:
+        """``{"token_valid", "action", "project_id"?}`` with the status a POST would have (api.md §1.7)."""
+        preview = confirmation_preview(token=token)
+        status = 200 if preview.outcome == Outcome.PENDING else self._answer(preview)[0]
+        body = {"token_valid": preview.outcome == Outcome.PENDING, "action": PREVIEW_ACTION}
+        if preview.project_id:
+            body["project_id"] = str(preview.project_id)
         return Response(body, status=status)
 
     def _preview_page(self, request, token: str):
@@ -182,13 +200,14 @@ class ConfirmationLinkView(ApiView):
 
 
 class ConfirmPaymentView(ConfirmationLinkView):
-    """GET|POST /public/confirm-payment/{token} (api.md §9.2)."""
+    """GET|HEAD (preview) and POST (confirm) /public/confirm-payment/{token} (api.md §9.2)."""
 
     feature_flag = "ENABLE_EMAIL_INTAKE"
 
 
 class ActivationAliasView(ConfirmationLinkView):
-    """GET|POST /public/activations/{token}/confirm, the legacy alias (api.md §9.3); no flag."""
+    """GET|HEAD (preview) and POST (confirm) /public/activations/{token}/confirm, the legacy alias (api.md §9.3);
+    no flag."""
 
     via = "activation_alias"
     errors = ALIAS_ERRORS
@@ -250,17 +269,8 @@ class TwilioSmsWebhookView(ApiView):
 
     def _answer(self, request, params: QueryDict, insecure: bool) -> HttpResponse:
         sender = params.get("From", "")
-        if settings.RATE_LIMIT_WEBHOOK_ENABLED and rate_limited(
-            request,
-            group=SENDER_RULE,
-            key=f"{SENDER_RULE}:{sender}",
-            limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
-            window_seconds=SENDER_WINDOW,
-        ):
-            rate_limit_blocked_record(
-                request, key=SENDER_RULE, limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN, window_seconds=SENDER_WINDOW
-            )
-            return _twiml()
+        # The signature first: only requests Twilio signed count towards a sender's limit, so unsigned requests
+        # naming a client's number cannot use up that client's quota (the per-IP limit stays in the middleware).
         if not insecure:
             url = settings.TWILIO_WEBHOOK_URL or public_url(request.get_full_path())
             signature = request.headers.get("X-Twilio-Signature", "")
@@ -273,6 +283,17 @@ class TwilioSmsWebhookView(ApiView):
                     metadata={"path": request.path, "phone": sender},
                 )
                 return _twiml()
+        if settings.RATE_LIMIT_WEBHOOK_ENABLED and rate_limited(
+            request,
+            group=SENDER_RULE,
+            key=f"{SENDER_RULE}:{sender}",
+            limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
+            window_seconds=SENDER_WINDOW,
+        ):
+            rate_limit_blocked_record(
+                request, key=SENDER_RULE, limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN, window_seconds=SENDER_WINDOW
+            )
+            return _twiml()
         result = confirmation_confirm_sms(from_number=sender, body=params.get("Body", ""), request=request)
         return _twiml(_reply_text(result.outcome))
 

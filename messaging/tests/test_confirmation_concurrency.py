@@ -126,3 +126,23 @@ def test_a_link_and_an_sms_reply_at_once_activate_once(certified):
     assert len(audit_rows("EMAIL_CONFIRMED")) == len(audit_rows("SMS_CONFIRMED")) == 1
     rows = ClientConfirmation.objects.filter(pk__in=[email_row.pk, sms_row.pk])
     assert set(rows.values_list("status", flat=True)) == {ConfirmationStatus.CONFIRMED}
+
+
+def test_ten_concurrent_correct_sms_codes_confirm_once(certified):
+    """Issue 14: ten signed ``TAIP <code>`` replies with the right code at the same moment: one confirmation, one
+    transition; the other nine are answered «already confirmed»."""
+    add_confirmation(certified, "AB7KQ2XZ", channel="sms")
+
+    results = run_together([sms_reply("AB7KQ2XZ") for _ in range(10)])
+
+    assert [status for status, _body in results] == [200] * 10
+    replies = Counter(
+        "confirmed" if "projektas aktyvuotas" in body else "already" if "jau patvirtintas" in body else body
+        for _status, body in results
+    )
+    assert replies == {"confirmed": 1, "already": 9}
+    certified.refresh_from_db()
+    assert certified.status == ProjectStatus.ACTIVE
+    assert len(audit_rows("STATUS_CHANGE")) == 1
+    assert len(audit_rows("SMS_CONFIRMED")) == 1
+    assert ClientConfirmation.objects.get().status == ConfirmationStatus.CONFIRMED

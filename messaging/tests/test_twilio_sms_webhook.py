@@ -388,3 +388,26 @@ def test_a_transition_the_engine_refuses_rolls_back_and_answers_empty_twiml(clie
     confirmation.refresh_from_db()
     assert (confirmation.status, confirmation.confirmed_at) == ("PENDING", None)
     assert audit_rows() == []
+
+
+def test_unsigned_requests_do_not_use_up_a_clients_sender_quota(settings, client, certified):
+    """Issue 14 §4: the signature is checked before the per-sender limit, so only signed requests count."""
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMIT_WEBHOOK_ENABLED = True
+    settings.RATE_LIMIT_TWILIO_FROM_PER_MIN = 10
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "twl2"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    add_confirmation(certified, CODE, channel="sms")
+
+    for _ in range(10):
+        assert reply(sms(client, body=f"TAIP {CODE}", signature=False)) is None
+    for _ in range(10):
+        assert reply(sms(client, body=f"TAIP {CODE}", signature="forged")) is None
+
+    assert reply(sms(client)) == "VejaPRO: aciu! Patvirtinimas gautas, projektas aktyvuotas."
+    certified.refresh_from_db()
+    assert certified.status == ProjectStatus.ACTIVE
+    assert audit_rows("RATE_LIMIT_BLOCKED") == []
+    assert len(audit_rows("TWILIO_SIGNATURE_INVALID")) == 20

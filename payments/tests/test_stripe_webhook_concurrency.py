@@ -10,7 +10,7 @@ from payments.tests.factories import intent_event
 from payments.tests.stripe_helpers import WEBHOOK_SECRET, deliver
 from projects.models import ProjectStatus
 from projects.tests.factories import make_project
-from vejapro.core.tests.audit import assert_audited
+from vejapro.core.tests.audit import assert_audited, audit_rows
 
 pytestmark = [
     pytest.mark.postgres,
@@ -80,3 +80,21 @@ def test_concurrent_deliveries_of_one_final_event_request_one_confirmation(setti
     assert ClientConfirmation.objects.count() == 1
     assert NotificationOutbox.objects.count() == 1
     assert_audited("EMAIL_CONFIRMATION_CREATED", count=1)
+
+
+def test_twenty_concurrent_identical_deliveries_make_one_payment_and_one_transition():
+    """Issue 14: what the probe found held, kept true: 20 identical deliveries at once."""
+    project = make_project(ProjectStatus.DRAFT)
+    event = intent_event(project.pk, "DEPOSIT")
+
+    statuses = deliver_concurrently(event, count=20)
+
+    assert statuses == [200] * 20
+    assert Payment.objects.count() == 1
+    assert StripeWebhookEvent.objects.count() == 1
+    transitions = audit_rows("STATUS_CHANGE")
+    assert len(transitions) == 1
+    assert (transitions[0].old_value, transitions[0].new_value) == ({"status": "DRAFT"}, {"status": "PAID"})
+    assert len(audit_rows("PAYMENT_RECORDED_STRIPE")) == 1
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PAID

@@ -1,11 +1,16 @@
 """Evidence photo processing with Pillow (workflow.md §8): accepted types, a metadata-free original and WebP variants.
 
 Processing never fails an upload: a file of an accepted type that Pillow cannot decode is kept exactly as sent and
-gets no variants.
+gets no variants. The one exception is a decompression bomb (issue 14 §2): the header's frame count x pixels is
+checked before anything is decoded, and a file over ``MAX_FILE_PIXELS`` is refused (``ImageRefused``, the upload's
+400). Of an animated or multi-page image (GIF, WebP, TIFF, APNG, MPO) only the first frame is ever decoded: the stored
+original is that still frame. At most ``DECODE_CONCURRENCY`` images are decoded at once per process, so a worker's
+decoder memory is bounded by one capped frame.
 """
 
 import io
 import logging
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -22,6 +27,11 @@ MEDIUM_MAX_WIDTH = 1200
 MEDIUM_QUALITY = 85
 # Decoding stops (and the file is kept as sent) above this many pixels: a 10 MiB file can hold a decompression bomb.
 MAX_DECODE_PIXELS = 60_000_000
+# Frames x pixels of the whole file, from its header: above this it is a bomb, not a photo, and refused. Leaves room
+# for a phone's MPO (a full-size JPEG plus previews); a GIF of 30 frames of 4000x4000 (480 M) is refused.
+MAX_FILE_PIXELS = 4 * MAX_DECODE_PIXELS
+DECODE_CONCURRENCY = 1
+_decoding = threading.BoundedSemaphore(DECODE_CONCURRENCY)
 
 CONTENT_TYPE_EXTENSIONS = {
     "image/jpeg": ".jpg",
@@ -52,7 +62,11 @@ SAVE_FORMATS: dict[str, tuple[str, str, dict]] = {
 # Formats Pillow reports for files of the accepted types (phone cameras often write MPO, a JPEG with extra frames).
 FORMAT_ALIASES = {"MPO": "JPEG"}
 # The only ``info`` entries kept when re-saving: they change how pixels render, and carry no personal data.
-RENDERING_INFO_KEYS = frozenset({"transparency", "duration", "loop", "background", "disposal"})
+RENDERING_INFO_KEYS = frozenset({"transparency", "background"})
+
+
+class ImageRefused(Exception):
+    """The file declares more frames x pixels than any photo has (a decompression bomb)."""
 
 
 @dataclass(frozen=True)
@@ -90,33 +104,44 @@ def accepted_type(*, filename: str, content_type: str | None) -> AcceptedType | 
 
 
 def image_prepare(*, data: bytes, declared: AcceptedType) -> PreparedImage:
-    """Decode once; return the stored original (metadata removed when decodable) and the two WebP variants."""
+    """Decode the first frame once; return the stored original (metadata removed when decodable) and the two WebP
+    variants. Raises ``ImageRefused`` for a decompression bomb, before any pixel is decoded."""
     as_sent = Blob(data=data, extension=declared.extension, content_type=declared.content_type)
-    try:
-        image = _decode(data)
-    except Exception as exc:  # any decoder failure degrades to "original only"
-        logger.info("evidence image not decodable (%s); stored as sent", type(exc).__name__)
-        return PreparedImage(original=as_sent, thumbnail=None, medium=None, decoded=False)
-    try:
-        original = _clean_original(image, data)
-    except Exception:
-        logger.warning("could not re-save an evidence image; stored as sent", exc_info=True)
-        return PreparedImage(original=as_sent, thumbnail=None, medium=None, decoded=False)
-    upright = _first_frame_upright(image)
-    return PreparedImage(
-        original=original,
-        thumbnail=_variant(upright, _thumbnail, "thumbnail"),
-        medium=_variant(upright, _medium, "medium"),
-        decoded=True,
-    )
+    with _decoding:
+        try:
+            image = _decode(data)
+        except ImageRefused:
+            raise
+        except Exception as exc:  # any decoder failure degrades to "original only"
+            logger.info("evidence image not decodable (%s); stored as sent", type(exc).__name__)
+            return PreparedImage(original=as_sent, thumbnail=None, medium=None, decoded=False)
+        try:
+            original = _clean_original(image, data)
+        except Exception:
+            logger.warning("could not re-save an evidence image; stored as sent", exc_info=True)
+            return PreparedImage(original=as_sent, thumbnail=None, medium=None, decoded=False)
+        upright = _first_frame_upright(image)
+        return PreparedImage(
+            original=original,
+            thumbnail=_variant(upright, _thumbnail, "thumbnail"),
+            medium=_variant(upright, _medium, "medium"),
+            decoded=True,
+        )
 
 
 def _decode(data: bytes) -> Image.Image:
+    """Read the header, check the pixel budgets, then decode the first frame only."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_DECODE_PIXELS:
+        pixels = image.width * image.height
+        if pixels * _frames(image) > MAX_FILE_PIXELS:
+            logger.warning("evidence image refused: %s frames of %sx%s", _frames(image), image.width, image.height)
+            raise ImageRefused("too many frames x pixels")
+        if pixels > MAX_DECODE_PIXELS:
             raise Image.DecompressionBombError("image too large to decode")
+        if _frames(image) > 1:
+            image.seek(0)
         image.load()
     return image
 
@@ -166,16 +191,9 @@ def _save(image: Image.Image, format_name: str, **options) -> bytes:
 
 
 def _clean_original(image: Image.Image, data: bytes) -> Blob:
-    """Orientation applied and all metadata removed; JPEG 90 when that makes a > 2 MiB file smaller."""
+    """The first frame, orientation applied and all metadata removed; JPEG 90 when that makes a > 2 MiB file
+    smaller."""
     format_name = _format_of(image)
-    animated = _frames(image) > 1 and format_name in {"GIF", "WEBP", "TIFF"}
-    if animated:
-        image.seek(0)
-        frames = [_stripped(frame.copy()) for frame in _iter_frames(image)]
-        extension, content_type, options = SAVE_FORMATS[format_name]
-        payload = _save(frames[0], format_name, save_all=True, append_images=frames[1:], **options)
-        return Blob(data=payload, extension=extension, content_type=content_type)
-
     upright = _first_frame_upright(image)
     if len(data) > ORIGINAL_RECOMPRESS_ABOVE_BYTES:
         as_jpeg = _save(_rgb(upright), "JPEG", quality=JPEG_QUALITY)
@@ -188,12 +206,6 @@ def _clean_original(image: Image.Image, data: bytes) -> Blob:
     if format_name == "JPEG":
         upright = _rgb(upright)
     return Blob(data=_save(upright, format_name, **options), extension=extension, content_type=content_type)
-
-
-def _iter_frames(image: Image.Image):
-    for index in range(_frames(image)):
-        image.seek(index)
-        yield image
 
 
 def _thumbnail(image: Image.Image) -> bytes:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_bucket, evidence_files_forget, evidence_stored_paths
-from projects.evidence.images import MAX_UPLOAD_BYTES, PreparedImage, accepted_type, image_prepare
+from projects.evidence.images import MAX_UPLOAD_BYTES, ImageRefused, PreparedImage, accepted_type, image_prepare
 from projects.evidence.selectors import (
     EVIDENCE_NOT_FOUND_TEXT,
     evidence_can_delete,
@@ -108,7 +108,11 @@ def evidence_upload(*, project: Project, category: str, upload: UploadedFile, ac
     data = upload.read()
     if not data:
         raise BadRequest("Empty file")
-    stored = _store_prepared(project_id=project.pk, prepared=image_prepare(data=data, declared=declared))
+    try:
+        prepared = image_prepare(data=data, declared=declared)
+    except ImageRefused:
+        raise BadRequest("Nepalaikomas failo tipas") from None  # a decompression bomb is no photo (issue 14 §2)
+    stored = _store_prepared(project_id=project.pk, prepared=prepared)
     try:
         with transaction.atomic():
             _locked_project(project)

@@ -1,13 +1,17 @@
-"""Sign-in form of the back office: only the ADMIN role (or a break-glass superuser) gets in (ui.md §3.1)."""
+"""Sign-in form of the back office: only the ADMIN role (or a break-glass superuser) gets in (ui.md §3.1), within the
+sign-in limits of security-ops.md §7 (``vejapro.core.accounts.signin``, shared with the portals' ``/login``)."""
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vejapro.core.accounts.access import is_back_office_user
+from vejapro.core.accounts.signin import ThrottledSignInFormMixin
 
 
-class VejaProAuthenticationForm(AdminAuthenticationForm):
+class VejaProAuthenticationForm(ThrottledSignInFormMixin, AdminAuthenticationForm):
+    sign_in_surface = "admin"
+
     error_messages = {
         **AdminAuthenticationForm.error_messages,
         "invalid_login": _("Incorrect e-mail or password."),

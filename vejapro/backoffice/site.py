@@ -1,8 +1,10 @@
 """The Lithuanian back office: one AdminSite with the navigation of ui.md §3.1 and its site-wide custom views."""
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -85,6 +87,10 @@ class VejaProAdminSite(admin.AdminSite):
         response = super().login(request, extra_context=extra_context)
         if request.method == "POST" and self.has_permission(request):
             request.session.set_expiry(ADMIN_SESSION_SECONDS)
+            if response.status_code == 302 and response.url == resolve_url(settings.LOGIN_REDIRECT_URL):
+                # Django's LoginView falls back to LOGIN_REDIRECT_URL (/accounts/profile/, a 404 here) when it
+                # refuses the ``next`` it was given (another host, another scheme): the back office lands on /admin/.
+                return HttpResponseRedirect(self._reverse("admin:index"))
         return response
 
     # --- navigation ---------------------------------------------------------------------------------------

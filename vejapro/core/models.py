@@ -87,6 +87,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(condition=Q(role__in=Role.values), name="users_role_valid"),
             models.CheckConstraint(condition=Q(is_staff=False) | Q(role=Role.ADMIN), name="users_staff_is_admin"),
+            # A break-glass superuser is an ADMIN: a role taken away (by a token sync or in the back office) takes
+            # the superuser flag with it (vejapro.core.accounts.services).
+            models.CheckConstraint(
+                condition=Q(is_superuser=False) | Q(role=Role.ADMIN), name="users_superuser_is_admin"
+            ),
         ]
         indexes = [models.Index(fields=["role"], name="idx_users_role")]
 

@@ -216,7 +216,8 @@ def test_list_search_has_no_show_all_link_that_only_drops_the_default_filter(adm
 @pytest.mark.django_db
 def test_a_superuser_whose_role_was_changed_cannot_enter():
     user = User.objects.create_superuser("demoted@vejapro.test", password="Slaptas-123")
-    User.objects.filter(pk=user.pk).update(role="CLIENT", is_staff=False)
+    # A role change takes the superuser flag with it (the database refuses a superuser of another role).
+    User.objects.filter(pk=user.pk).update(role="CLIENT", is_staff=False, is_superuser=False)
 
     client, response = _login("demoted@vejapro.test")
 

@@ -1,7 +1,10 @@
 """Account writes: the local user mirror of verified tokens, Supabase sign-in, minted tokens, session refresh, and the
 back office's user create and update with their audit rows (workflow.md §13.4).
 
-``is_staff`` is maintained here: true exactly for the ADMIN role (data-model.md §1.1).
+``is_staff`` is maintained here: true exactly for the ADMIN role (data-model.md §1.1). ``is_superuser`` (break-glass
+accounts, ``createsuperuser``) is kept only with the ADMIN role: a change of role away from ADMIN, by a token sync or in
+the back office, clears it in the same audited update (the database refuses a superuser of another role,
+``users_superuser_is_admin``). The token is the only source of the role (api.md §2.3), so the role wins.
 """
 
 import logging
@@ -87,19 +90,20 @@ def _user_update_from_token(*, user_id: uuid.UUID, email: str | None, role: str,
         user = User.objects.select_for_update().get(pk=user_id)
         if not _token_changes(user, email=email, role=role):
             return user
-        old = {"role": user.role, "is_active": user.is_active}
+        old = _state(user)
         user.role = role
         user.is_staff = role == Role.ADMIN
+        user.is_superuser = user.is_superuser and role == Role.ADMIN
         if email and email != user.email and not _email_taken(email, exclude_id=user.pk):
             user.email = email
-        user.save(update_fields=["role", "is_staff", "email", "updated_at"])
+        user.save(update_fields=["role", "is_staff", "is_superuser", "email", "updated_at"])
         audit_record(
             entity_type="user",
             entity_id=user.pk,
             action=AuditAction.USER_UPDATED,
             actor=actor,
             old_value=old,
-            new_value={"role": user.role, "is_active": user.is_active},
+            new_value=_state(user, superuser_changed="is_superuser" in old),
             metadata={"source": "login"},
         )
     return user
@@ -261,8 +265,12 @@ ID_TAKEN_TEXT = "Naudotojas su šiuo ID jau yra"
 SELF_LOCKOUT_TEXT = "Negalima atimti administratoriaus prieigos sau"
 
 
-def _state(user: User) -> dict:
-    return {"role": user.role, "is_active": user.is_active}
+def _state(user: User, *, superuser_changed: bool | None = None) -> dict:
+    """The audited state: role and activity, plus ``is_superuser`` for a superuser (and after a change of it)."""
+    state = {"role": user.role, "is_active": user.is_active}
+    if user.is_superuser or superuser_changed:
+        state["is_superuser"] = user.is_superuser
+    return state
 
 
 def _clean_phone(phone: str | None) -> str | None:
@@ -336,6 +344,7 @@ def user_update(
         changes = {
             "role": role,
             "is_staff": role == Role.ADMIN,
+            "is_superuser": locked.is_superuser and role == Role.ADMIN,
             "full_name": (full_name or "").strip(),
             "phone": _clean_phone(phone),
             "is_active": bool(is_active),
@@ -354,7 +363,7 @@ def user_update(
             action=AuditAction.USER_UPDATED,
             actor=actor,
             old_value=old,
-            new_value=_state(locked),
+            new_value=_state(locked, superuser_changed="is_superuser" in old),
             metadata={"source": "admin"},
         )
     return locked, True

@@ -130,6 +130,7 @@ AUDIT_ACTION_GROUPS = {
             AuditAction.EMAIL_WEBHOOK_AUTH_INVALID,
             AuditAction.CHAT_WEBHOOK_AUTH_INVALID,
             AuditAction.RATE_LIMIT_BLOCKED,
+            AuditAction.LOGIN_FAILED,
             AuditAction.DEPLOY_WEBHOOK_EXECUTED,
             AuditAction.RETENTION_PURGE_EXECUTED,
         ),

@@ -9,6 +9,7 @@ import sys
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 
 from vejapro.core.http.csp import apply_page_policy, no_store, page_directives
 from vejapro.core.http.errors import (
@@ -67,6 +68,9 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return _page(request, "403.html", 403, {"csrf_failed": True})
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    """Unknown ``/api`` paths answer the JSON envelope, never an HTML page (api.md §1.2)."""
+    """Unknown ``/api`` paths answer the JSON envelope, never an HTML page (api.md §1.2), whatever the method: CSRF
+    protection would otherwise answer a POST, PUT, PATCH or DELETE with 403 «Draudžiama» before this view runs. It
+    changes nothing, so it needs no CSRF check, like every ``/api/v1`` view (security-ops.md §4.3)."""
     return error_response(404, NOT_FOUND_TEXT)

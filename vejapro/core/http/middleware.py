@@ -161,19 +161,31 @@ class RateLimitMiddleware:
         return rate_limited(request, group=GLOBAL_LIMIT_RULE, limit=settings.RATE_LIMIT_API_PER_MIN)
 
 
+FILE_TOO_LARGE_TEXT = "File is too large"
+
+
 class ApiErrorMiddleware:
     """Failures outside DRF under ``/api/`` answer the JSON envelope too (api.md §1.2): exceptions of plain
-    Django views, Django's 405 responses, and bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (file uploads excepted),
-    which DRF's JSON parser would otherwise read whole."""
+    Django views, Django's 405 responses, and bodies over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (12 MiB, security-ops.md
+    §4.3), which DRF's JSON parser would otherwise read whole.
+
+    The size is checked from ``Content-Length`` before a byte of the body is read, on every path and for multipart
+    bodies too (issue 14 §2): Django counts only a multipart body's form fields against that limit and streams its
+    files to disk whatever their size. A multipart body over it answers 413 «File is too large» (the upload's own
+    text), anything else 413 «Request Entity Too Large»; outside ``/api/`` a plain 413. A body without
+    ``Content-Length`` is not read at all by Django's WSGI request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if not is_api_path(request.path_info):
+            if self._body_too_large(request):
+                return HttpResponse(REQUEST_TOO_LARGE_TEXT, status=413, content_type="text/plain; charset=utf-8")
             return self.get_response(request)
         if self._body_too_large(request):
-            return error_response(413, REQUEST_TOO_LARGE_TEXT)
+            multipart = request.content_type == "multipart/form-data"
+            return error_response(413, FILE_TOO_LARGE_TEXT if multipart else REQUEST_TOO_LARGE_TEXT)
         response = self.get_response(request)
         if isinstance(response, HttpResponseNotAllowed):
             envelope = error_response(405, "Method Not Allowed")
@@ -184,7 +196,7 @@ class ApiErrorMiddleware:
     @staticmethod
     def _body_too_large(request: HttpRequest) -> bool:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        if limit is None or request.content_type == "multipart/form-data":
+        if limit is None:
             return False
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

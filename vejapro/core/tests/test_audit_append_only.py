@@ -143,3 +143,52 @@ def test_the_setting_lasts_only_for_its_transaction(row):
 
     with pytest.raises(IntegrityError, match="append-only"), transaction.atomic():
         sql_delete(row)
+
+
+# --- TRUNCATE (issue 14 §10) ---------------------------------------------------------------------------------------
+
+
+def truncate(sql: str = "TRUNCATE audit_logs") -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+@pytest.mark.parametrize(
+    "sql", ["TRUNCATE audit_logs", "TRUNCATE TABLE audit_logs RESTART IDENTITY CASCADE", "TRUNCATE ONLY audit_logs"]
+)
+def test_truncate_is_refused(row, sql):
+    with pytest.raises(IntegrityError, match="TRUNCATE refused"):
+        truncate(sql)
+
+    assert AuditLog.objects.filter(pk=row.pk).exists()
+
+
+def truncate_as_the_purge() -> None:
+    with transaction.atomic():
+        allow_purge("on")
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE audit_logs")
+
+
+def test_truncate_is_refused_even_with_the_purge_setting(row):
+    with pytest.raises(IntegrityError, match="TRUNCATE refused"):
+        truncate_as_the_purge()
+
+    assert AuditLog.objects.filter(pk=row.pk).exists()
+
+
+def test_truncating_several_tables_with_audit_logs_among_them_is_refused(row):
+    with pytest.raises(IntegrityError, match="TRUNCATE refused"):
+        truncate("TRUNCATE token_redemptions, audit_logs")
+
+    assert AuditLog.objects.filter(pk=row.pk).exists()
+
+
+def test_the_trigger_is_armed_after_the_test_flush():
+    """The flush between transactional tests passes the trigger in its own transaction and re-enables it."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgenabled FROM pg_trigger WHERE tgname = 'audit_logs_no_truncate'"
+            " AND tgrelid = 'audit_logs'::regclass"
+        )
+        assert cursor.fetchall() == [("O",)]
