@@ -1,4 +1,8 @@
-"""``make bench``: the back office benchmarks (see bench/RESULTS.md for the last recorded run)."""
+"""``make bench``: the benchmarks (see bench/RESULTS.md for the last recorded runs).
+
+python bench/run.py                    # all of them
+python bench/run.py retention_purge    # one (admin_changelist, retention_purge)
+"""
 
 import sys
 from pathlib import Path
@@ -6,6 +10,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import admin_changelist
+import retention_purge
+
+BENCHMARKS = {"admin_changelist": admin_changelist.main, "retention_purge": retention_purge.main}
 
 if __name__ == "__main__":
-    admin_changelist.main()
+    for name in sys.argv[1:] or BENCHMARKS:
+        BENCHMARKS[name]()
