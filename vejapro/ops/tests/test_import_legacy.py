@@ -194,3 +194,19 @@ def test_progress_is_reported_per_batch_on_long_tables(legacy_url):
 def test_a_source_that_is_not_postgresql_is_refused():
     with pytest.raises(CommandError, match="--source must be a PostgreSQL URL"):
         call_command("import_legacy", "--source", "sqlite:///old.db")
+
+
+def test_the_source_defaults_to_the_legacy_database_url_setting(legacy_url, settings):
+    settings.LEGACY_DATABASE_URL = legacy_url
+    out = StringIO()
+
+    call_command("import_legacy", stdout=out)
+
+    assert "  users: 4 in source, 4 imported, 0 already present, 0 skipped\n" in out.getvalue()
+
+
+def test_without_a_source_it_says_what_to_give(settings):
+    settings.LEGACY_DATABASE_URL = ""
+
+    with pytest.raises(CommandError, match="Give --source or set LEGACY_DATABASE_URL"):
+        call_command("import_legacy")

@@ -3,6 +3,7 @@
 Without ``--commit`` it writes nothing in any environment, production included: the runbook runs the dry run on the
 production server first (security-ops.md §12.2 step 5) and reads its report before committing."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from vejapro.ops.legacy_import import LegacyImportReport, legacy_import
@@ -12,10 +13,15 @@ class Command(BaseCommand):
     help = "Import the legacy database (dry run unless --commit; a second run imports nothing)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--source", required=True, help="the legacy database URL (postgres://…)")
+        parser.add_argument(
+            "--source", help="the legacy database URL (postgres://…); default: the LEGACY_DATABASE_URL setting"
+        )
         parser.add_argument("--commit", action="store_true", help="write the rows (default: report only)")
 
-    def handle(self, *args, source: str, commit: bool = False, **options):
+    def handle(self, *args, source: str | None = None, commit: bool = False, **options):
+        source = source or settings.LEGACY_DATABASE_URL
+        if not source:
+            raise CommandError("Give --source or set LEGACY_DATABASE_URL.")
         if not source.startswith(("postgres://", "postgresql://")):
             raise CommandError("--source must be a PostgreSQL URL (postgres://…).")
         report = legacy_import(source_url=source, commit=commit, progress=self._progress)
