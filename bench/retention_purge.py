@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/vejapro_bench_retention"
-BATCH_SIZES = (10_000, 1_000)
+BATCH_SIZES = (1_000, 10_000)
 SEED_SQL = """
 INSERT INTO audit_logs (id, entity_type, entity_id, action, actor_type, ip_address, user_agent, new_value, "timestamp")
 SELECT gen_random_uuid(),
