@@ -33,8 +33,10 @@ def test_every_deploy_file_it_names_exists():
     assert {path for path in paths if not (DEPLOY.parent / path).exists()} == set()
 
 
-@pytest.mark.parametrize("unit", sorted(set(re.findall(r"\b(vejapro-[a-z-]+\.(?:timer|path))\b", RUNBOOK))))
+# vejapro-pull.timer is the old system's timer, which the runbook stops; it is not part of this repository.
+NEW_UNITS = sorted(set(re.findall(r"\b(vejapro-[a-z-]+\.(?:timer|path))\b", RUNBOOK)) - {"vejapro-pull.timer"})
+
+
+@pytest.mark.parametrize("unit", NEW_UNITS)
 def test_every_timer_and_path_unit_it_enables_exists(unit):
-    if unit == "vejapro-pull.timer":
-        pytest.skip("the old system's timer, stopped and removed at go-live")
     assert (DEPLOY / "systemd" / unit).exists()
