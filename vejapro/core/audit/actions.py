@@ -145,6 +145,7 @@ class AuditAction(models.TextChoices):
     RATE_LIMIT_BLOCKED = "RATE_LIMIT_BLOCKED", pgettext_lazy("audit action", "Request limit exceeded")
     LOGIN_FAILED = "LOGIN_FAILED", pgettext_lazy("audit action", "Sign-in failed")
     DEPLOY_WEBHOOK_EXECUTED = "DEPLOY_WEBHOOK_EXECUTED", pgettext_lazy("audit action", "Deployment started")
+    LEGACY_IMPORT_EXECUTED = "LEGACY_IMPORT_EXECUTED", pgettext_lazy("audit action", "Legacy data imported")
     RETENTION_PURGE_EXECUTED = "RETENTION_PURGE_EXECUTED", pgettext_lazy("audit action", "Old data purged")
 
 

@@ -133,6 +133,7 @@ AUDIT_ACTION_GROUPS = {
             AuditAction.LOGIN_FAILED,
             AuditAction.DEPLOY_WEBHOOK_EXECUTED,
             AuditAction.RETENTION_PURGE_EXECUTED,
+            AuditAction.LEGACY_IMPORT_EXECUTED,
         ),
     ),
 }

@@ -3,7 +3,6 @@
 import os
 import re
 import runpy
-import shutil
 import stat
 import subprocess
 from datetime import date, timedelta
@@ -11,6 +10,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+
+from vejapro.tests.required_tools import require_tool
 
 ROOT = Path(__file__).resolve().parents[3]
 DEPLOY = ROOT / "deploy"
@@ -58,7 +59,7 @@ def test_env_example_documents_every_variable_the_settings_read(example):
 
 
 def test_env_examples_exist_for_production_and_staging():
-    assert [path.name for path in ENV_EXAMPLES] == ["vejapro-staging.env.example", "vejapro.env.example"]
+    assert [path.name for path in ENV_EXAMPLES] == ["production.env.example", "staging.env.example"]
 
 
 @pytest.mark.parametrize("example", ENV_EXAMPLES, ids=lambda path: path.name)
@@ -133,10 +134,11 @@ def test_retention_unit_purges_then_clears_sessions():
     ]
 
 
-@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze is not installed")
 def test_units_pass_systemd_analyze_verify():
+    systemd_analyze = require_tool("systemd-analyze", installed_by=".ci/install-deploy-tools")
+
     result = subprocess.run(  # noqa: S603
-        ["systemd-analyze", "verify", "--man=no", *(f"./{unit.name}" for unit in UNITS)],  # noqa: S607
+        [systemd_analyze, "verify", "--man=no", *(f"./{unit.name}" for unit in UNITS)],
         cwd=DEPLOY / "systemd",
         capture_output=True,
         text=True,
@@ -286,9 +288,9 @@ def test_gunicorn_access_log_never_records_query_strings_or_referrers():
     assert '"GET /contractor HTTP/1.1" 302' in line
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed on this machine")
 @pytest.mark.parametrize("vhost", ["vejapro.conf", "vejapro-staging.conf"])
 def test_nginx_accepts_the_configuration(tmp_path, vhost):
+    nginx = require_tool("nginx", installed_by=".ci/install-deploy-tools")
     snippets = tmp_path / "snippets"
     snippets.mkdir()
     for snippet in (DEPLOY / "nginx" / "snippets").iterdir():
@@ -303,10 +305,59 @@ def test_nginx_accepts_the_configuration(tmp_path, vhost):
     )
 
     result = subprocess.run(  # noqa: S603
-        ["nginx", "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],  # noqa: S607
+        [nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
         capture_output=True,
         text=True,
         check=False,
     )
 
     assert result.returncode == 0, result.stderr
+
+
+# --- deploy/well-known and deploy/supabase ------------------------------------------------------------------------
+
+
+def test_security_txt_names_a_contact_and_has_not_expired():
+    from datetime import UTC, datetime
+
+    fields = dict(
+        line.split(": ", 1)
+        for line in (DEPLOY / "well-known" / "security.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+
+    assert fields["Contact"].startswith("mailto:")
+    assert fields["Canonical"] == "https://vejapro.lt/.well-known/security.txt"
+    expires = datetime.fromisoformat(fields["Expires"])
+    # RFC 9116: at most a year ahead. This fails once it has passed: renew the file then.
+    assert datetime.now(UTC) < expires < datetime.now(UTC) + timedelta(days=366)
+
+
+@pytest.mark.parametrize(
+    ("vhost", "checkout"), [("vejapro.conf", "/srv/vejapro"), ("vejapro-staging.conf", "/srv/vejapro-staging")]
+)
+def test_nginx_serves_the_well_known_files_from_the_checkout(vhost, checkout):
+    conf = (DEPLOY / "nginx" / vhost).read_text()
+
+    assert f"location ^~ /.well-known/ {{\n        alias {checkout}/app/deploy/well-known/;" in conf
+
+
+@pytest.mark.parametrize("template", sorted((DEPLOY / "supabase" / "email-templates").iterdir()), ids=lambda p: p.name)
+def test_supabase_email_templates_are_lithuanian_and_carry_the_link(template):
+    text = template.read_text()
+
+    assert '<a href="{{ .ConfirmationURL }}">' in text
+    assert "<p>Sveiki,</p>" in text
+    assert "Subject: " in text.splitlines()[0]
+
+
+def test_supabase_email_templates_cover_every_auth_message():
+    names = {path.name for path in (DEPLOY / "supabase" / "email-templates").iterdir()}
+
+    assert names == {
+        "confirm-signup.html",
+        "invite.html",
+        "magic-link.html",
+        "change-email.html",
+        "reset-password.html",
+    }

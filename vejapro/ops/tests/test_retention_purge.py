@@ -342,3 +342,38 @@ def test_old_unconverted_leads_are_anonymised():
     assert lead.anonymized_at is not None
     assert not inbound_model.objects.exists()
     assert call_request_model.objects.get(pk=kept.pk).name == "Petras"
+
+
+def test_small_batches_give_the_same_counts_and_report_progress(dataset):
+    for age in range(91, 96):
+        audit_row("RATE_LIMIT_BLOCKED", age)
+    seen = []
+
+    counts = retention_purge(commit=True, now=NOW, batch_size=2, progress=lambda *args: seen.append(args))
+
+    assert counts == {**EXPECTED_COUNTS, "audit_security_deleted": 7}
+    assert [done for category, done in seen if category == "audit_security_deleted"] == [2, 4, 6, 7]
+    assert [done for category, done in seen if category == "outbox_deleted"] == [2, 3]
+    assert not AuditLog.objects.filter(action="RATE_LIMIT_BLOCKED", timestamp__lt=days_ago(90)).exists()
+    assert AuditLog.objects.get(action="RETENTION_PURGE_EXECUTED").new_value == counts
+
+
+def test_command_commit_prints_progress_on_stderr(dataset):
+    out, err = StringIO(), StringIO()
+
+    call_command("purge_retention", "--commit", stdout=out, stderr=err)
+
+    assert "  audit_security_deleted: 2 so far\n" in err.getvalue()
+    assert "  outbox_deleted: 3 so far\n" in err.getvalue()
+    assert out.getvalue().splitlines()[0] == "Retention purge committed:"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_batched_purge_passes_the_trigger_and_a_raw_delete_is_still_refused(dataset):
+    counts = retention_purge(commit=True, now=NOW, batch_size=1)
+
+    assert counts == EXPECTED_COUNTS
+    assert not AuditLog.objects.filter(pk=dataset["business_ancient"].pk).exists()
+    with pytest.raises(IntegrityError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_logs WHERE id = %s", [dataset["business_recent"].pk])
