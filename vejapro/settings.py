@@ -158,7 +158,8 @@ else:
 DEFAULT_FROM_EMAIL = SMTP_FROM_EMAIL or BUSINESS_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONFIRMATION_TTL_HOURS = env.int("CONFIRMATION_TTL_HOURS", default=72)
-ENABLE_EMAIL_INTAKE = env.bool("ENABLE_EMAIL_INTAKE", default=False)
+# On outside production so that a demo's client confirms by the e-mail link printed by the console backend.
+ENABLE_EMAIL_INTAKE = env.bool("ENABLE_EMAIL_INTAKE", default=not IS_PRODUCTION)
 EMAIL_HOLD_DURATION_MINUTES = env.int("EMAIL_HOLD_DURATION_MINUTES", default=1440)
 EMAIL_OFFER_MAX_ATTEMPTS = env.int("EMAIL_OFFER_MAX_ATTEMPTS", default=5)
 ENABLE_EMAIL_WEBHOOK = env.bool("ENABLE_EMAIL_WEBHOOK", default=False)

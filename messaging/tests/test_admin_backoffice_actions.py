@@ -96,6 +96,20 @@ def test_resend_shows_the_service_refusal(admin_client, settings):
 
 
 @pytest.mark.django_db
+def test_a_channel_that_is_off_shows_a_note_instead_of_its_resend_button(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = False
+    project = make_project(status="CERTIFIED")
+    add_payment(project, payment_type="FINAL")
+    add_confirmation(project)
+
+    html = admin_client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+
+    assert "El. pašto kanalas išjungtas (ENABLE_EMAIL_INTAKE)" in html
+    assert "Persiųsti el. paštu" not in html
+    assert "Persiųsti SMS (3)" in html
+
+
+@pytest.mark.django_db
 def test_final_payment_without_any_channel_says_so(admin_client, settings):
     settings.ENABLE_EMAIL_INTAKE = False
     settings.ENABLE_TWILIO = False
@@ -135,7 +149,7 @@ def test_final_payment_falls_back_to_sms(admin_client, settings):
         follow=True,
     )
 
-    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas klientui įtrauktas į eilę."]
     assert ClientConfirmation.objects.get(project=project).channel == "sms"
     assert "Persiųsti SMS (3)" in response.content.decode()
 
@@ -146,7 +160,7 @@ def test_send_client_access(admin_client, client_user):
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
-    assert _messages(response) == ["Prieigos laiškas išsiųstas."]
+    assert _messages(response) == ["Prieigos laiškas įtrauktas į eilę."]
     assert NotificationOutbox.objects.get(entity_id=project.pk).template_key == "CLIENT_PORTAL_ACCESS"
     assert_audited("CLIENT_ACCESS_EMAIL_SENT", entity_id=project.pk)
 

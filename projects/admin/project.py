@@ -423,8 +423,18 @@ class ProjectAdmin(ServiceSavedModelAdmin):
             return []
         remaining = confirmation_resends_remaining(project_id=project.pk)
         labels = {"email": gettext("Resend by e-mail (%(count)s)"), "sms": gettext("Resend by SMS (%(count)s)")}
+        # A channel that is off gets a grey note instead of a button the service would refuse.
+        switched_off = {
+            "email": None if flag("ENABLE_EMAIL_INTAKE") else gettext("E-mail channel is off (ENABLE_EMAIL_INTAKE)"),
+            "sms": None if flag("ENABLE_TWILIO") else gettext("SMS channel is off (ENABLE_TWILIO)"),
+        }
         return [
-            {"url": action_urls[f"resend_{channel}"], "remaining": left, "label": labels[channel] % {"count": left}}
+            {
+                "url": action_urls[f"resend_{channel}"],
+                "remaining": left,
+                "label": labels[channel] % {"count": left},
+                "off": switched_off[channel],
+            }
             for channel, left in remaining.items()
         ]
 

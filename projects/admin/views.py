@@ -369,7 +369,7 @@ def record_final(request, project_id):
         if result.idempotent:
             return messages.INFO, gettext("The payment had already been recorded.")
         if confirmation_requested_after(project_id=project_id, moment=result.payment.created_at):
-            return gettext("The payment is recorded. The confirmation was sent to the client.")
+            return gettext("The payment is recorded. The confirmation to the client is queued.")
         return messages.WARNING, gettext(
             "The payment is recorded. The confirmation could not be sent to the client: no e-mail or phone."
         )
@@ -531,7 +531,7 @@ def activate(request, project_id):
 def send_access(request, project_id):
     """«Siųsti prieigą klientui»: the CLIENT_PORTAL_ACCESS e-mail with a portal link."""
     call = partial(client_access_send, project_id=project_id, actor=_actor(request))
-    return _project_action(request, project_id, call, gettext("The access e-mail has been sent."), anchor="papildomos")
+    return _project_action(request, project_id, call, gettext("The access e-mail is queued."), anchor="papildomos")
 
 
 @require_POST

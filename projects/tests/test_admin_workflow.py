@@ -155,7 +155,7 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
             "final-provider_event_id": key,
         },
     )
-    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas klientui įtrauktas į eilę."]
     final = Payment.objects.get(project=project, payment_type="FINAL")
     assert final.amount == Decimal("900.00")
     assert ClientConfirmation.objects.get(project=project).channel == "email"

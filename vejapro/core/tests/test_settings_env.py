@@ -75,7 +75,7 @@ DEFAULTS = {
     "SMTP_USE_TLS": True,
     "EMAIL_BACKEND": "messaging.transports.mail_backends.ConsoleEmailBackend",
     "CONFIRMATION_TTL_HOURS": 72,
-    "ENABLE_EMAIL_INTAKE": False,
+    "ENABLE_EMAIL_INTAKE": True,
     "EMAIL_HOLD_DURATION_MINUTES": 1440,
     "EMAIL_OFFER_MAX_ATTEMPTS": 5,
     "ENABLE_EMAIL_WEBHOOK": False,
@@ -196,7 +196,15 @@ def test_development_defaults_are_offline():
 def test_production_defaults():
     values = settings_from(
         {"ENVIRONMENT": " Production "},
-        ["ENVIRONMENT", "SECRET_KEY", "PUBLIC_BASE_URL", "STORAGE_BACKEND", "SMS_BACKEND", "SILENCED_SYSTEM_CHECKS"],
+        [
+            "ENVIRONMENT",
+            "SECRET_KEY",
+            "PUBLIC_BASE_URL",
+            "STORAGE_BACKEND",
+            "SMS_BACKEND",
+            "ENABLE_EMAIL_INTAKE",
+            "SILENCED_SYSTEM_CHECKS",
+        ],
     )
 
     assert values == {
@@ -205,6 +213,7 @@ def test_production_defaults():
         "PUBLIC_BASE_URL": "https://vejapro.lt",
         "STORAGE_BACKEND": "supabase",
         "SMS_BACKEND": "twilio",
+        "ENABLE_EMAIL_INTAKE": False,
         "SILENCED_SYSTEM_CHECKS": ["security.W008", "security.W021", "django_ratelimit.W001"],
     }
 
