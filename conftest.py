@@ -18,6 +18,8 @@ def _test_settings(settings, tmp_path):
     settings.SUPABASE_URL = ""
     settings.SUPABASE_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The heartbeat alias shares the in-memory default cache, so no running `make run` worker is seen by a test.
+    settings.CACHES = {**settings.CACHES, "worker": settings.CACHES["default"]}
 
 
 def _user(email: str, role: str, **extra) -> User:

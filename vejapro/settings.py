@@ -79,8 +79,16 @@ LEGACY_DATABASE_URL = env.str("LEGACY_DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["worker"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vejapro"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vejapro"},
+        # The worker's heartbeat crosses processes (worker → dashboard), which an in-process cache cannot.
+        "worker": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "worker-cache"),
+        },
+    }
 
 PUBLIC_BASE_URL = env.str(
     "PUBLIC_BASE_URL", default="https://vejapro.lt" if IS_PRODUCTION else "http://127.0.0.1:8000"
@@ -178,7 +186,8 @@ ENABLE_CALENDAR = env.bool("ENABLE_CALENDAR", default=False)
 ENABLE_SCHEDULE_ENGINE = env.bool("ENABLE_SCHEDULE_ENGINE", default=False)
 ENABLE_MARKETING_MODULE = env_bool_alias("ENABLE_MARKETING_MODULE", "ENABLE_GALLERY", False)
 ENABLE_NOTIFICATION_OUTBOX = env.bool("ENABLE_NOTIFICATION_OUTBOX", default=True)
-ENABLE_RECURRING_JOBS = env.bool("ENABLE_RECURRING_JOBS", default=False)
+# On outside production so that `make run`'s worker sends what a demo queues.
+ENABLE_RECURRING_JOBS = env.bool("ENABLE_RECURRING_JOBS", default=not IS_PRODUCTION)
 ENABLE_FINANCE_LEDGER = env.bool("ENABLE_FINANCE_LEDGER", default=False)
 ENABLE_FINANCE_METRICS = env.bool("ENABLE_FINANCE_METRICS", default=False)
 FINANCE_METRICS_MAX_SSE_CONNECTIONS = env.int("FINANCE_METRICS_MAX_SSE_CONNECTIONS", default=10)
@@ -194,7 +203,10 @@ DASHBOARD_SSE_MAX_CONNECTIONS = env.int("DASHBOARD_SSE_MAX_CONNECTIONS", default
 SCHEDULE_DEFAULT_RESOURCE_ID = env.str("SCHEDULE_DEFAULT_RESOURCE_ID", default="")
 HOLD_DURATION_MINUTES = env.int("HOLD_DURATION_MINUTES", default=3)
 SCHEDULE_HOLD_EXPIRY_INTERVAL_SECONDS = env.int("SCHEDULE_HOLD_EXPIRY_INTERVAL_SECONDS", default=60)
-NOTIFICATION_WORKER_INTERVAL_SECONDS = env.int("NOTIFICATION_WORKER_INTERVAL_SECONDS", default=30)
+# A demo sees its e-mail printed within seconds; production polls every 30 s.
+NOTIFICATION_WORKER_INTERVAL_SECONDS = env.int(
+    "NOTIFICATION_WORKER_INTERVAL_SECONDS", default=30 if IS_PRODUCTION else 5
+)
 NOTIFICATION_WORKER_BATCH_SIZE = env.int("NOTIFICATION_WORKER_BATCH_SIZE", default=50)
 NOTIFICATION_WORKER_MAX_ATTEMPTS = env.int("NOTIFICATION_WORKER_MAX_ATTEMPTS", default=5)
 SCHEDULE_PREVIEW_TTL_MINUTES = env.int("SCHEDULE_PREVIEW_TTL_MINUTES", default=15)

@@ -4,14 +4,14 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from messaging.selectors import confirmations_for_projects, outbox_failed_count, outbox_for_entities
-from messaging.worker import HEARTBEAT_KEY
+from messaging.worker import HEARTBEAT_CACHE, HEARTBEAT_KEY
 from payments.selectors import payments_for_projects
 from projects.admin.display import (
     NEXT_ACTION_ANCHORS,
@@ -44,7 +44,7 @@ def _url(name: str, query: str) -> str:
 def worker_heartbeat() -> datetime | None:
     """The worker writes "now" under ``worker:heartbeat`` every loop (messaging.md §3.3)."""
 
-    value = cache.get(HEARTBEAT_KEY)
+    value = caches[HEARTBEAT_CACHE].get(HEARTBEAT_KEY)
     if value is None:
         return None
     if isinstance(value, datetime):
