@@ -1,5 +1,7 @@
 """Back office buttons of «Pranešimai» and the project screen that call the messaging services (ui.md §3.3, §3.8)."""
 
+import re
+
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
@@ -172,3 +174,16 @@ def test_send_client_access_needs_an_owner(admin_client):
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
     assert _messages(response) == ["Projekte nenurodytas kliento ID"]
+
+
+@pytest.mark.django_db
+def test_the_notification_queue_names_templates_in_lithuanian(admin_client):
+    add_outbox(make_project(status="CERTIFIED"), status="FAILED")
+
+    html = admin_client.get(OUTBOX_LIST).content.decode()
+    filtered = admin_client.get(OUTBOX_LIST, {"template_key__exact": "CLIENT_PORTAL_ACCESS"}).content.decode()
+
+    assert '<td class="field-template_name">Galutinio mokėjimo patvirtinimas</td>' in html
+    assert "Prieiga prie kliento portalo" in html
+    assert "FINAL_PAYMENT_CONFIRMATION" not in re.sub(r'href="[^"]*"', "", html)
+    assert '<td class="field-template_name">' not in filtered

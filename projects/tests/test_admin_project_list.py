@@ -297,7 +297,7 @@ def test_a_project_past_draft_cannot_be_deleted(admin_client):
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/istrinti/", follow=True)
 
-    assert [str(m) for m in response.context["messages"]] == ["Ištrinti galima tik DRAFT projektą"]
+    assert [str(m) for m in response.context["messages"]] == ["Ištrinti galima tik juodraščio būsenos projektą"]
     assert Project.objects.filter(pk=project.pk).exists()
 
 

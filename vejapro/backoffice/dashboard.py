@@ -169,7 +169,8 @@ def search_groups(query: str) -> list[dict]:
 
     projects = [
         {
-            "label": _("Project %(id)s… (%(status)s)") % {"id": str(project.pk)[:8], "status": project.status},
+            "label": _("Project %(id)s… (%(status)s)")
+            % {"id": str(project.pk)[:8], "status": project.get_status_display()},
             "href": reverse("admin:projects_project_change", args=[project.pk]),
         }
         for project in project_search(text=query)

@@ -149,7 +149,7 @@ def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, w
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", waive)
     waive.click()
     dialog = _wait(browser).until(ec.visibility_of_element_located((By.ID, "vp-confirm")))
-    assert "Atidėti įnašą? (tik DRAFT projektams)" in dialog.text
+    assert "Atidėti įnašą? (tik juodraščio būsenos projektams)" in dialog.text
     yes = dialog.find_element(By.CSS_SELECTOR, "[data-confirm-yes]")
     assert yes.text == "Taip"
     assert dialog.find_element(By.CSS_SELECTOR, "[data-confirm-no]").text == "Atšaukti"
