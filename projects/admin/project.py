@@ -91,7 +91,7 @@ from projects.services import project_create, project_update
 from vejapro.core.admin.base import ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local, format_money, relative_time
 from vejapro.core.models import Role, User
-from vejapro.core.settings_helpers import flag, is_production
+from vejapro.core.settings_helpers import development_helpers_enabled, flag
 
 site = admin.site
 
@@ -362,7 +362,7 @@ class ProjectAdmin(ServiceSavedModelAdmin):
         action_urls = {
             name: reverse(f"admin:projects_project_{name}", args=[project.pk]) for name, _slug, _view in self.ACTIONS
         }
-        if is_production():
+        if not development_helpers_enabled():
             action_urls.pop("seed_photos")
         if not flag("ENABLE_STRIPE"):
             action_urls.pop("stripe_link")

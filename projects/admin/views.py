@@ -63,7 +63,7 @@ from vejapro.core.admin.errors import message_error
 from vejapro.core.admin.views import Notice, service_action
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role
-from vejapro.core.settings_helpers import flag, is_production
+from vejapro.core.settings_helpers import development_helpers_enabled, flag
 
 ADMIN_SOURCE = {"source": "admin"}
 
@@ -331,8 +331,8 @@ def reject(request, project_id):
 
 @require_POST
 def seed_photos(request, project_id):
-    """«Sert. foto (seed)»: three placeholder certification photos, outside production only."""
-    if is_production():
+    """«Sert. foto (seed)»: three placeholder certification photos, on a development machine only."""
+    if not development_helpers_enabled():
         raise Http404
     call = partial(evidence_seed_certification, project=project_id, count=3, actor=_actor(request))
 
