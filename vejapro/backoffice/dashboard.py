@@ -22,10 +22,10 @@ from projects.admin.display import (
     status_pill,
 )
 from projects.admin.selectors import (
+    project_attention_count,
     project_flag_counts,
     project_search,
     work_queue,
-    work_queue_urgent_count,
 )
 from projects.admin.views import project_url
 from projects.selectors import PENDING_CONFIRMATION
@@ -105,10 +105,15 @@ class Dashboard:
 def dashboard_data() -> Dashboard:
 
     customers = work_queue(limit=QUEUE_LIMIT)
-    urgent = work_queue_urgent_count()
     counts = project_flag_counts()
     cards = [
-        StatCard("urgent", _("Need action"), urgent, _url("admin:customers", "filtras=pending_confirmation"), "red"),
+        StatCard(
+            "attention",
+            _("Projects needing action"),
+            project_attention_count(),
+            reverse("admin:projects_project_changelist"),
+            "red",
+        ),
         StatCard(
             "pending_confirmation",
             _("Awaiting confirmation"),

@@ -130,7 +130,7 @@ def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, w
     _sign_in(browser, live_server, admin_user.email)
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Darbo eilė" in body
-    assert "Reikia veiksmo" in body
+    assert "Projektai, kuriems reikia veiksmo" in body
     assert "Naršyklės Klientas" in body
     assert "n***@e***.com / +370******00" in body
     _shot(browser, f"dashboard-{width}")
