@@ -305,6 +305,8 @@ MIDDLEWARE = [
     "vejapro.core.http.request_id.RequestIdMiddleware",
     "vejapro.core.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself (nginx in front is an optimisation, not a requirement).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "vejapro.core.http.csp.OrderedCSPMiddleware",
     "vejapro.core.http.middleware.AdminCSPMiddleware",
     "vejapro.core.http.middleware.IPAllowListMiddleware",
@@ -367,6 +369,12 @@ STATIC_ROOT = env.str(
     "STATIC_ROOT", default=str(BASE_DIR.parent / "static" if IS_PRODUCTION or IS_STAGING else BASE_DIR / "staticfiles")
 )
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# collectstatic writes each file under a content-hashed name with a gzip copy; WhiteNoise serves them
+# with a year's caching. With DEBUG on, pages link the unhashed names and nothing needs collecting.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # --- HTTP security (§4) ----------------------------------------------------------------------------------
 APPEND_SLASH = False
