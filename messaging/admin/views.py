@@ -62,7 +62,7 @@ def confirmation_resend_report(request, *, project_id, channel: str) -> bool:
         partial(
             confirmation_resend, project_id=project_id, channel=channel, actor=Actor.for_user(request.user, request)
         ),
-        success=lambda state: gettext("The confirmation was resent. Left: %(count)s") % {"count": state.remaining},
+        success=lambda state: gettext("The confirmation is queued again. Left: %(count)s") % {"count": state.remaining},
         refusal_texts={LIMIT_STATUS: gettext("The resend limit has been reached")},
     )
 

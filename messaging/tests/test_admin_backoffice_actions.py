@@ -80,7 +80,7 @@ def test_resend_action_on_the_confirmation_list(admin_client, settings):
         CONFIRMATION_LIST, {"action": "resend", "_selected_action": [confirmation.pk]}, follow=True
     )
 
-    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert _messages(response) == ["Patvirtinimas vėl įtrauktas į eilę. Liko: 2"]
     assert ClientConfirmation.objects.filter(project=project, channel="email").count() == 2
     assert_audited("ADMIN_CONFIRMATION_RESEND_EMAIL", entity_id=project.pk)
 

@@ -166,7 +166,7 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
     assert "Aktyvavimas" in html
     assert "Persiųsti el. paštu (3)" in html
     response = _post(admin_client, _url(project, "persiusti-el-pastu"))
-    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert _messages(response) == ["Patvirtinimas vėl įtrauktas į eilę. Liko: 2"]
     assert "Persiųsti el. paštu (2)" in response.content.decode()
     refused = _post(admin_client, _url(project, "aktyvuoti"), {"reason": "   "})
     assert _messages(refused) == ["Įveskite priežastį."]
