@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
-#   make run   - virtualenv, install, migrate, demo data, serve on 127.0.0.1:8000
+#   make run   - virtualenv, install, migrate, demo data, serve on 127.0.0.1:8000 with the worker beside it
 #   make test  - virtualenv with dev extras, lint, import contract, migration check, tests
 PYTHON ?= python3.11
 VENV := .venv
@@ -25,9 +25,13 @@ install: $(STAMP)
 
 install-dev: $(DEV_STAMP)
 
+# The worker sends what the demo queues and prints each e-mail and SMS in this terminal; the trap stops it when
+# runserver exits, Ctrl-C included.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
+	DJANGO_DEBUG=true $(PY) manage.py run_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	DJANGO_DEBUG=true ENABLE_FINANCE_LEDGER=true ENABLE_FINANCE_METRICS=true $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(DEV_STAMP)

@@ -48,6 +48,15 @@ def _test_settings(settings, tmp_path):
     settings.SUPABASE_URL = ""
     settings.SUPABASE_JWT_SECRET = "test-jwt-secret-that-is-long-enough-0123456789"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Pages render without a collectstatic run; test_static_files.py checks the hashed, compressed storage.
+    settings.STATIC_ROOT = str(tmp_path / "static")
+    (tmp_path / "static").mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    # The heartbeat alias shares the in-memory default cache, so no running `make run` worker is seen by a test.
+    settings.CACHES = {**settings.CACHES, "worker": settings.CACHES["default"]}
 
 
 def _user(email: str, role: str, **extra) -> User:

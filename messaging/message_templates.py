@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.translation import gettext, gettext_noop, pgettext
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from messaging.models import OutboxChannel
 from vejapro.core.settings_helpers import public_url
@@ -108,6 +108,21 @@ CATALOGUE: dict[tuple[str, str], MessageTemplate] = {
         ),
     )
 }
+
+
+# What the back office calls each template key; the keys are stored values and never change (ui.md §2.6).
+TEMPLATE_LABELS = {
+    "FINAL_PAYMENT_CONFIRMATION": pgettext_lazy("message template", "Final payment confirmation"),
+    "FINAL_PAYMENT_WHATSAPP_PING": pgettext_lazy("message template", "WhatsApp reminder to confirm"),
+    "CLIENT_PORTAL_ACCESS": pgettext_lazy("message template", "Client portal access"),
+    "OFFER_EMAIL": pgettext_lazy("message template", "Visit offer"),
+    "WHATSAPP_OFFER_PING": pgettext_lazy("message template", "WhatsApp reminder of the offer"),
+    "EMAIL_AUTO_REPLY_MISSING_DATA": pgettext_lazy("message template", "Auto-reply: details missing"),
+}
+
+
+def template_label(key: str) -> str:
+    return str(TEMPLATE_LABELS.get(key, key))
 
 
 def _layout_context() -> dict[str, Any]:

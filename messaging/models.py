@@ -122,4 +122,5 @@ class NotificationOutbox(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.template_key} ({self.get_channel_display()})"
+        # The template's Lithuanian name lives with the catalogue, which imports this module; screens show it.
+        return f"{self.get_channel_display()} {self.get_status_display()}"

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -16,6 +16,8 @@ from vejapro.core.settings_helpers import flag
 logger = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "worker:heartbeat"
+# The cache alias every process shares (settings.CACHES): Redis, or a directory on a development machine.
+HEARTBEAT_CACHE = "worker"
 HEARTBEAT_TIMEOUT_SECONDS = 24 * 3600
 TICK_SECONDS = 5
 ERROR_SLEEP_START = 10
@@ -58,7 +60,7 @@ def default_jobs() -> list[Job]:
 
 def worker_heartbeat_write() -> None:
     """The dashboard shows the worker as running while this key is fresh (ui.md §3.2)."""
-    cache.set(HEARTBEAT_KEY, timezone.now(), timeout=HEARTBEAT_TIMEOUT_SECONDS)
+    caches[HEARTBEAT_CACHE].set(HEARTBEAT_KEY, timezone.now(), timeout=HEARTBEAT_TIMEOUT_SECONDS)
 
 
 @dataclass

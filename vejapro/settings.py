@@ -79,8 +79,16 @@ LEGACY_DATABASE_URL = env.str("LEGACY_DATABASE_URL", default="")
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES["worker"] = CACHES["default"]
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vejapro"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vejapro"},
+        # The worker's heartbeat crosses processes (worker → dashboard), which an in-process cache cannot.
+        "worker": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(BASE_DIR / "var" / "worker-cache"),
+        },
+    }
 
 PUBLIC_BASE_URL = env.str(
     "PUBLIC_BASE_URL", default="https://vejapro.lt" if IS_PRODUCTION else "http://127.0.0.1:8000"
@@ -158,7 +166,8 @@ else:
 DEFAULT_FROM_EMAIL = SMTP_FROM_EMAIL or BUSINESS_EMAIL
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CONFIRMATION_TTL_HOURS = env.int("CONFIRMATION_TTL_HOURS", default=72)
-ENABLE_EMAIL_INTAKE = env.bool("ENABLE_EMAIL_INTAKE", default=False)
+# On outside production so that a demo's client confirms by the e-mail link printed by the console backend.
+ENABLE_EMAIL_INTAKE = env.bool("ENABLE_EMAIL_INTAKE", default=not IS_PRODUCTION)
 EMAIL_HOLD_DURATION_MINUTES = env.int("EMAIL_HOLD_DURATION_MINUTES", default=1440)
 EMAIL_OFFER_MAX_ATTEMPTS = env.int("EMAIL_OFFER_MAX_ATTEMPTS", default=5)
 ENABLE_EMAIL_WEBHOOK = env.bool("ENABLE_EMAIL_WEBHOOK", default=False)
@@ -177,7 +186,8 @@ ENABLE_CALENDAR = env.bool("ENABLE_CALENDAR", default=False)
 ENABLE_SCHEDULE_ENGINE = env.bool("ENABLE_SCHEDULE_ENGINE", default=False)
 ENABLE_MARKETING_MODULE = env_bool_alias("ENABLE_MARKETING_MODULE", "ENABLE_GALLERY", False)
 ENABLE_NOTIFICATION_OUTBOX = env.bool("ENABLE_NOTIFICATION_OUTBOX", default=True)
-ENABLE_RECURRING_JOBS = env.bool("ENABLE_RECURRING_JOBS", default=False)
+# On outside production so that `make run`'s worker sends what a demo queues.
+ENABLE_RECURRING_JOBS = env.bool("ENABLE_RECURRING_JOBS", default=not IS_PRODUCTION)
 ENABLE_FINANCE_LEDGER = env.bool("ENABLE_FINANCE_LEDGER", default=False)
 ENABLE_FINANCE_METRICS = env.bool("ENABLE_FINANCE_METRICS", default=False)
 FINANCE_METRICS_MAX_SSE_CONNECTIONS = env.int("FINANCE_METRICS_MAX_SSE_CONNECTIONS", default=10)
@@ -193,7 +203,10 @@ DASHBOARD_SSE_MAX_CONNECTIONS = env.int("DASHBOARD_SSE_MAX_CONNECTIONS", default
 SCHEDULE_DEFAULT_RESOURCE_ID = env.str("SCHEDULE_DEFAULT_RESOURCE_ID", default="")
 HOLD_DURATION_MINUTES = env.int("HOLD_DURATION_MINUTES", default=3)
 SCHEDULE_HOLD_EXPIRY_INTERVAL_SECONDS = env.int("SCHEDULE_HOLD_EXPIRY_INTERVAL_SECONDS", default=60)
-NOTIFICATION_WORKER_INTERVAL_SECONDS = env.int("NOTIFICATION_WORKER_INTERVAL_SECONDS", default=30)
+# A demo sees its e-mail printed within seconds; production polls every 30 s.
+NOTIFICATION_WORKER_INTERVAL_SECONDS = env.int(
+    "NOTIFICATION_WORKER_INTERVAL_SECONDS", default=30 if IS_PRODUCTION else 5
+)
 NOTIFICATION_WORKER_BATCH_SIZE = env.int("NOTIFICATION_WORKER_BATCH_SIZE", default=50)
 NOTIFICATION_WORKER_MAX_ATTEMPTS = env.int("NOTIFICATION_WORKER_MAX_ATTEMPTS", default=5)
 SCHEDULE_PREVIEW_TTL_MINUTES = env.int("SCHEDULE_PREVIEW_TTL_MINUTES", default=15)
@@ -292,6 +305,8 @@ MIDDLEWARE = [
     "vejapro.core.http.request_id.RequestIdMiddleware",
     "vejapro.core.http.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files from the app server itself (nginx in front is an optimisation, not a requirement).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "vejapro.core.http.csp.OrderedCSPMiddleware",
     "vejapro.core.http.middleware.AdminCSPMiddleware",
     "vejapro.core.http.middleware.IPAllowListMiddleware",
@@ -354,6 +369,12 @@ STATIC_ROOT = env.str(
     "STATIC_ROOT", default=str(BASE_DIR.parent / "static" if IS_PRODUCTION or IS_STAGING else BASE_DIR / "staticfiles")
 )
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# collectstatic writes each file under a content-hashed name with a gzip copy; WhiteNoise serves them
+# with a year's caching. With DEBUG on, pages link the unhashed names and nothing needs collecting.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 # --- HTTP security (§4) ----------------------------------------------------------------------------------
 APPEND_SLASH = False

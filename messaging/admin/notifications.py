@@ -15,6 +15,7 @@ from messaging.admin.views import (
     notification_rows,
     retry_notification,
 )
+from messaging.message_templates import TEMPLATE_LABELS, template_label
 from messaging.models import ClientConfirmation, NotificationOutbox, OutboxStatus
 from projects.admin.selectors import project_id_prefix_q
 from projects.models import Project
@@ -38,12 +39,23 @@ class OutboxStatusFilter(admin.SimpleListFilter):
         return queryset.filter(status=self.value()) if self.value() in OutboxStatus.values else queryset
 
 
+class OutboxTemplateFilter(admin.SimpleListFilter):
+    title = _("template")
+    parameter_name = "template_key__exact"
+
+    def lookups(self, request, model_admin):
+        return [(key, template_label(key)) for key in TEMPLATE_LABELS]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(template_key=self.value()) if self.value() else queryset
+
+
 @admin.register(NotificationOutbox, site=site)
 class NotificationOutboxAdmin(FactAdmin):
     list_title = _("Notification queue")
     list_display = [
         "channel_label",
-        "template_key",
+        "template_name",
         "entity_link",
         "status_label",
         "attempt_count",
@@ -52,12 +64,12 @@ class NotificationOutboxAdmin(FactAdmin):
         "sent_local",
     ]
     list_display_links = ["channel_label"]
-    list_filter = [OutboxStatusFilter, "channel", "template_key"]
+    list_filter = [OutboxStatusFilter, "channel", OutboxTemplateFilter]
     search_fields = ["template_key"]
     ordering = ["-created_at", "-id"]
     fields = [
         "channel",
-        "template_key",
+        "template_name",
         "entity_type",
         "entity_id",
         "status",
@@ -106,6 +118,10 @@ class NotificationOutboxAdmin(FactAdmin):
     @admin.display(description=_("Channel"), ordering="channel")
     def channel_label(self, obj):
         return obj.get_channel_display()
+
+    @admin.display(description=_("Template"), ordering="template_key")
+    def template_name(self, obj):
+        return template_label(obj.template_key)
 
     @admin.display(description=_("Entity"))
     def entity_link(self, obj):

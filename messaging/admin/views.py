@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from messaging.admin.display import outbox_status_label
+from messaging.message_templates import template_label
 from messaging.selectors import outbox_retries_remaining
 from messaging.services import confirmation_resend, notification_retry
 from vejapro.core.actors import Actor
@@ -35,6 +36,7 @@ def notification_rows(notifications: list) -> list[dict]:
             {
                 "obj": item,
                 "status_label": outbox_status_label(item.status),
+                "template_label": template_label(item.template_key),
                 "retry_url": _retry_url(item.pk) if left else None,
                 "retry_label": gettext("Retry (%(count)s)") % {"count": left} if left else "",
                 "limit_reached": left == 0,
@@ -60,7 +62,7 @@ def confirmation_resend_report(request, *, project_id, channel: str) -> bool:
         partial(
             confirmation_resend, project_id=project_id, channel=channel, actor=Actor.for_user(request.user, request)
         ),
-        success=lambda state: gettext("The confirmation was resent. Left: %(count)s") % {"count": state.remaining},
+        success=lambda state: gettext("The confirmation is queued again. Left: %(count)s") % {"count": state.remaining},
         refusal_texts={LIMIT_STATUS: gettext("The resend limit has been reached")},
     )
 

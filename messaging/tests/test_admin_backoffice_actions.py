@@ -1,5 +1,7 @@
 """Back office buttons of «Pranešimai» and the project screen that call the messaging services (ui.md §3.3, §3.8)."""
 
+import re
+
 import pytest
 
 from messaging.models import ClientConfirmation, NotificationOutbox
@@ -78,7 +80,7 @@ def test_resend_action_on_the_confirmation_list(admin_client, settings):
         CONFIRMATION_LIST, {"action": "resend", "_selected_action": [confirmation.pk]}, follow=True
     )
 
-    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert _messages(response) == ["Patvirtinimas vėl įtrauktas į eilę. Liko: 2"]
     assert ClientConfirmation.objects.filter(project=project, channel="email").count() == 2
     assert_audited("ADMIN_CONFIRMATION_RESEND_EMAIL", entity_id=project.pk)
 
@@ -93,6 +95,20 @@ def test_resend_shows_the_service_refusal(admin_client, settings):
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/persiusti-el-pastu/", follow=True)
 
     assert _messages(response) == ["El. pašto kanalas išjungtas"]
+
+
+@pytest.mark.django_db
+def test_a_channel_that_is_off_shows_a_note_instead_of_its_resend_button(admin_client, settings):
+    settings.ENABLE_EMAIL_INTAKE = False
+    project = make_project(status="CERTIFIED")
+    add_payment(project, payment_type="FINAL")
+    add_confirmation(project)
+
+    html = admin_client.get(f"/admin/projects/project/{project.pk}/change/").content.decode()
+
+    assert "El. pašto kanalas išjungtas (ENABLE_EMAIL_INTAKE)" in html
+    assert "Persiųsti el. paštu" not in html
+    assert "Persiųsti SMS (3)" in html
 
 
 @pytest.mark.django_db
@@ -135,7 +151,7 @@ def test_final_payment_falls_back_to_sms(admin_client, settings):
         follow=True,
     )
 
-    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas klientui įtrauktas į eilę."]
     assert ClientConfirmation.objects.get(project=project).channel == "sms"
     assert "Persiųsti SMS (3)" in response.content.decode()
 
@@ -146,7 +162,7 @@ def test_send_client_access(admin_client, client_user):
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
-    assert _messages(response) == ["Prieigos laiškas išsiųstas."]
+    assert _messages(response) == ["Prieigos laiškas įtrauktas į eilę."]
     assert NotificationOutbox.objects.get(entity_id=project.pk).template_key == "CLIENT_PORTAL_ACCESS"
     assert_audited("CLIENT_ACCESS_EMAIL_SENT", entity_id=project.pk)
 
@@ -158,3 +174,16 @@ def test_send_client_access_needs_an_owner(admin_client):
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/siusti-prieiga/", follow=True)
 
     assert _messages(response) == ["Projekte nenurodytas kliento ID"]
+
+
+@pytest.mark.django_db
+def test_the_notification_queue_names_templates_in_lithuanian(admin_client):
+    add_outbox(make_project(status="CERTIFIED"), status="FAILED")
+
+    html = admin_client.get(OUTBOX_LIST).content.decode()
+    filtered = admin_client.get(OUTBOX_LIST, {"template_key__exact": "CLIENT_PORTAL_ACCESS"}).content.decode()
+
+    assert '<td class="field-template_name">Galutinio mokėjimo patvirtinimas</td>' in html
+    assert "Prieiga prie kliento portalo" in html
+    assert "FINAL_PAYMENT_CONFIRMATION" not in re.sub(r'href="[^"]*"', "", html)
+    assert '<td class="field-template_name">' not in filtered

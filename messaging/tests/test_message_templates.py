@@ -2,7 +2,7 @@
 
 import pytest
 
-from messaging.message_templates import MessageTemplateError, message_render
+from messaging.message_templates import CATALOGUE, TEMPLATE_LABELS, MessageTemplateError, message_render, template_label
 
 
 @pytest.fixture(autouse=True)
@@ -199,3 +199,11 @@ def test_a_missing_context_field_is_a_programming_error():
             template_key="FINAL_PAYMENT_CONFIRMATION",
             context={"to": "a@b.lt", "confirmation_url": "https://x", "ttl_hours": 72},
         )
+
+
+def test_every_template_key_has_its_lithuanian_name():
+    keys = {key for _channel, key in CATALOGUE}
+
+    assert set(TEMPLATE_LABELS) == keys
+    assert template_label("FINAL_PAYMENT_CONFIRMATION") == "Galutinio mokėjimo patvirtinimas"
+    assert template_label("CLIENT_PORTAL_ACCESS") == "Prieiga prie kliento portalo"

@@ -92,7 +92,7 @@ from projects.services import project_create, project_update
 from vejapro.core.admin.base import ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local, format_money, relative_time
 from vejapro.core.models import Role, User
-from vejapro.core.settings_helpers import flag, is_production
+from vejapro.core.settings_helpers import development_helpers_enabled, flag
 
 site = admin.site
 
@@ -363,7 +363,7 @@ class ProjectAdmin(ServiceSavedModelAdmin):
         action_urls = {
             name: reverse(f"admin:projects_project_{name}", args=[project.pk]) for name, _slug, _view in self.ACTIONS
         }
-        if is_production():
+        if not development_helpers_enabled():
             action_urls.pop("seed_photos")
         if not flag("ENABLE_STRIPE"):
             action_urls.pop("stripe_link")
@@ -426,8 +426,18 @@ class ProjectAdmin(ServiceSavedModelAdmin):
             return []
         remaining = confirmation_resends_remaining(project_id=project.pk)
         labels = {"email": gettext("Resend by e-mail (%(count)s)"), "sms": gettext("Resend by SMS (%(count)s)")}
+        # A channel that is off gets a grey note instead of a button the service would refuse.
+        switched_off = {
+            "email": None if flag("ENABLE_EMAIL_INTAKE") else gettext("E-mail channel is off (ENABLE_EMAIL_INTAKE)"),
+            "sms": None if flag("ENABLE_TWILIO") else gettext("SMS channel is off (ENABLE_TWILIO)"),
+        }
         return [
-            {"url": action_urls[f"resend_{channel}"], "remaining": left, "label": labels[channel] % {"count": left}}
+            {
+                "url": action_urls[f"resend_{channel}"],
+                "remaining": left,
+                "label": labels[channel] % {"count": left},
+                "off": switched_off[channel],
+            }
             for channel, left in remaining.items()
         ]
 

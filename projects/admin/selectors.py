@@ -26,7 +26,6 @@ from projects.estimate_demo import estimate_rule_is_sample
 from projects.models import EvidenceCategory, Project, ProjectStatus
 from projects.selectors import (
     ATTENTION_FLAGS,
-    URGENCY_HIGH,
     URGENCY_RANK,
     project_attention_condition,
     project_attention_flags,
@@ -173,11 +172,6 @@ def work_queue(*, limit: int = 20) -> list[CustomerRow]:
     return [_customer_from_rows(key, rows[key]) for key in top if rows[key]]
 
 
-def work_queue_urgent_count() -> int:
-    """«Reikia veiksmo»: customers whose work queue urgency is high."""
-    return _attention_customers().filter(rank=URGENCY_RANK[URGENCY_HIGH]).count()
-
-
 def project_flag_counts() -> dict[str, int]:
     """How many projects (not ACTIVE) carry each flag, in one query."""
     conditions = project_flag_conditions()
@@ -186,6 +180,8 @@ def project_flag_counts() -> dict[str, int]:
 
 
 def project_attention_count() -> int:
+    """The one count of «Projektai, kuriems reikia veiksmo» (dashboard card) and «N projektų reikalauja dėmesio»
+    (above the project list): projects carrying at least one attention flag, the rows of the list's default view."""
     return Project.objects.filter(project_attention_condition()).count()
 
 

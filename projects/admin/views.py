@@ -63,7 +63,7 @@ from vejapro.core.admin.errors import message_error
 from vejapro.core.admin.views import Notice, service_action
 from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role
-from vejapro.core.settings_helpers import flag, is_production
+from vejapro.core.settings_helpers import development_helpers_enabled, flag
 
 ADMIN_SOURCE = {"source": "admin"}
 
@@ -331,8 +331,8 @@ def reject(request, project_id):
 
 @require_POST
 def seed_photos(request, project_id):
-    """«Sert. foto (seed)»: three placeholder certification photos, outside production only."""
-    if is_production():
+    """«Sert. foto (seed)»: three placeholder certification photos, on a development machine only."""
+    if not development_helpers_enabled():
         raise Http404
     call = partial(evidence_seed_certification, project=project_id, count=3, actor=_actor(request))
 
@@ -369,7 +369,7 @@ def record_final(request, project_id):
         if result.idempotent:
             return messages.INFO, gettext("The payment had already been recorded.")
         if confirmation_requested_after(project_id=project_id, moment=result.payment.created_at):
-            return gettext("The payment is recorded. The confirmation was sent to the client.")
+            return gettext("The payment is recorded. The confirmation to the client is queued.")
         return messages.WARNING, gettext(
             "The payment is recorded. The confirmation could not be sent to the client: no e-mail or phone."
         )
@@ -531,7 +531,7 @@ def activate(request, project_id):
 def send_access(request, project_id):
     """«Siųsti prieigą klientui»: the CLIENT_PORTAL_ACCESS e-mail with a portal link."""
     call = partial(client_access_send, project_id=project_id, actor=_actor(request))
-    return _project_action(request, project_id, call, gettext("The access e-mail has been sent."), anchor="papildomos")
+    return _project_action(request, project_id, call, gettext("The access e-mail is queued."), anchor="papildomos")
 
 
 @require_POST

@@ -66,7 +66,7 @@ def test_default_filter_is_waiting_for_action(admin_client):
     assert "Ramus" not in default
     assert "Laukiantis" in everything
     assert "Ramus" in everything
-    assert "1 reikalauja dėmesio" in default
+    assert "1 projektas reikalauja dėmesio" in default
     assert 'class="vp-chip vp-chip-on" href="?">Laukiantys veiksmo' in default
     by_status = admin_client.get(LIST_URL + "?busena=SCHEDULED").content.decode()
     assert "Ramus" in by_status
@@ -297,7 +297,7 @@ def test_a_project_past_draft_cannot_be_deleted(admin_client):
 
     response = admin_client.post(f"/admin/projects/project/{project.pk}/veiksmas/istrinti/", follow=True)
 
-    assert [str(m) for m in response.context["messages"]] == ["Ištrinti galima tik DRAFT projektą"]
+    assert [str(m) for m in response.context["messages"]] == ["Ištrinti galima tik juodraščio būsenos projektą"]
     assert Project.objects.filter(pk=project.pk).exists()
 
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from messaging.tests.factories import add_outbox
 from payments.tests.factories import add_payment
-from projects.admin.selectors import work_queue, work_queue_urgent_count
+from projects.admin.selectors import project_attention_count, work_queue
 from projects.models import Project
 from projects.selectors import MISSING_DEPOSIT, PENDING_CONFIRMATION, URGENCY_HIGH, URGENCY_MEDIUM
 from projects.tests.factories import make_project
@@ -50,7 +50,7 @@ def test_customers_are_grouped_ranked_and_ordered():
     assert queue[1].urgency == URGENCY_MEDIUM
     assert [customer.latest.project for customer in queue[3:]] == [first_alone, second_alone]
     assert [customer.client_key.split(":")[0] for customer in queue[3:]] == ["unknown", "unknown"]
-    assert work_queue_urgent_count() == 1
+    assert project_attention_count() == 6
 
 
 @pytest.mark.django_db
@@ -66,4 +66,4 @@ def test_queue_is_capped_and_the_count_sees_every_customer():
 
     assert len(queue) == 20
     assert queue[0].display_name == "Klientas 24"  # the oldest activity first
-    assert work_queue_urgent_count() == 25
+    assert project_attention_count() == 25

@@ -47,6 +47,7 @@ def _payment_key(client, project, prefix: str) -> str:
 @pytest.mark.django_db
 def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_user, expert_user, settings):
     settings.ENABLE_EMAIL_INTAKE = True
+    settings.DEBUG = True  # the development machine `make run` starts, where «Sert. foto (seed)» exists
     # «Naujas projektas»
     response = _post(
         admin_client,
@@ -127,7 +128,7 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
     response = _post(admin_client, _url(project, "perduoti-ekspertui"))
     assert _messages(response) == ["Projektas perduotas ekspertui."]
 
-    # PENDING_EXPERT: «Sertifikavimas» — seed 3 photos (outside production), tick everything, certify.
+    # PENDING_EXPERT: «Sertifikavimas» — seed 3 photos (development), tick everything, certify.
     html = _screen(admin_client, project)
     assert "Sertifikavimo nuotraukos: 0 / 3" in html
     assert "Pagrindo lygumas (nėra duobių &gt; 2cm)" in html
@@ -155,7 +156,7 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
             "final-provider_event_id": key,
         },
     )
-    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas išsiųstas klientui."]
+    assert _messages(response) == ["Mokėjimas įrašytas. Patvirtinimas klientui įtrauktas į eilę."]
     final = Payment.objects.get(project=project, payment_type="FINAL")
     assert final.amount == Decimal("900.00")
     assert ClientConfirmation.objects.get(project=project).channel == "email"
@@ -165,7 +166,7 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
     assert "Aktyvavimas" in html
     assert "Persiųsti el. paštu (3)" in html
     response = _post(admin_client, _url(project, "persiusti-el-pastu"))
-    assert _messages(response) == ["Patvirtinimas persiųstas. Liko: 2"]
+    assert _messages(response) == ["Patvirtinimas vėl įtrauktas į eilę. Liko: 2"]
     assert "Persiųsti el. paštu (2)" in response.content.decode()
     refused = _post(admin_client, _url(project, "aktyvuoti"), {"reason": "   "})
     assert _messages(refused) == ["Įveskite priežastį."]
@@ -570,3 +571,20 @@ def test_a_refused_certification_keeps_the_ticked_items(admin_client):
     section = response.content.decode().split('id="veiksmas-sertifikavimas"', 1)[1].split("</form>", 1)[0]
     assert section.count("checked") == 4
     assert "Gerai</textarea>" in section
+
+
+@pytest.mark.parametrize(
+    ("environment", "debug", "shown"),
+    [("", True, True), ("", False, False), ("staging", True, False), ("production", True, False)],
+)
+@pytest.mark.django_db
+def test_the_seed_photos_button_exists_only_on_a_development_machine(admin_client, settings, environment, debug, shown):
+    settings.ENVIRONMENT, settings.DEBUG = environment, debug
+    project = make_project(status="PENDING_EXPERT")
+
+    html = _screen(admin_client, project)
+    response = admin_client.post(_url(project, "sert-foto-seed"))
+
+    assert ("Sert. foto (seed)" in html) is shown
+    assert (response.status_code == 404) is not shown
+    assert Evidence.objects.filter(project=project).count() == (3 if shown else 0)

@@ -4,14 +4,14 @@
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from messaging.selectors import confirmations_for_projects, outbox_failed_count, outbox_for_entities
-from messaging.worker import HEARTBEAT_KEY
+from messaging.worker import HEARTBEAT_CACHE, HEARTBEAT_KEY
 from payments.selectors import payments_for_projects
 from projects.admin.display import (
     NEXT_ACTION_ANCHORS,
@@ -22,10 +22,10 @@ from projects.admin.display import (
     status_pill,
 )
 from projects.admin.selectors import (
+    project_attention_count,
     project_flag_counts,
     project_search,
     work_queue,
-    work_queue_urgent_count,
 )
 from projects.admin.views import project_url
 from projects.selectors import PENDING_CONFIRMATION
@@ -44,7 +44,7 @@ def _url(name: str, query: str) -> str:
 def worker_heartbeat() -> datetime | None:
     """The worker writes "now" under ``worker:heartbeat`` every loop (messaging.md §3.3)."""
 
-    value = cache.get(HEARTBEAT_KEY)
+    value = caches[HEARTBEAT_CACHE].get(HEARTBEAT_KEY)
     if value is None:
         return None
     if isinstance(value, datetime):
@@ -105,10 +105,15 @@ class Dashboard:
 def dashboard_data() -> Dashboard:
 
     customers = work_queue(limit=QUEUE_LIMIT)
-    urgent = work_queue_urgent_count()
     counts = project_flag_counts()
     cards = [
-        StatCard("urgent", _("Need action"), urgent, _url("admin:customers", "filtras=pending_confirmation"), "red"),
+        StatCard(
+            "attention",
+            _("Projects needing action"),
+            project_attention_count(),
+            reverse("admin:projects_project_changelist"),
+            "red",
+        ),
         StatCard(
             "pending_confirmation",
             _("Awaiting confirmation"),
@@ -169,7 +174,8 @@ def search_groups(query: str) -> list[dict]:
 
     projects = [
         {
-            "label": _("Project %(id)s… (%(status)s)") % {"id": str(project.pk)[:8], "status": project.status},
+            "label": _("Project %(id)s… (%(status)s)")
+            % {"id": str(project.pk)[:8], "status": project.get_status_display()},
             "href": reverse("admin:projects_project_change", args=[project.pk]),
         }
         for project in project_search(text=query)

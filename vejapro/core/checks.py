@@ -2,9 +2,9 @@
 
 ``configuration_problems(config)`` runs every check (#1-#15) over a settings-like object and collects every failure.
 ``CoreConfig.ready()`` calls ``validate_startup()``: in production any failure raises one ``ImproperlyConfigured``
-listing them all, one per line, so neither the web process nor the worker starts; elsewhere each failure is logged
-as a warning (one line per failure). The same checks are Django system checks with the ``deploy`` tag
-(``manage.py check --deploy``).
+listing them all, one per line, so neither the web process nor the worker starts; staging logs every failure as
+one warning, a development machine only the failures that are not its offline defaults. The same checks are Django
+system checks with the ``deploy`` tag (``manage.py check --deploy``).
 """
 
 import logging
@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from vejapro.core.http.net import invalid_network_entries
 
@@ -38,6 +39,8 @@ AI_FLAGS = (
 )
 AI_PROVIDER_KEYS = {"groq": "GROQ_API_KEY", "claude": "ANTHROPIC_API_KEY", "openai": "OPENAI_API_KEY"}
 FAILED_IN_PRODUCTION = "Configuration validation failed in production environment:"
+# Rows of security-ops.md §3 that an empty development environment fails by design.
+DEVELOPMENT_DEFAULT_ROWS = frozenset({1, 2, 3, 4, 6, 8, 9})
 
 
 @dataclass(frozen=True)
@@ -187,22 +190,49 @@ def ignored_variables(config: Any = settings) -> list[str]:
     return list(_value(config, "IGNORED_ENV_VARIABLES", []) or [])
 
 
-def validate_startup(config: Any = settings) -> list[ConfigProblem]:
-    """Refuse to start in production with any problem; elsewhere log each one as a warning (security-ops.md §3)."""
+def is_staging_config(config: Any) -> bool:
+    return str(_value(config, "ENVIRONMENT", "") or "").strip().lower() == "staging"
+
+
+def operator_must_act(problem: ConfigProblem, config: Any) -> bool:
+    """Staging warns about everything production would refuse; a development machine only about what it changed.
+
+    An empty environment fails the rows of the offline defaults by design (security-ops.md §1): the development key,
+    SQLite, the in-process cache, local mode, console SMS and e-mail. ``manage.py check --deploy`` still lists them.
+    """
+    return is_staging_config(config) or problem.number not in DEVELOPMENT_DEFAULT_ROWS
+
+
+def validate_startup(config: Any = settings, *, log: bool = True) -> list[ConfigProblem]:
+    """Refuse to start in production with any problem; elsewhere log what the operator must act on as one warning
+    (security-ops.md §3). ``log=False`` only checks, for a process that is not the one serving."""
     problems = configuration_problems(config)
+    if problems and is_production_config(config):
+        raise ImproperlyConfigured("\n".join([FAILED_IN_PRODUCTION, *(str(problem) for problem in problems)]))
+    if not log:
+        return problems
     ignored = ignored_variables(config)
     if ignored:
         logger.warning("Ignored environment variables (not used by VejaPRO): %s", ", ".join(ignored))
-    if problems and is_production_config(config):
-        raise ImproperlyConfigured("\n".join([FAILED_IN_PRODUCTION, *(str(problem) for problem in problems)]))
-    if not _value(config, "SUPABASE_JWT_SECRET", ""):
+    if is_staging_config(config) and not _value(config, "SUPABASE_JWT_SECRET", ""):
         # settings_helpers.jwt_secret() then signs and verifies HS256 tokens with the development secret (§2.2).
         logger.warning("SUPABASE_JWT_SECRET is empty: HS256 tokens use the development secret derived from the key")
-    if problems:
-        # One warning with one line per failure keeps development starts readable.
-        lines = "".join(f"\n  {problem}" for problem in problems)
+    shown = [problem for problem in problems if operator_must_act(problem, config)]
+    if shown:
+        lines = "".join(f"\n  {problem}" for problem in shown)
         logger.warning("Configuration problems (production would refuse to start):%s", lines)
     return problems
+
+
+def autoreloader_parent(argv: list[str], environ: dict[str, str]) -> bool:
+    """``runserver`` without ``--noreload`` first starts a process that only watches files and restarts its child;
+    the child (``RUN_MAIN=true``) is the one that serves, so only the child reports."""
+    return (
+        len(argv) > 1
+        and argv[1] == "runserver"
+        and "--noreload" not in argv
+        and environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+    )
 
 
 @checks.register("vejapro", deploy=True)

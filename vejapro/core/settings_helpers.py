@@ -17,6 +17,16 @@ def is_production() -> bool:
     return str(getattr(settings, "ENVIRONMENT", "")).strip().lower() in {"production", "prod"}
 
 
+def development_helpers_enabled() -> bool:
+    """Shortcuts for a developer (placeholder photos, say): a debugging development machine only, which is what
+    `make run` starts (``DJANGO_DEBUG=true``); staging and production never show them."""
+    return bool(getattr(settings, "DEBUG", False)) and not is_production() and not is_staging()
+
+
+def is_staging() -> bool:
+    return str(getattr(settings, "ENVIRONMENT", "")).strip().lower() == "staging"
+
+
 def jwt_secret() -> str:
     """The HS256 key: the configured secret, or outside production the development secret (local mode)."""
     secret = getattr(settings, "SUPABASE_JWT_SECRET", "")

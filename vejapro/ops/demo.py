@@ -35,7 +35,7 @@ DEMO_USERS = (
         "Petras Rangovas",
     ),
     (uuid.UUID("00000000-0000-4000-8000-000000000004"), "ekspertas@demo.vejapro.lt", Role.EXPERT, "Ona Agronomė"),
-    (uuid.UUID("00000000-0000-4000-8000-000000000005"), "kitas@demo.vejapro.lt", Role.CLIENT, "Kitas Klientas"),
+    (uuid.UUID("00000000-0000-4000-8000-000000000005"), "kitas@demo.vejapro.lt", Role.CLIENT, "Aušra Paulauskienė"),
 )
 
 
@@ -63,6 +63,21 @@ DEMO_CHECKLIST = {"ground": True, "seed": True, "edges": True, "cleanliness": Tr
 DEMO_ROBOT_CHECKLIST = {**DEMO_CHECKLIST, "robot": True, "perimeter": True}
 
 
+# Ids derived from the title: fixed, so a second run finds the same rows, and each with its own short id (the first
+# 8 hex characters every screen shows; a test keeps them distinct).
+DEMO_PROJECT_NAMESPACE = uuid.UUID("5b0c8f1e-3a57-4d0e-9c61-7f2e4a9d8b13")
+
+
+@dataclass(frozen=True)
+class DemoClient:
+    """The customer a demo project is for; ``owner`` is the demo login that sees it in the client portal."""
+
+    name: str
+    email: str
+    phone: str
+    owner: str | None = None
+
+
 @dataclass(frozen=True)
 class DemoProject:
     number: int
@@ -70,34 +85,47 @@ class DemoProject:
     title: str
     address: str
     area_m2: str
+    client: DemoClient
     has_robot: bool = False
     waived: bool = False
     final_payment: bool = False
 
     @property
     def id(self) -> uuid.UUID:
-        return uuid.UUID(f"00000000-0000-4000-8000-0000000001{self.number:02d}")
+        return uuid.uuid5(DEMO_PROJECT_NAMESPACE, self.title)
 
 
 DEMO_PROJECTS = (
-    DemoProject(1, "DRAFT", "Vejos įrengimas sodyboje", "Vilniaus raj., Pikeliškės", "450"),
-    DemoProject(2, "DRAFT", "Patikimo kliento veja (įnašas atidėtas)", "Kauno raj., Garliava", "300", waived=True),
-    DemoProject(3, "PAID", "Ritininė veja prie namo", "Vilnius, Pilaitė", "180"),
-    DemoProject(4, "SCHEDULED", "Veja ir robotas vejapjovė", "Trakų raj., Lentvaris", "620", has_robot=True),
-    DemoProject(5, "PENDING_EXPERT", "Hidrosėja kieme", "Vilniaus raj., Avižieniai", "520"),
+    DemoProject(1, "DRAFT", "Vejos įrengimas sodyboje", "Vilniaus raj., Pikeliškės", "450",
+                DemoClient("Gintarė Petrauskienė", "gintare.petrauskiene@demo.vejapro.lt", "+37061234501")),
+    DemoProject(2, "DRAFT", "Patikimo kliento veja (įnašas atidėtas)", "Kauno raj., Garliava", "300",
+                DemoClient("Mindaugas Kazlauskas", "mindaugas.kazlauskas@demo.vejapro.lt", "+37062234502"),
+                waived=True),
+    DemoProject(3, "PAID", "Ritininė veja prie namo", "Vilnius, Pilaitė", "180",
+                DemoClient("Laura Stankevičienė", "laura.stankeviciene@demo.vejapro.lt", "+37063234503")),
+    DemoProject(4, "SCHEDULED", "Veja ir robotas vejapjovė", "Trakų raj., Lentvaris", "620",
+                DemoClient("Tomas Vasiliauskas", "tomas.vasiliauskas@demo.vejapro.lt", "+37064234504"),
+                has_robot=True),
+    DemoProject(5, "PENDING_EXPERT", "Hidrosėja kieme", "Vilniaus raj., Avižieniai", "520",
+                DemoClient("Rūta Žukauskaitė", "ruta.zukauskaite@demo.vejapro.lt", "+37065234505")),
     DemoProject(6, "CERTIFIED", "Sertifikuota veja, laukia patvirtinimo", "Klaipėda, Giruliai", "260",
+                DemoClient("Jonas Jonaitis", "klientas@demo.vejapro.lt", "+37066234506",
+                           owner="klientas@demo.vejapro.lt"),
                 final_payment=True),
-    DemoProject(7, "ACTIVE", "Užbaigtas projektas su robotu", "Vilnius, Santariškės", "800", has_robot=True,
-                final_payment=True),
+    DemoProject(7, "ACTIVE", "Užbaigtas projektas su robotu", "Vilnius, Santariškės", "800",
+                DemoClient("Aušra Paulauskienė", "kitas@demo.vejapro.lt", "+37067234507",
+                           owner="kitas@demo.vejapro.lt"),
+                has_robot=True, final_payment=True),
 )  # fmt: skip
 
 
-def _demo_client_info(demo: DemoProject, client: User) -> dict:
+def _demo_client_info(demo: DemoProject) -> dict:
+    owner = User.objects.filter(email=demo.client.owner).first() if demo.client.owner else None
     return {
-        "client_id": str(client.pk),
-        "name": client.full_name,
-        "email": client.email,
-        "phone": "+37060000001",
+        **({"client_id": str(owner.pk)} if owner else {}),
+        "name": demo.client.name,
+        "email": demo.client.email,
+        "phone": demo.client.phone,
         "address": demo.address,
         "title": demo.title,
     }
@@ -141,7 +169,7 @@ def _demo_project_ensure(demo: DemoProject, users: dict[str, User]) -> None:
     if project is None:
         project = project_create(
             project_id=demo.id,
-            client_info=_demo_client_info(demo, users[Role.CLIENT]),
+            client_info=_demo_client_info(demo),
             area_m2=Decimal(demo.area_m2),
             has_robot=demo.has_robot,
             total_price_client=Decimal(demo.area_m2) * Decimal("6.50"),

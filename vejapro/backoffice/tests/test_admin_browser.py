@@ -130,7 +130,7 @@ def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, w
     _sign_in(browser, live_server, admin_user.email)
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "Darbo eilė" in body
-    assert "Reikia veiksmo" in body
+    assert "Projektai, kuriems reikia veiksmo" in body
     assert "Naršyklės Klientas" in body
     assert "n***@e***.com / +370******00" in body
     _shot(browser, f"dashboard-{width}")
@@ -149,7 +149,7 @@ def test_admin_signs_in_and_waives_a_deposit(live_server, browser, admin_user, w
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", waive)
     waive.click()
     dialog = _wait(browser).until(ec.visibility_of_element_located((By.ID, "vp-confirm")))
-    assert "Atidėti įnašą? (tik DRAFT projektams)" in dialog.text
+    assert "Atidėti įnašą? (tik juodraščio būsenos projektams)" in dialog.text
     yes = dialog.find_element(By.CSS_SELECTOR, "[data-confirm-yes]")
     assert yes.text == "Taip"
     assert dialog.find_element(By.CSS_SELECTOR, "[data-confirm-no]").text == "Atšaukti"
@@ -336,6 +336,7 @@ def test_a_double_click_sends_a_workflow_button_once(live_server, browser, admin
     button = browser.find_element(By.XPATH, "//button[normalize-space()='Persiųsti el. paštu (3)']")
     browser.execute_script("arguments[0].click(); arguments[0].click();", button)
 
-    _wait(browser).until(lambda d: "Patvirtinimas persiųstas. Liko: 2" in d.find_element(By.TAG_NAME, "body").text)
+    queued = "Patvirtinimas vėl įtrauktas į eilę. Liko: 2"
+    _wait(browser).until(lambda d: queued in d.find_element(By.TAG_NAME, "body").text)
     assert "Persiųsti el. paštu (2)" in browser.find_element(By.ID, "workflow").text
     assert AuditLog.objects.filter(entity_id=project.pk, action="ADMIN_CONFIRMATION_RESEND_EMAIL").count() == 1

@@ -106,7 +106,8 @@ def test_profile_tabs(admin_client):
     assert "Rekomenduojama: Persiųsti patvirtinimą" in html
     assert "Persiųsti patvirtinimą" in html
     assert "Aktyvuoti" in html
-    assert "FINAL_PAYMENT_CONFIRMATION" in html
+    assert "Galutinio mokėjimo patvirtinimas" in html
+    assert "FINAL_PAYMENT_CONFIRMATION" not in html
     assert "ona@gmail.com" not in html
 
 
@@ -138,8 +139,9 @@ def test_search_groups_and_labels_without_contacts(admin_client):
     html = admin_client.get("/admin/paieska/", {"q": "marius"}).content.decode()
 
     assert "Projektai" in html
-    assert f"Projektas {str(first.pk)[:8]}… (DRAFT)" in html
-    assert "(PAID)" in html
+    assert f"Projektas {str(first.pk)[:8]}… (Juodraštis)" in html
+    assert "(Apmokėtas)" in html
+    assert "(DRAFT)" not in html
     assert "marius@gmail.com" not in html
     assert "Marius Marijonas" not in html
 

@@ -26,7 +26,7 @@ def _card(html: str, key: str) -> str:
 def test_empty_dashboard(admin_client):
     html = admin_client.get("/admin/").content.decode()
 
-    for label in ("Reikia veiksmo", "Laukia patvirtinimo", "Nepavykę pranešimai"):
+    for label in ("Projektai, kuriems reikia veiksmo", "Laukia patvirtinimo", "Nepavykę pranešimai"):
         assert label in html
     # Calls and visits come back with the issues that build their models.
     assert html.count('data-card="') == 3
@@ -49,7 +49,10 @@ def test_cards_queue_and_masked_contacts(admin_client):
 
     html = admin_client.get("/admin/").content.decode()
 
-    assert ">1</span>" in _card(html, "urgent")
+    # One count for the card and the project list: every project carrying an attention flag.
+    assert ">3</span>" in _card(html, "attention")
+    assert 'href="/admin/projects/project/" data-card="attention"' in html
+    assert "3 projektai reikalauja dėmesio" in admin_client.get("/admin/projects/project/").content.decode()
     assert ">1</span>" in _card(html, "pending_confirmation")
     assert ">1</span>" in _card(html, "failed_outbox")
     assert 'href="/admin/projects/project/?veiksmo=pending_confirmation"' in html

@@ -30,6 +30,9 @@ CONTRACT_TEXTS = (
     gettext_noop("provider_event_id jau panaudotas su kitais parametrais"),
     gettext_noop("provider_event_id jau panaudotas kitam mokėjimui"),
     gettext_noop("receipt_no jau panaudotas"),
+    # Contract texts naming a status by its code: people read the status as the screens name it.
+    gettext_noop("Galutinė kaina nustatoma tik DRAFT projektams"),
+    gettext_noop("Ištrinti galima tik DRAFT projektą"),
 )
 
 

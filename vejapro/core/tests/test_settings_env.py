@@ -75,7 +75,7 @@ DEFAULTS = {
     "SMTP_USE_TLS": True,
     "EMAIL_BACKEND": "messaging.transports.mail_backends.ConsoleEmailBackend",
     "CONFIRMATION_TTL_HOURS": 72,
-    "ENABLE_EMAIL_INTAKE": False,
+    "ENABLE_EMAIL_INTAKE": True,
     "EMAIL_HOLD_DURATION_MINUTES": 1440,
     "EMAIL_OFFER_MAX_ATTEMPTS": 5,
     "ENABLE_EMAIL_WEBHOOK": False,
@@ -93,7 +93,7 @@ DEFAULTS = {
     "ENABLE_SCHEDULE_ENGINE": False,
     "ENABLE_MARKETING_MODULE": False,
     "ENABLE_NOTIFICATION_OUTBOX": True,
-    "ENABLE_RECURRING_JOBS": False,
+    "ENABLE_RECURRING_JOBS": True,
     "ENABLE_FINANCE_LEDGER": False,
     "ENABLE_FINANCE_METRICS": False,
     "FINANCE_METRICS_MAX_SSE_CONNECTIONS": 10,
@@ -108,7 +108,7 @@ DEFAULTS = {
     "SCHEDULE_DEFAULT_RESOURCE_ID": "",
     "HOLD_DURATION_MINUTES": 3,
     "SCHEDULE_HOLD_EXPIRY_INTERVAL_SECONDS": 60,
-    "NOTIFICATION_WORKER_INTERVAL_SECONDS": 30,
+    "NOTIFICATION_WORKER_INTERVAL_SECONDS": 5,
     "NOTIFICATION_WORKER_BATCH_SIZE": 50,
     "NOTIFICATION_WORKER_MAX_ATTEMPTS": 5,
     "SCHEDULE_PREVIEW_TTL_MINUTES": 15,
@@ -188,6 +188,10 @@ def test_development_defaults_are_offline():
     assert values["DATABASES"]["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert values["DATABASES"]["default"]["NAME"] == str(BASE_DIR / "db.sqlite3")
     assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert values["CACHES"]["worker"] == {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(BASE_DIR / "var" / "worker-cache"),
+    }
     assert values["SECRET_KEY"] == values["DEVELOPMENT_SECRET_KEY"]
     assert values["SECRET_KEY"].startswith("django-insecure-")
     assert "django_ratelimit.E003" in values["SILENCED_SYSTEM_CHECKS"]
@@ -196,7 +200,17 @@ def test_development_defaults_are_offline():
 def test_production_defaults():
     values = settings_from(
         {"ENVIRONMENT": " Production "},
-        ["ENVIRONMENT", "SECRET_KEY", "PUBLIC_BASE_URL", "STORAGE_BACKEND", "SMS_BACKEND", "SILENCED_SYSTEM_CHECKS"],
+        [
+            "ENVIRONMENT",
+            "SECRET_KEY",
+            "PUBLIC_BASE_URL",
+            "STORAGE_BACKEND",
+            "SMS_BACKEND",
+            "ENABLE_EMAIL_INTAKE",
+            "ENABLE_RECURRING_JOBS",
+            "NOTIFICATION_WORKER_INTERVAL_SECONDS",
+            "SILENCED_SYSTEM_CHECKS",
+        ],
     )
 
     assert values == {
@@ -205,6 +219,9 @@ def test_production_defaults():
         "PUBLIC_BASE_URL": "https://vejapro.lt",
         "STORAGE_BACKEND": "supabase",
         "SMS_BACKEND": "twilio",
+        "ENABLE_EMAIL_INTAKE": False,
+        "ENABLE_RECURRING_JOBS": False,
+        "NOTIFICATION_WORKER_INTERVAL_SECONDS": 30,
         "SILENCED_SYSTEM_CHECKS": ["security.W008", "security.W021", "django_ratelimit.W001"],
     }
 

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.exceptions import ImproperlyConfigured
 
-from vejapro.core.checks import configuration_check, configuration_problems, validate_startup
+from vejapro.core.checks import autoreloader_parent, configuration_check, configuration_problems, validate_startup
 
 BASE_DIR = Path(__file__).resolve().parents[3]
 
@@ -204,16 +204,67 @@ def test_production_spellings(environment):
         validate_startup(config(ENVIRONMENT=environment, DEBUG=True))
 
 
-@pytest.mark.parametrize("environment", ["", "development", "staging", "test"])
-def test_other_environments_only_warn(environment, caplog):
+def test_staging_warns_about_every_problem(caplog):
+    with caplog.at_level(logging.WARNING, logger="vejapro.config"):
+        problems = validate_startup(
+            config(ENVIRONMENT="staging", DEBUG=True, ENABLE_EMAIL_WEBHOOK=True, CLOUDMAILIN_USERNAME="")
+        )
+
+    assert [problem.number for problem in problems] == [1, 7]
+    assert "  [1] DJANGO_DEBUG is true" in caplog.text
+    assert "  [7] ENABLE_EMAIL_WEBHOOK without CLOUDMAILIN_USERNAME and CLOUDMAILIN_PASSWORD" in caplog.text
+
+
+@pytest.mark.parametrize("environment", ["", "development", "test"])
+def test_development_warns_only_about_what_is_not_an_offline_default(environment, caplog):
     with caplog.at_level(logging.WARNING, logger="vejapro.config"):
         problems = validate_startup(
             config(ENVIRONMENT=environment, DEBUG=True, ENABLE_EMAIL_WEBHOOK=True, CLOUDMAILIN_USERNAME="")
         )
 
     assert [problem.number for problem in problems] == [1, 7]
-    assert "  [1] DJANGO_DEBUG is true" in caplog.text
-    assert "  [7] ENABLE_EMAIL_WEBHOOK without CLOUDMAILIN_USERNAME and CLOUDMAILIN_PASSWORD" in caplog.text
+    assert caplog.messages == [
+        "Configuration problems (production would refuse to start):\n"
+        "  [7] ENABLE_EMAIL_WEBHOOK without CLOUDMAILIN_USERNAME and CLOUDMAILIN_PASSWORD "
+        "(development mode: every request is accepted)"
+    ]
+
+
+def test_an_empty_development_environment_starts_without_a_warning():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=BASE_DIR,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DJANGO_SETTINGS_MODULE": "vejapro.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert (result.stdout, result.stderr) == ("started\n", "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "parent"),
+    [
+        (["manage.py", "runserver", "127.0.0.1:8000"], {}, True),
+        (["manage.py", "runserver", "127.0.0.1:8000"], {"RUN_MAIN": "true"}, False),
+        (["manage.py", "runserver", "--noreload"], {}, False),
+        (["manage.py", "run_worker"], {}, False),
+        (["manage.py"], {}, False),
+    ],
+)
+def test_only_the_serving_process_of_runserver_reports(argv, environ, parent):
+    assert autoreloader_parent(argv, environ) is parent
+
+
+def test_a_process_that_does_not_report_still_refuses_production(caplog):
+    with caplog.at_level(logging.WARNING, logger="vejapro.config"), pytest.raises(ImproperlyConfigured):
+        validate_startup(config(DEBUG=True), log=False)
+    with caplog.at_level(logging.WARNING, logger="vejapro.config"):
+        validate_startup(config(ENVIRONMENT="staging", DEBUG=True), log=False)
+
+    assert caplog.messages == []
 
 
 def test_ignored_variables_are_named_in_a_warning(caplog):
@@ -380,9 +431,9 @@ def test_every_check_fires_from_the_environment_in_one_message():
     assert "[15] TRUSTED_PROXY_CIDRS has unparseable entries: localhost" in error
 
 
-def test_an_empty_jwt_secret_outside_production_warns_about_the_development_secret(caplog):
+def test_an_empty_jwt_secret_on_staging_warns_about_the_development_secret(caplog):
     with caplog.at_level(logging.WARNING, logger="vejapro.config"):
-        validate_startup(config(ENVIRONMENT="", SUPABASE_JWT_SECRET=""))
+        validate_startup(config(ENVIRONMENT="staging", SUPABASE_JWT_SECRET=""))
 
     assert "SUPABASE_JWT_SECRET is empty: HS256 tokens use the development secret" in caplog.text
 

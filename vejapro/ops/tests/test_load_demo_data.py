@@ -56,6 +56,33 @@ def test_demo_data_is_complete_and_idempotent(capsys):
     assert _counts() == first
 
 
+def test_each_demo_project_has_its_own_short_id_and_client_and_a_second_run_keeps_them():
+    call_command("load_demo_data")
+    first = sorted(Project.objects.values_list("id", "client_info"), key=lambda row: str(row[0]))
+    call_command("load_demo_data")
+
+    assert sorted(Project.objects.values_list("id", "client_info"), key=lambda row: str(row[0])) == first
+    assert len({str(project_id)[:8] for project_id, _info in first}) == len(first) == 7
+    clients = [(info["name"], info["email"], info["phone"]) for _id, info in first]
+    assert len(set(clients)) == len(clients)
+    assert sorted(name for name, _email, _phone in clients) == [
+        "Aušra Paulauskienė",
+        "Gintarė Petrauskienė",
+        "Jonas Jonaitis",
+        "Laura Stankevičienė",
+        "Mindaugas Kazlauskas",
+        "Rūta Žukauskaitė",
+        "Tomas Vasiliauskas",
+    ]
+    portal_logins = {
+        info["name"]: User.objects.get(pk=info["client_id"]).email for _id, info in first if "client_id" in info
+    }
+    assert portal_logins == {
+        "Jonas Jonaitis": "klientas@demo.vejapro.lt",
+        "Aušra Paulauskienė": "kitas@demo.vejapro.lt",
+    }
+
+
 def test_refuses_in_production(settings):
     settings.ENVIRONMENT = "production"
     with pytest.raises(Exception, match="production"):
