@@ -2,8 +2,10 @@ import uuid
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from projects.models import Project
 
@@ -123,3 +125,104 @@ class NotificationOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template_key} ({self.get_channel_display()})"
+
+
+class CallRequestStatus(models.TextChoices):
+    NEW = "NEW", pgettext_lazy("call request status", "New")
+    CONTACTED = "CONTACTED", pgettext_lazy("call request status", "Contacted")
+    SCHEDULED = "SCHEDULED", pgettext_lazy("call request status", "Scheduled")
+    CLOSED = "CLOSED", pgettext_lazy("call request status", "Closed")
+
+
+class CallRequestSource(models.TextChoices):
+    PUBLIC = "public", pgettext_lazy("call request source", "Website")
+    VOICE = "voice", pgettext_lazy("call request source", "Phone call")
+    CHAT = "chat", pgettext_lazy("call request source", "Chat")
+    EMAIL = "email", pgettext_lazy("call request source", "E-mail")
+
+
+class CallRequest(models.Model):
+    """A lead from any channel, before a project exists (messaging.md §8.1); ``intake_state`` is its client card."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=128)
+    # "" for e-mail leads, "unknown" for a call without caller id.
+    phone = models.CharField(_("phone"), max_length=32)
+    email = models.EmailField(_("e-mail"), max_length=255, null=True, blank=True)
+    preferred_time = models.DateTimeField(_("preferred time"), null=True, blank=True)
+    notes = models.TextField(_("notes"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=32, choices=CallRequestStatus.choices, default=CallRequestStatus.NEW
+    )
+    source = models.CharField(
+        _("source"), max_length=32, choices=CallRequestSource.choices, default=CallRequestSource.PUBLIC
+    )
+    conversation_ref = models.CharField(_("conversation"), max_length=128, null=True, blank=True)
+    converted_project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="call_requests",
+    )
+    preferred_channel = models.CharField(_("preferred channel"), max_length=20, default="email")
+    intake_state = models.JSONField(_("client card"), default=dict, blank=True)
+    anonymized_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        db_table = "call_requests"
+        verbose_name = _("call request")
+        verbose_name_plural = _("call requests")
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CallRequestStatus.values), name="call_requests_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=CallRequestSource.values), name="call_requests_source_valid"),
+            models.UniqueConstraint(
+                fields=["source", "conversation_ref"],
+                condition=Q(conversation_ref__isnull=False),
+                name="uniq_call_requests_conversation",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="idx_call_requests_status"),
+            models.Index(fields=["-created_at", "-id"], name="idx_call_requests_created"),
+            models.Index(Lower("email"), condition=Q(email__isnull=False), name="idx_call_requests_email_lower"),
+            models.Index(fields=["phone"], name="idx_call_requests_phone"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InboundEmailOutcome(models.TextChoices):
+    CREATED = "created", _("Lead created")
+    MERGED = "merged", _("Merged into the lead")
+
+
+class ProcessedInboundEmail(models.Model):
+    """One row per processed inbound e-mail: the idempotency record of the e-mail webhook (messaging.md §10)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message_id_hash = models.CharField(max_length=64, unique=True)
+    message_id = models.TextField(_("Message-Id"))
+    # SET_NULL: the idempotency record outlives a deleted lead.
+    call_request = models.ForeignKey(
+        CallRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="inbound_emails"
+    )
+    outcome = models.CharField(_("outcome"), max_length=16, choices=InboundEmailOutcome.choices)
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+
+    class Meta:
+        db_table = "processed_inbound_emails"
+        verbose_name = _("processed inbound e-mail")
+        verbose_name_plural = _("processed inbound e-mails")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=InboundEmailOutcome.values), name="processed_inbound_emails_outcome_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.message_id

@@ -1,14 +1,20 @@
 """Messaging reads: confirmation look-ups, the admin resend and retry limits, and the back office's lists. The
 confirmation and outbox facts are in ``messaging.facts``."""
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from messaging.models import (
     ADMIN_CONFIRMED_TOKEN_HASH,
+    CallRequest,
+    CallRequestStatus,
     ClientConfirmation,
     ConfirmationChannel,
     ConfirmationStatus,
@@ -17,6 +23,7 @@ from messaging.models import (
 )
 from projects.models import Project, ProjectStatus
 from vejapro.core.audit.actions import AuditAction
+from vejapro.core.http.pagination import decode_time_id_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog
 from vejapro.core.redaction import sha256_hex
 
@@ -223,3 +230,65 @@ def confirmation_resends_remaining(*, project_id) -> dict[str, int]:
         channel: _limit_state(times.get((key, action), []), ADMIN_RESEND_LIMIT).remaining
         for channel, action in actions.items()
     }
+
+
+# --- Call requests (api.md §11.2, ui.md §3.2, §3.4, §3.5, §3.13) ------------------------------------------------
+
+CALL_REQUEST_SEARCH_LIMIT = 50
+
+
+def call_request_key(call_request_id: Any) -> uuid.UUID | None:
+    """The lead's UUID, or None for an id that is not one (a 404, never a 500)."""
+    if isinstance(call_request_id, uuid.UUID):
+        return call_request_id
+    try:
+        return uuid.UUID(str(call_request_id))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def call_request_list(
+    *, limit: int, cursor: str | None = None, status: str | None = None, source: str | None = None
+) -> dict:
+    """``{"items": [CallRequest], "next_cursor", "has_more", "new_count"}`` in ``created_at DESC, id DESC`` order."""
+    queryset = CallRequest.objects.all()
+    if status:
+        queryset = queryset.filter(status=status)
+    if source:
+        queryset = queryset.filter(source=source)
+    if cursor:
+        moment, key = decode_time_id_cursor(cursor)
+        queryset = queryset.filter(Q(created_at__lt=moment) | Q(created_at=moment, id__lt=key))
+    rows = list(queryset.order_by("-created_at", "-id")[: limit + 1])
+    result = page(rows, limit, lambda row: encode_cursor(row.created_at, row.id))
+    return {**result, "new_count": call_request_new_count()}
+
+
+def call_request_new_count() -> int:
+    return CallRequest.objects.filter(status=CallRequestStatus.NEW).count()
+
+
+def call_requests_for_contacts(*, emails: list[str], phones: list[str]) -> list[CallRequest]:
+    """The leads sharing an e-mail (case-insensitive) or a phone with a customer, newest first («Skambučiai ir
+    laiškai» of the customer profile)."""
+    condition = Q(pk__in=[])
+    lowered = sorted({email.strip().lower() for email in emails if email and email.strip()})
+    if lowered:
+        condition |= Q(email_lower__in=lowered)
+    numbers = sorted({phone for phone in phones if phone and phone != "unknown"})
+    if numbers:
+        condition |= Q(phone__in=numbers)
+    return list(
+        CallRequest.objects.annotate(email_lower=Lower("email")).filter(condition).order_by("-created_at", "-id")
+    )
+
+
+def call_request_search(*, text: str, limit: int = CALL_REQUEST_SEARCH_LIMIT) -> list[CallRequest]:
+    """Leads whose id starts with ``text`` or whose name, e-mail or phone contains it (api.md §15.5)."""
+    condition = Q(name__icontains=text) | Q(email__icontains=text) | Q(phone__icontains=text)
+    compact = text.strip().lower().replace("-", "")
+    if re.fullmatch(r"[0-9a-f]{1,32}", compact):
+        # UUIDs are ordered by their hex digits on both databases, so a prefix is a range.
+        low, high = uuid.UUID(compact.ljust(32, "0")), uuid.UUID(compact.ljust(32, "f"))
+        condition |= Q(pk__gte=low, pk__lte=high)
+    return list(CallRequest.objects.filter(condition).order_by("-created_at", "-id")[:limit])

@@ -12,4 +12,7 @@ urlpatterns = [
     path("public/confirm-payment/<str:token>", views.ConfirmPaymentView.as_view()),
     path("public/activations/<str:token>/confirm", views.ActivationAliasView.as_view()),
     path("webhook/twilio", views.TwilioSmsWebhookView.as_view()),
+    path("call-requests", views.CallRequestCreateView.as_view()),
+    path("admin/call-requests", views.AdminCallRequestListView.as_view()),
+    path("admin/call-requests/<str:call_request_id>", views.AdminCallRequestView.as_view()),
 ]

@@ -1,5 +1,5 @@
-"""Messaging endpoints: the public confirmation links, the Twilio SMS webhook and the admin API of confirmations,
-notifications and client access (api.md §9, §10, §13.2, §5.5).
+"""Messaging endpoints: the public confirmation links, the Twilio SMS webhook, the admin API of confirmations,
+notifications and client access, and the leads (api.md §9, §10, §13.2, §5.5, §11.1-§11.4).
 
 Confirmation links. Public confirmation links opened from e-mails (api.md §1.7, §9.2, §9.3; ui.md §4.5).
 
@@ -21,10 +21,14 @@ from rest_framework import serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from messaging.selectors import project_confirmations_list, project_notifications_list
+from messaging.models import CallRequestSource, CallRequestStatus
+from messaging.selectors import call_request_list, project_confirmations_list, project_notifications_list
 from messaging.services import (
     ConfirmResult,
     Outcome,
+    call_request_create,
+    call_request_delete,
+    call_request_update,
     client_access_send,
     confirmation_admin_confirm,
     confirmation_confirm_link,
@@ -36,15 +40,16 @@ from messaging.services import (
 from messaging.transports import sms
 from projects.models import ProjectStatus
 from projects.selectors import project_get
-from projects.serializers import UtcDateTimeField
+from projects.serializers import LimitQuerySerializer, UtcDateTimeField, page_response
 from vejapro.core.actors import Actor
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record_standalone
 from vejapro.core.http.api import ApiView
 from vejapro.core.http.csp import html_page
 from vejapro.core.http.errors import ApiError
-from vejapro.core.http.ratelimit import rate_limit_blocked_record, rate_limited
+from vejapro.core.http.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limit_blocked_record, rate_limited
 from vejapro.core.models import Role
+from vejapro.core.redaction import mask_email, mask_phone
 from vejapro.core.settings_helpers import public_url
 
 # --- Public confirmation links ---
@@ -364,3 +369,119 @@ class SendClientAccessView(AdminApiView):
     def post(self, request, project_id: str):
         sent = client_access_send(project_id=project_id, actor=self.actor())
         return Response({"sent_to": sent.sent_to, "expires_at": sent.expires_at, "project_id": str(sent.project_id)})
+
+
+# --- Call requests (api.md §11.1-§11.4) ---
+
+CALL_REQUEST_IP_LIMIT = 10
+PHONE_PATTERN = r"^[0-9 +\-()]+$"
+PHONE_INVALID_TEXT = "Telefono numeryje gali būti tik skaitmenys, tarpai, +, -, ( ir )"
+HONEYPOT_FILLED_TEXT = "Šis laukas turi likti tuščias"
+
+
+class CallRequestOutSerializer(serializers.Serializer):
+    """``CallRequestOut`` (api.md §3.8); ``masked`` in the context masks the contacts of list items."""
+
+    id = serializers.CharField()
+    name = serializers.CharField()
+    phone = serializers.SerializerMethodField()
+    email = serializers.SerializerMethodField()
+    preferred_time = UtcDateTimeField(allow_null=True)
+    notes = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    source = serializers.CharField()
+    converted_project_id = serializers.CharField(allow_null=True)
+    preferred_channel = serializers.CharField()
+    intake_state = serializers.JSONField()
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+    def get_phone(self, obj) -> str:
+        return mask_phone(obj.phone) if self.context.get("masked") and obj.phone else obj.phone
+
+    def get_email(self, obj) -> str | None:
+        return mask_email(obj.email) if self.context.get("masked") and obj.email else obj.email
+
+
+class PhoneField(serializers.RegexField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            PHONE_PATTERN, min_length=4, max_length=32, error_messages={"invalid": PHONE_INVALID_TEXT}, **kwargs
+        )
+
+
+class CallRequestCreateView(ApiView):
+    """POST /call-requests: the public lead form (api.md §11.1); anyone, 10 per minute per IP."""
+
+    feature_flag = "ENABLE_CALL_ASSISTANT"
+    authentication_classes: list = []
+
+    class InputSerializer(serializers.Serializer):
+        name = serializers.CharField(min_length=1, max_length=128)
+        phone = PhoneField()
+        email = serializers.EmailField(max_length=255, required=False, allow_null=True, allow_blank=True)
+        preferred_time = UtcDateTimeField(required=False, allow_null=True)
+        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+        # Hidden on the landing form: people leave it empty, form-filling robots do not.
+        website = serializers.CharField(
+            required=False, allow_blank=True, max_length=0, error_messages={"max_length": HONEYPOT_FILLED_TEXT}
+        )
+
+    def post(self, request):
+        # Counted before validation, so junk is limited too.
+        if rate_limited(request._request, group="call_request:ip", limit=CALL_REQUEST_IP_LIMIT):
+            raise ApiError(429, TOO_MANY_REQUESTS_TEXT)
+        data = self.parse_body(self.InputSerializer)
+        call_request = call_request_create(
+            name=data["name"],
+            phone=data["phone"].strip(),
+            email=data.get("email"),
+            preferred_time=data.get("preferred_time"),
+            notes=data["notes"],
+            actor=self.actor(),
+        )
+        return Response(CallRequestOutSerializer(call_request).data, status=201)
+
+
+class AdminCallRequestListView(AdminApiView):
+    """GET /admin/call-requests (api.md §11.2): masked contacts and the count of NEW leads."""
+
+    feature_flag = "ENABLE_CALL_ASSISTANT"
+
+    class QuerySerializer(LimitQuerySerializer):
+        status = serializers.ChoiceField(choices=CallRequestStatus.values, required=False)
+        source = serializers.ChoiceField(choices=CallRequestSource.values, required=False)
+
+    def get(self, request):
+        query = self.parse_query(self.QuerySerializer)
+        result = call_request_list(
+            limit=query["limit"], cursor=query.get("cursor"), status=query.get("status"), source=query.get("source")
+        )
+        new_count = result.pop("new_count")
+        body = page_response(result, CallRequestOutSerializer, masked=True)
+        return Response({**body, "stats": {"new_count": new_count}})
+
+
+class AdminCallRequestView(AdminApiView):
+    """PATCH and DELETE /admin/call-requests/{id} (api.md §11.3, §11.4)."""
+
+    feature_flag = "ENABLE_CALL_ASSISTANT"
+
+    class PatchSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=CallRequestStatus.values, required=False)
+        preferred_time = UtcDateTimeField(required=False, allow_null=True)
+        notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, allow_null=True)
+        name = serializers.CharField(min_length=1, max_length=128, required=False)
+        phone = PhoneField(required=False)
+        email = serializers.EmailField(max_length=255, required=False, allow_null=True, allow_blank=True)
+
+    def patch(self, request, call_request_id: str):
+        changes = self.parse_body(self.PatchSerializer)
+        call_request, _changed = call_request_update(
+            call_request_id=call_request_id, actor=self.actor(), changes=dict(changes)
+        )
+        return Response(CallRequestOutSerializer(call_request).data)
+
+    def delete(self, request, call_request_id: str):
+        call_request_delete(call_request_id=call_request_id, actor=self.actor())
+        return Response(status=204)

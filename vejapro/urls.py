@@ -27,7 +27,7 @@ api_patterns = [
     path("", include("payments.stripe.urls")),
     # public/confirm-payment/<token>, public/activations/<token>/confirm, webhook/twilio,
     # admin/projects/<id>/{admin-confirm,confirmations[/resend],notifications,send-client-access},
-    # admin/notifications/<id>/retry
+    # admin/notifications/<id>/retry, call-requests, admin/call-requests[/<id>]
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]

@@ -1,5 +1,12 @@
-"""What messaging can do: the outbox, client confirmations, client access e-mails (messaging.md)."""
+"""What messaging can do: the outbox, client confirmations, client access e-mails, leads (messaging.md)."""
 
+from messaging.services.call_requests import (
+    call_request_anonymize,
+    call_request_convert,
+    call_request_create,
+    call_request_delete,
+    call_request_update,
+)
 from messaging.services.client_access import ClientAccessSent, client_access_send
 from messaging.services.confirmations import (
     ConfirmationRequest,
@@ -27,6 +34,11 @@ __all__ = [
     "ConfirmationRequest",
     "DispatchCounts",
     "Outcome",
+    "call_request_anonymize",
+    "call_request_convert",
+    "call_request_create",
+    "call_request_delete",
+    "call_request_update",
     "client_access_send",
     "confirmation_admin_confirm",
     "confirmation_confirm_by_client",

@@ -1,4 +1,4 @@
-"""Test data for messaging: client confirmations and notification outbox rows.
+"""Test data for messaging: client confirmations, notification outbox rows and leads (call requests).
 
 Rows are written directly, as the services would leave them (setup, not behaviour).
 """
@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from messaging.models import (
     ADMIN_CONFIRMED_TOKEN_HASH,
+    CallRequest,
+    CallRequestStatus,
     ClientConfirmation,
     ConfirmationStatus,
     NotificationOutbox,
@@ -76,3 +78,16 @@ def add_outbox(
         status=status,
         **values,
     )
+
+
+def add_call_request(
+    name: str = "Ona Onaitė",
+    *,
+    phone: str = "+37061234567",
+    email: str | None = "ona@example.com",
+    status: str = CallRequestStatus.NEW,
+    source: str = "public",
+    **fields,
+) -> CallRequest:
+    """A lead as ``call_request_create`` (or a channel) leaves it."""
+    return CallRequest.objects.create(name=name, phone=phone, email=email, status=status, source=source, **fields)

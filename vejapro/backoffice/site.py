@@ -18,6 +18,7 @@ NAVIGATION = (
     ("queue", _("Work queue"), (("view", "admin:index", _("Work queue")),)),
     ("projects", _("Projects"), (("model", "projects.Project", _("Projects")),)),
     ("customers", _("Customers"), (("view", "admin:customers", _("Customers")),)),
+    ("calls", _("Call requests"), (("model", "messaging.CallRequest", _("Call requests")),)),
     (
         "payments",
         _("Payments"),
@@ -49,6 +50,7 @@ OLD_BOOKMARKS = {
     "audit": "admin:core_auditlog_changelist",
     "margins": "admin:finance_margin_changelist",
     "customers": "admin:customers",
+    "calls": "admin:messaging_callrequest_changelist",
 }
 
 

@@ -30,6 +30,7 @@ from projects.admin.views import project_url
 from projects.client_keys import KEY_CONFIDENCE_LOW
 from vejapro.backoffice.dashboard import customer_profile_details, dashboard_data, search_groups
 from vejapro.core.admin.display import format_local, format_money
+from vejapro.core.settings_helpers import flag
 
 CUSTOMERS_PER_PAGE = 50
 
@@ -137,7 +138,7 @@ def customer_profile_view(request, client_key: str):
     if profile is None:
         raise Http404(_("Customer not found"))
     customer = profile.customer
-    details = customer_profile_details(project_ids=profile.project_ids)
+    details = customer_profile_details(project_ids=profile.project_ids, projects=[row.project for row in profile.rows])
     projects = [
         {
             "row": row,
@@ -168,6 +169,7 @@ def customer_profile_view(request, client_key: str):
         "action": _action_link(customer.action_row) if action else None,
         "back_url": reverse("admin:customers"),
         "format_local": format_local,
+        "call_requests_enabled": flag("ENABLE_CALL_ASSISTANT"),
     }
     return _page(request, context, "admin/vejapro/customer_profile.html")
 

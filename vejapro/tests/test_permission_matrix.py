@@ -10,10 +10,11 @@ caller gets:
 * ``admin``.
 
 Every caller sends the same request: path parameters point at one CERTIFIED project (with a photo and a failed outbox
-row) or at an unknown confirmation token, and bodies are empty JSON objects. So 401 means «no bearer», 403 «Draudžiama»
-a role the endpoint refuses, 404 a project that is not yours (or a secret-gated/public route that refuses), and an
-allowed role reaches the endpoint's own input check (422) or its answer (200/201). Public routes have their own
-authentication (signatures, secrets, tokens), so a bearer token changes nothing there. Feature flags are on.
+row), at one lead or at an unknown confirmation token, and bodies are empty JSON objects. So 401 means «no bearer»,
+403 «Draudžiama» a role the endpoint refuses, 404 a project that is not yours (or a secret-gated/public route that
+refuses), and an allowed role reaches the endpoint's own input check (422) or its answer (200/201/204). Public routes
+have their own authentication (signatures, secrets, tokens), so a bearer token changes nothing there. Feature flags
+are on.
 """
 
 import re
@@ -22,7 +23,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import ApiClient
-from messaging.tests.factories import add_outbox
+from messaging.tests.factories import add_call_request, add_outbox
 from projects.tests.factories import add_evidence, make_project
 from vejapro.core.models import Role
 
@@ -106,6 +107,12 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "public/activations/<str:token>/confirm": {"GET": every(404), "POST": every(404)},
     # Twilio always gets 200 (TwiML); an unsigned request is only logged as TWILIO_SIGNATURE_INVALID.
     "webhook/twilio": {"POST": every(200)},
+    # --- leads (messaging) ---
+    # Public: anyone may leave a lead; an empty body is invalid.
+    "call-requests": {"POST": every(422)},
+    "admin/call-requests": {"GET": ADMIN_ONLY_200},
+    # An empty PATCH changes nothing; DELETE removes the lead.
+    "admin/call-requests/<str:call_request_id>": {"PATCH": ADMIN_ONLY_200, "DELETE": row(401, 403, 403, 403, 403, 204)},
 }
 # fmt: on
 
@@ -148,7 +155,7 @@ def test_every_api_route_has_a_row():
 @pytest.fixture
 def world(settings, client_user, contractor_user, expert_user):
     """One CERTIFIED project of ``client_user`` with the contractor and the expert assigned, a certification photo
-    and a failed notification; every route's path parameters point at these rows."""
+    and a failed notification, and one lead; every route's path parameters point at these rows."""
     settings.ENABLE_STRIPE = True
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret_0123456789"
@@ -159,12 +166,14 @@ def world(settings, client_user, contractor_user, expert_user):
     settings.ENABLE_MANUAL_PAYMENTS = True
     settings.ENABLE_TWILIO = True
     settings.TWILIO_AUTH_TOKEN = "twilio-test-token"
+    settings.ENABLE_CALL_ASSISTANT = True
     project = make_project("CERTIFIED", client=client_user, contractor=contractor_user, expert=expert_user)
     return {
         "project_id": project.pk,
         "evidence_id": add_evidence(project).pk,
         "notification_id": add_outbox(project, status="FAILED").pk,
         "token": "NEZINOMAS-TOKEN",
+        "call_request_id": add_call_request().pk,
     }
 
 
