@@ -4,15 +4,20 @@ confirmation and outbox facts are in ``messaging.facts``."""
 import re
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from messaging.models import (
     ADMIN_CONFIRMED_TOKEN_HASH,
+    LIVE_APPOINTMENT_STATUSES,
+    Appointment,
+    AppointmentStatus,
     CallRequest,
     CallRequestStatus,
     ClientConfirmation,
@@ -23,8 +28,9 @@ from messaging.models import (
 )
 from projects.models import Project, ProjectStatus
 from vejapro.core.audit.actions import AuditAction
+from vejapro.core.http.errors import BadRequest, NotFound
 from vejapro.core.http.pagination import decode_time_id_cursor, encode_cursor, page
-from vejapro.core.models import AuditLog
+from vejapro.core.models import AuditLog, Role, User
 from vejapro.core.redaction import sha256_hex
 
 ADMIN_LIMIT_WINDOW = timedelta(hours=24)
@@ -292,3 +298,143 @@ def call_request_search(*, text: str, limit: int = CALL_REQUEST_SEARCH_LIMIT) ->
         low, high = uuid.UUID(compact.ljust(32, "0")), uuid.UUID(compact.ljust(32, "f"))
         condition |= Q(pk__gte=low, pk__lte=high)
     return list(CallRequest.objects.filter(condition).order_by("-created_at", "-id")[:limit])
+
+
+# --- Appointments, resources and slots (messaging.md §8.2-§8.3, api.md §11.5-§11.6) ---------------------------
+
+APPOINTMENT_NOT_FOUND_TEXT = "Vizitas nerastas"
+NO_RESOURCE_TEXT = "Nėra darbuotojo planavimui"
+FROM_AFTER_TO_TEXT = "from_ts must be <= to_ts"
+SCHEDULE_ROLES = (Role.ADMIN, Role.SUBCONTRACTOR)
+SUNDAY = 6
+
+
+def appointment_key(appointment_id: Any) -> uuid.UUID | None:
+    return call_request_key(appointment_id)
+
+
+def appointment_overlaps(*, resource_id: Any, starts_at: datetime, ends_at: datetime, exclude_id: Any = None) -> bool:
+    """Whether a HELD or CONFIRMED visit of the worker intersects ``[starts_at, ends_at)`` (data-model.md §4.4);
+    an expired hold still blocks until the expiry job cancels it."""
+    rows = Appointment.objects.filter(
+        resource_id=resource_id,
+        status__in=LIVE_APPOINTMENT_STATUSES,
+        starts_at__lt=ends_at,
+        ends_at__gt=starts_at,
+    )
+    if exclude_id is not None:
+        rows = rows.exclude(pk=exclude_id)
+    return rows.exists()
+
+
+def _schedulable(user: User | None) -> bool:
+    return user is not None and user.is_active and user.role in SCHEDULE_ROLES
+
+
+def schedule_resource_find(*, caller: User | None = None) -> User:
+    """Whose calendar is booked (messaging.md §8.3, api.md §11.7): the calling worker, ``SCHEDULE_DEFAULT_RESOURCE_ID``
+    when it names an active user, else the oldest active ADMIN or SUBCONTRACTOR; none → 400."""
+    if _schedulable(caller):
+        return caller
+    configured = call_request_key(settings.SCHEDULE_DEFAULT_RESOURCE_ID)
+    if configured is not None:
+        user = User.objects.filter(pk=configured, is_active=True).first()
+        if user is not None:
+            return user
+    oldest = User.objects.filter(is_active=True, role__in=SCHEDULE_ROLES).order_by("date_joined", "id").first()
+    if oldest is None:
+        raise BadRequest(NO_RESOURCE_TEXT)
+    return oldest
+
+
+def slot_find(
+    *,
+    resource: User,
+    first_day: date,
+    days: int,
+    start_times: list[time],
+    duration: timedelta,
+    earliest: datetime,
+    exclude_starts: frozenset[datetime] = frozenset(),
+) -> tuple[datetime, datetime] | None:
+    """The first free slot (messaging.md §8.3): candidate starts are Europe/Vilnius wall-clock times, day by day from
+    ``first_day`` for ``days`` days, Sundays skipped, each made aware in its own day's offset (so a daylight-saving
+    change moves nothing), not before ``earliest``, not in ``exclude_starts`` and not overlapping a live visit."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    last_day = first_day + timedelta(days=days)
+    busy = list(
+        Appointment.objects.filter(
+            resource=resource,
+            status__in=LIVE_APPOINTMENT_STATUSES,
+            ends_at__gt=datetime.combine(first_day, time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(last_day, time.max, tzinfo=zone),
+        ).values_list("starts_at", "ends_at")
+    )
+    for offset in range(days):
+        day = first_day + timedelta(days=offset)
+        if day.weekday() == SUNDAY:
+            continue
+        for start_time in start_times:
+            start = datetime.combine(day, start_time, tzinfo=zone)
+            end = start + duration
+            if start < earliest or start in exclude_starts:
+                continue
+            if any(start < busy_end and end > busy_start for busy_start, busy_end in busy):
+                continue
+            return start, end
+    return None
+
+
+def appointment_list(
+    *,
+    limit: int,
+    cursor: str | None = None,
+    status: str | None = None,
+    resource_id: uuid.UUID | None = None,
+    from_ts: datetime | None = None,
+    to_ts: datetime | None = None,
+) -> dict:
+    """``{"items", "next_cursor", "has_more", "held_count"}`` in ``starts_at DESC, id DESC`` order (api.md §11.5)."""
+    if from_ts and to_ts and from_ts > to_ts:
+        raise BadRequest(FROM_AFTER_TO_TEXT)
+    rows = Appointment.objects.all()
+    if status:
+        rows = rows.filter(status=status)
+    if resource_id:
+        rows = rows.filter(resource_id=resource_id)
+    if from_ts:
+        rows = rows.filter(starts_at__gte=from_ts)
+    if to_ts:
+        rows = rows.filter(starts_at__lte=to_ts)
+    if cursor:
+        moment, key = decode_time_id_cursor(cursor)
+        rows = rows.filter(Q(starts_at__lt=moment) | Q(starts_at=moment, id__lt=key))
+    items = list(rows.order_by("-starts_at", "-id")[: limit + 1])
+    result = page(items, limit, lambda row: encode_cursor(row.starts_at, row.id))
+    return {**result, "held_count": appointment_held_count()}
+
+
+def appointment_held_count() -> int:
+    return Appointment.objects.filter(status=AppointmentStatus.HELD).count()
+
+
+def appointment_holds_pending(*, limit: int) -> list[Appointment]:
+    """HELD visits, earliest first («Laukia patvirtinimo», api.md §11.6)."""
+    return list(
+        Appointment.objects.filter(status=AppointmentStatus.HELD)
+        .select_related("project", "call_request")
+        .order_by("starts_at", "id")[:limit]
+    )
+
+
+def schedule_resource_get(*, resource_id: Any) -> User:
+    """A worker named by the admin (api.md §11.7): 400 for a malformed id or an inactive user, 404 unknown."""
+    key = call_request_key(resource_id)
+    if key is None:
+        raise BadRequest("Invalid resource_id")
+    user = User.objects.filter(pk=key).first()
+    if user is None:
+        raise NotFound("Vartotojas nerastas")
+    if not user.is_active:
+        raise BadRequest("Vartotojas neaktyvus")
+    return user

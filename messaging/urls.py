@@ -15,4 +15,8 @@ urlpatterns = [
     path("call-requests", views.CallRequestCreateView.as_view()),
     path("admin/call-requests", views.AdminCallRequestListView.as_view()),
     path("admin/call-requests/<str:call_request_id>", views.AdminCallRequestView.as_view()),
+    path("admin/appointments", views.AdminAppointmentListView.as_view()),
+    path("admin/appointments/mini-triage", views.AdminAppointmentMiniTriageView.as_view()),
+    path("admin/appointments/<str:appointment_id>/confirm-hold", views.AdminAppointmentConfirmHoldView.as_view()),
+    path("admin/appointments/<str:appointment_id>", views.AdminAppointmentView.as_view()),
 ]

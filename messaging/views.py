@@ -1,5 +1,5 @@
 """Messaging endpoints: the public confirmation links, the Twilio SMS webhook, the admin API of confirmations,
-notifications and client access, and the leads (api.md §9, §10, §13.2, §5.5, §11.1-§11.4).
+notifications and client access, the leads and the calendar (api.md §9, §10, §13.2, §5.5, §11).
 
 Confirmation links. Public confirmation links opened from e-mails (api.md §1.7, §9.2, §9.3; ui.md §4.5).
 
@@ -15,17 +15,28 @@ import logging
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext, override
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 
-from messaging.models import CallRequestSource, CallRequestStatus
-from messaging.selectors import call_request_list, project_confirmations_list, project_notifications_list
+from messaging.models import AppointmentStatus, CallRequestSource, CallRequestStatus, VisitType
+from messaging.selectors import (
+    appointment_holds_pending,
+    appointment_list,
+    call_request_list,
+    project_confirmations_list,
+    project_notifications_list,
+    schedule_resource_get,
+)
 from messaging.services import (
     ConfirmResult,
     Outcome,
+    appointment_confirm_hold,
+    appointment_create,
+    appointment_update,
     call_request_create,
     call_request_delete,
     call_request_update,
@@ -51,6 +62,7 @@ from vejapro.core.http.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limit_block
 from vejapro.core.models import Role
 from vejapro.core.redaction import mask_email, mask_phone
 from vejapro.core.settings_helpers import public_url
+from vejapro.core.timestamps import utc_iso
 
 # --- Public confirmation links ---
 
@@ -485,3 +497,150 @@ class AdminCallRequestView(AdminApiView):
     def delete(self, request, call_request_id: str):
         call_request_delete(call_request_id=call_request_id, actor=self.actor())
         return Response(status=204)
+
+
+# --- Appointments (api.md §11.5-§11.9) ---
+
+
+class AppointmentOutSerializer(serializers.Serializer):
+    """``AppointmentOut`` (api.md §3.9)."""
+
+    id = serializers.CharField()
+    project_id = serializers.CharField(allow_null=True)
+    call_request_id = serializers.CharField(allow_null=True)
+    resource_id = serializers.CharField(allow_null=True)
+    visit_type = serializers.CharField()
+    starts_at = UtcDateTimeField()
+    ends_at = UtcDateTimeField()
+    status = serializers.CharField()
+    lock_level = serializers.IntegerField()
+    locked_at = UtcDateTimeField(allow_null=True)
+    locked_by = serializers.CharField(source="locked_by_id", allow_null=True)
+    lock_reason = serializers.CharField(allow_null=True)
+    hold_expires_at = UtcDateTimeField(allow_null=True)
+    weather_class = serializers.CharField()
+    route_date = serializers.DateField(allow_null=True)
+    route_sequence = serializers.IntegerField(allow_null=True)
+    row_version = serializers.IntegerField()
+    superseded_by_id = serializers.CharField(allow_null=True)
+    cancelled_at = UtcDateTimeField(allow_null=True)
+    cancelled_by = serializers.CharField(source="cancelled_by_id", allow_null=True)
+    cancel_reason = serializers.CharField(allow_null=True)
+    notes = serializers.CharField(allow_null=True)
+    created_at = UtcDateTimeField()
+    updated_at = UtcDateTimeField()
+
+
+class CalendarApiView(AdminApiView):
+    feature_flag = "ENABLE_CALENDAR"
+
+
+class AdminAppointmentListView(CalendarApiView):
+    """GET and POST /admin/appointments (api.md §11.5, §11.7)."""
+
+    class QuerySerializer(LimitQuerySerializer):
+        status = serializers.ChoiceField(choices=AppointmentStatus.values, required=False)
+        resource_id = serializers.UUIDField(required=False)
+        from_ts = UtcDateTimeField(required=False)
+        to_ts = UtcDateTimeField(required=False)
+
+    class InputSerializer(serializers.Serializer):
+        project_id = serializers.CharField(required=False)
+        call_request_id = serializers.CharField(required=False)
+        resource_id = serializers.CharField(required=False)
+        starts_at = UtcDateTimeField()
+        ends_at = UtcDateTimeField()
+        status = serializers.ChoiceField(choices=AppointmentStatus.values, required=False)
+        visit_type = serializers.ChoiceField(choices=VisitType.values, required=False)
+        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, allow_null=True)
+
+        def validate(self, attrs):
+            if not attrs.get("project_id") and not attrs.get("call_request_id"):
+                raise serializers.ValidationError({"project_id": "Nurodykite project_id arba call_request_id"})
+            return attrs
+
+    def get(self, request):
+        query = self.parse_query(self.QuerySerializer)
+        result = appointment_list(
+            limit=query["limit"],
+            cursor=query.get("cursor"),
+            status=query.get("status"),
+            resource_id=query.get("resource_id"),
+            from_ts=query.get("from_ts"),
+            to_ts=query.get("to_ts"),
+        )
+        held = result.pop("held_count")
+        return Response({**page_response(result, AppointmentOutSerializer), "stats": {"pending_schedule_count": held}})
+
+    def post(self, request):
+        data = self.parse_body(self.InputSerializer)
+        resource = schedule_resource_get(resource_id=data["resource_id"]) if "resource_id" in data else None
+        appointment = appointment_create(
+            actor=self.actor(),
+            project_id=data.get("project_id"),
+            call_request_id=data.get("call_request_id"),
+            resource=resource,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            status=data.get("status", AppointmentStatus.CONFIRMED),
+            visit_type=data.get("visit_type", VisitType.PRIMARY),
+            notes=data.get("notes"),
+        )
+        return Response(AppointmentOutSerializer(appointment).data, status=201)
+
+
+class AdminAppointmentMiniTriageView(CalendarApiView):
+    """GET /admin/appointments/mini-triage (api.md §11.6): the holds waiting for the admin."""
+
+    class QuerySerializer(serializers.Serializer):
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=50, default=20)
+
+    def get(self, request):
+        query = self.parse_query(self.QuerySerializer)
+        now = timezone.now()
+        items = [
+            {
+                "appointment_id": str(hold.pk),
+                "starts_at": utc_iso(hold.starts_at),
+                "ends_at": utc_iso(hold.ends_at),
+                "hold_expires_at": utc_iso(hold.hold_expires_at),
+                "project_id": str(hold.project_id) if hold.project_id else None,
+                "call_request_id": str(hold.call_request_id) if hold.call_request_id else None,
+                "overdue": hold.starts_at < now,
+                "primary_action": {
+                    "label": "Patvirtinti",
+                    "action_key": "confirm_hold",
+                    "payload": {"appointment_id": str(hold.pk)},
+                },
+            }
+            for hold in appointment_holds_pending(limit=query["limit"])
+        ]
+        return Response({"items": items, "view_version": "1.0"})
+
+
+class AdminAppointmentConfirmHoldView(CalendarApiView):
+    """POST /admin/appointments/{id}/confirm-hold (api.md §11.8)."""
+
+    def post(self, request, appointment_id: str):
+        appointment = appointment_confirm_hold(appointment_id=appointment_id, actor=self.actor())
+        return Response({"success": True, "appointment_id": str(appointment.pk), "status": appointment.status})
+
+
+class AdminAppointmentView(CalendarApiView):
+    """PATCH /admin/appointments/{id} (api.md §11.9): cancel or annotate; times never change."""
+
+    class PatchSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=AppointmentStatus.values, required=False)
+        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, allow_null=True)
+
+    def patch(self, request, appointment_id: str):
+        body = request.data if hasattr(request.data, "get") else {}
+        if "starts_at" in body or "ends_at" in body:
+            raise ApiError(400, "Laiko keitimas draudžiamas. Naudokite RESCHEDULE (preview -> confirm).")
+        changes = self.parse_body(self.PatchSerializer)
+        if changes.get("status", AppointmentStatus.CANCELLED) != AppointmentStatus.CANCELLED:
+            raise ApiError(400, "Leidžiama tik atšaukti (CANCELLED)")
+        appointment, _changed = appointment_update(
+            appointment_id=appointment_id, actor=self.actor(), changes=dict(changes)
+        )
+        return Response(AppointmentOutSerializer(appointment).data)

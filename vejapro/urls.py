@@ -27,7 +27,8 @@ api_patterns = [
     path("", include("payments.stripe.urls")),
     # public/confirm-payment/<token>, public/activations/<token>/confirm, webhook/twilio,
     # admin/projects/<id>/{admin-confirm,confirmations[/resend],notifications,send-client-access},
-    # admin/notifications/<id>/retry, call-requests, admin/call-requests[/<id>]
+    # admin/notifications/<id>/retry, call-requests, admin/call-requests[/<id>],
+    # admin/appointments[/mini-triage,/<id>[/confirm-hold]]
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]

@@ -1,5 +1,12 @@
-"""What messaging can do: the outbox, client confirmations, client access e-mails, leads (messaging.md)."""
+"""What messaging can do: the outbox, client confirmations, client access e-mails, leads and visits (messaging.md)."""
 
+from messaging.services.appointments import (
+    appointment_confirm_hold,
+    appointment_create,
+    appointment_hold,
+    appointment_holds_expire,
+    appointment_update,
+)
 from messaging.services.call_requests import (
     call_request_anonymize,
     call_request_convert,
@@ -34,6 +41,11 @@ __all__ = [
     "ConfirmationRequest",
     "DispatchCounts",
     "Outcome",
+    "appointment_confirm_hold",
+    "appointment_create",
+    "appointment_hold",
+    "appointment_holds_expire",
+    "appointment_update",
     "call_request_anonymize",
     "call_request_convert",
     "call_request_create",

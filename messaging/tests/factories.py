@@ -1,4 +1,4 @@
-"""Test data for messaging: client confirmations, notification outbox rows and leads (call requests).
+"""Test data for messaging: client confirmations, notification outbox rows, leads (call requests) and visits.
 
 Rows are written directly, as the services would leave them (setup, not behaviour).
 """
@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from messaging.models import (
     ADMIN_CONFIRMED_TOKEN_HASH,
+    Appointment,
+    AppointmentStatus,
     CallRequest,
     CallRequestStatus,
     ClientConfirmation,
@@ -18,6 +20,7 @@ from messaging.models import (
     OutboxStatus,
 )
 from projects.models import Project
+from vejapro.core.models import User
 from vejapro.core.redaction import sha256_hex
 
 OUTBOX_PAYLOAD = {"to": "secret@example.com", "body": "Sveiki, čia slapta žinutė"}
@@ -91,3 +94,38 @@ def add_call_request(
 ) -> CallRequest:
     """A lead as ``call_request_create`` (or a channel) leaves it."""
     return CallRequest.objects.create(name=name, phone=phone, email=email, status=status, source=source, **fields)
+
+
+def add_appointment(
+    *,
+    project: Project | None = None,
+    call_request: CallRequest | None = None,
+    resource: User | None = None,
+    status: str = AppointmentStatus.CONFIRMED,
+    starts_at=None,
+    minutes: int = 60,
+    hold_expires_in: timedelta = timedelta(minutes=3),
+    **fields,
+) -> Appointment:
+    """A visit as the services leave it (tomorrow at this time by default; a HELD one with its expiry, a CANCELLED
+    one with its cancel fields), booked for ``resource`` or a new worker."""
+    now = timezone.now()
+    starts_at = starts_at or now + timedelta(days=1)
+    if resource is None:
+        resource = User.objects.create_user(email=f"{uuid.uuid4().hex[:8]}@darbuotojas.lt", role="SUBCONTRACTOR")
+    values = {
+        "hold_expires_at": now + hold_expires_in if status == AppointmentStatus.HELD else None,
+        "cancelled_at": now if status == AppointmentStatus.CANCELLED else None,
+        "cancel_reason": "ADMIN_CANCEL" if status == AppointmentStatus.CANCELLED else None,
+        "lock_level": 1 if status == AppointmentStatus.CONFIRMED else 0,
+    }
+    values.update(fields)
+    return Appointment.objects.create(
+        project=project,
+        call_request=call_request,
+        resource=resource,
+        status=status,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
+        **values,
+    )

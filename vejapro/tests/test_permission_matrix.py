@@ -23,7 +23,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import ApiClient
-from messaging.tests.factories import add_call_request, add_outbox
+from messaging.tests.factories import add_appointment, add_call_request, add_outbox
 from projects.tests.factories import add_evidence, make_project
 from vejapro.core.models import Role
 
@@ -113,6 +113,12 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "admin/call-requests": {"GET": ADMIN_ONLY_200},
     # An empty PATCH changes nothing; DELETE removes the lead.
     "admin/call-requests/<str:call_request_id>": {"PATCH": ADMIN_ONLY_200, "DELETE": row(401, 403, 403, 403, 403, 204)},
+    # --- calendar (messaging) ---
+    "admin/appointments": {"GET": ADMIN_ONLY_200, "POST": ADMIN_ONLY_422},
+    "admin/appointments/mini-triage": {"GET": ADMIN_ONLY_200},
+    # The world's visit is a live hold.
+    "admin/appointments/<str:appointment_id>/confirm-hold": {"POST": ADMIN_ONLY_200},
+    "admin/appointments/<str:appointment_id>": {"PATCH": ADMIN_ONLY_200},
 }
 # fmt: on
 
@@ -155,7 +161,7 @@ def test_every_api_route_has_a_row():
 @pytest.fixture
 def world(settings, client_user, contractor_user, expert_user):
     """One CERTIFIED project of ``client_user`` with the contractor and the expert assigned, a certification photo
-    and a failed notification, and one lead; every route's path parameters point at these rows."""
+    a failed notification and a held visit, and one lead; every route's path parameters point at these rows."""
     settings.ENABLE_STRIPE = True
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret_0123456789"
@@ -167,6 +173,7 @@ def world(settings, client_user, contractor_user, expert_user):
     settings.ENABLE_TWILIO = True
     settings.TWILIO_AUTH_TOKEN = "twilio-test-token"
     settings.ENABLE_CALL_ASSISTANT = True
+    settings.ENABLE_CALENDAR = True
     project = make_project("CERTIFIED", client=client_user, contractor=contractor_user, expert=expert_user)
     return {
         "project_id": project.pk,
@@ -174,6 +181,7 @@ def world(settings, client_user, contractor_user, expert_user):
         "notification_id": add_outbox(project, status="FAILED").pk,
         "token": "NEZINOMAS-TOKEN",
         "call_request_id": add_call_request().pk,
+        "appointment_id": add_appointment(project=project, status="HELD").pk,
     }
 
 
