@@ -438,3 +438,62 @@ def schedule_resource_get(*, resource_id: Any) -> User:
     if not user.is_active:
         raise BadRequest("Vartotojas neaktyvus")
     return user
+
+
+@dataclass
+class CalendarDay:
+    day: date
+    in_month: bool
+    visits: list
+
+    @property
+    def count(self) -> int:
+        return len(self.visits)
+
+    @property
+    def hours(self) -> float:
+        return sum((visit.ends_at - visit.starts_at).total_seconds() for visit in self.visits) / 3600
+
+
+def appointment_calendar_month(*, year: int, month: int) -> list[CalendarDay]:
+    """The six-week grid of the month view (ui.md §3.6), Monday first, each day with its HELD and CONFIRMED visits in
+    Europe/Vilnius time; one query whatever the number of visits."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    first = date(year, month, 1)
+    grid_start = first - timedelta(days=first.weekday())
+    days = [grid_start + timedelta(days=offset) for offset in range(42)]
+    visits = (
+        Appointment.objects.filter(
+            status__in=LIVE_APPOINTMENT_STATUSES,
+            starts_at__gte=datetime.combine(days[0], time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(days[-1] + timedelta(days=1), time.min, tzinfo=zone),
+        )
+        .select_related("project", "call_request")
+        .order_by("starts_at", "id")
+    )
+    by_day: dict[date, list] = {day: [] for day in days}
+    for visit in visits:
+        by_day[visit.starts_at.astimezone(zone).date()].append(visit)
+    return [CalendarDay(day=day, in_month=day.month == month, visits=by_day[day]) for day in days]
+
+
+def appointments_of_day(*, day: date) -> list[Appointment]:
+    """The day list of the calendar: HELD and CONFIRMED visits of one local day, earliest first."""
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return list(
+        Appointment.objects.filter(
+            status__in=LIVE_APPOINTMENT_STATUSES,
+            starts_at__gte=datetime.combine(day, time.min, tzinfo=zone),
+            starts_at__lt=datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone),
+        )
+        .select_related("project", "call_request")
+        .order_by("starts_at", "id")
+    )
+
+
+def appointments_for(*, project_id: Any = None, call_request_id: Any = None) -> list[Appointment]:
+    """«Vizitai» of a project or a lead, latest first, with their worker."""
+    rows = Appointment.objects.select_related("resource").order_by("-starts_at", "-id")
+    if project_id is not None:
+        return list(rows.filter(project_id=project_id))
+    return list(rows.filter(call_request_id=call_request_id))

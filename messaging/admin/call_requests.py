@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from messaging.admin.display import call_request_phase_label, call_request_status_pill
 from messaging.models import CallRequest, CallRequestStatus
-from messaging.selectors import call_request_new_count
+from messaging.selectors import appointments_for, call_request_new_count
 from messaging.services import call_request_convert, call_request_create, call_request_delete, call_request_update
 from vejapro.core.actors import Actor
 from vejapro.core.admin.base import ServiceSavedModelAdmin
@@ -172,6 +172,7 @@ class CallRequestAdmin(ServiceSavedModelAdmin):
                     "lead": obj,
                     "status_pill": call_request_status_pill(obj.status),
                     "phase_label": call_request_phase_label(obj),
+                    "visits": appointments_for(call_request_id=obj.pk),
                     "convert_url": reverse("admin:messaging_callrequest_convert", args=[obj.pk]),
                     "delete_url": reverse("admin:messaging_callrequest_remove", args=[obj.pk]),
                     "project_url": (

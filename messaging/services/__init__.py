@@ -5,6 +5,7 @@ from messaging.services.appointments import (
     appointment_create,
     appointment_hold,
     appointment_holds_expire,
+    appointment_schedule_project,
     appointment_update,
 )
 from messaging.services.call_requests import (
@@ -45,6 +46,7 @@ __all__ = [
     "appointment_create",
     "appointment_hold",
     "appointment_holds_expire",
+    "appointment_schedule_project",
     "appointment_update",
     "call_request_anonymize",
     "call_request_convert",

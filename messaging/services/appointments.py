@@ -28,8 +28,9 @@ from messaging.selectors import (
     call_request_key,
     schedule_resource_find,
 )
-from projects.models import Project
+from projects.models import Project, ProjectStatus
 from projects.selectors import project_get
+from projects.services import project_transition
 from vejapro.core.actors import Actor
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
@@ -318,3 +319,21 @@ def appointment_holds_expire(*, now: datetime | None = None) -> int:
             expired += 1
         ConversationLock.objects.filter(hold_expires_at__lt=now).delete()
     return expired
+
+
+def appointment_schedule_project(
+    *, project_id: Any, starts_at: datetime, ends_at: datetime, actor: Actor
+) -> Appointment:
+    """«Pažymėti suplanuotu» (ui.md §3.3): the confirmed PRIMARY visit of a PAID project and its move to SCHEDULED, in
+    one transaction, so the project is never SCHEDULED without its visit («Suplanuota: …»)."""
+    with transaction.atomic():
+        appointment = appointment_create(
+            actor=actor, project_id=project_id, starts_at=starts_at, ends_at=ends_at, visit_type=VisitType.PRIMARY
+        )
+        project_transition(
+            project=appointment.project,
+            new_status=ProjectStatus.SCHEDULED,
+            actor=actor,
+            metadata={"source": "admin"},
+        )
+    return appointment

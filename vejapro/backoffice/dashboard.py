@@ -12,6 +12,8 @@ from django.utils.translation import gettext as _
 
 from messaging.admin.display import call_request_status_pill
 from messaging.selectors import (
+    appointment_held_count,
+    appointments_of_day,
     call_request_new_count,
     call_request_search,
     call_requests_for_contacts,
@@ -112,6 +114,7 @@ class Dashboard:
     cards: list[StatCard]
     worker: WorkerState
     queue: list
+    today_visits: list | None  # None while the calendar is off
 
 
 def dashboard_data() -> Dashboard:
@@ -146,6 +149,32 @@ def dashboard_data() -> Dashboard:
                 "blue",
             )
         )
+    today_visits = None
+    if flag("ENABLE_CALENDAR"):
+        cards.append(
+            StatCard(
+                "held_visits",
+                _("Unconfirmed visits"),
+                appointment_held_count(),
+                _url("admin:messaging_appointment_changelist", "status__exact=HELD"),
+                "yellow",
+            )
+        )
+        today_visits = [
+            {
+                "visit": visit,
+                "start": timezone.localtime(visit.starts_at),
+                "client": (visit.project.client_info or {}).get("name")
+                if visit.project_id
+                else visit.call_request.name,
+                "url": (
+                    reverse("admin:projects_project_change", args=[visit.project_id])
+                    if visit.project_id
+                    else reverse("admin:messaging_callrequest_change", args=[visit.call_request_id])
+                ),
+            }
+            for visit in appointments_of_day(day=timezone.localdate())
+        ]
     queue = []
     for customer in customers:
         row = customer.action_row
@@ -163,7 +192,7 @@ def dashboard_data() -> Dashboard:
                 "action_url": project_url(row.project.pk, NEXT_ACTION_ANCHORS[action] if action else ""),
             }
         )
-    return Dashboard(cards=cards, worker=worker_state(), queue=queue)
+    return Dashboard(cards=cards, worker=worker_state(), queue=queue, today_visits=today_visits)
 
 
 # --- customer profile tabs ----------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vejapro.backoffice.login import VejaProAuthenticationForm
 from vejapro.core.accounts.access import is_back_office_user
+from vejapro.core.settings_helpers import flag
 
 ADMIN_SESSION_SECONDS = 12 * 3600
 
@@ -19,6 +20,7 @@ NAVIGATION = (
     ("projects", _("Projects"), (("model", "projects.Project", _("Projects")),)),
     ("customers", _("Customers"), (("view", "admin:customers", _("Customers")),)),
     ("calls", _("Call requests"), (("model", "messaging.CallRequest", _("Call requests")),)),
+    ("calendar", _("Calendar"), (("view", "admin:calendar", _("Calendar")),)),
     (
         "payments",
         _("Payments"),
@@ -51,7 +53,10 @@ OLD_BOOKMARKS = {
     "margins": "admin:finance_margin_changelist",
     "customers": "admin:customers",
     "calls": "admin:messaging_callrequest_changelist",
+    "calendar": "admin:calendar",
 }
+# Site-wide views shown only while their module's flag is on.
+VIEW_FLAGS = {"admin:calendar": "ENABLE_CALENDAR"}
 
 
 class VejaProAdminSite(admin.AdminSite):
@@ -115,6 +120,8 @@ class VejaProAdminSite(admin.AdminSite):
         for key, title, entries in NAVIGATION:
             items = []
             for kind, target, label in entries:
+                if target in VIEW_FLAGS and not flag(VIEW_FLAGS[target]):
+                    continue
                 entry = (
                     self._model_entry(request, target, label) if kind == "model" else self._view_entry(target, label)
                 )
@@ -148,7 +155,13 @@ class VejaProAdminSite(admin.AdminSite):
     # --- URLs ---------------------------------------------------------------------------------------------
     def get_urls(self):
         # Deferred: the views read the apps' admin modules, which register with this site as they load.
-        from vejapro.backoffice.views import customer_list_view, customer_profile_view, dashboard_refresh, global_search
+        from vejapro.backoffice.views import (
+            calendar_view,
+            customer_list_view,
+            customer_profile_view,
+            dashboard_refresh,
+            global_search,
+        )
 
         def wrap(view):
             return self.admin_view(view)
@@ -158,6 +171,7 @@ class VejaProAdminSite(admin.AdminSite):
             path("klientai/", wrap(customer_list_view), name="customers"),
             path("klientai/<str:client_key>/", wrap(customer_profile_view), name="customer_profile"),
             path("paieska/", wrap(global_search), name="search"),
+            path("kalendorius/", wrap(calendar_view), name="calendar"),
         ]
         bookmarks = [
             path(old, wrap(self._old_bookmark_view(target)), name=f"old_bookmark_{old}")
