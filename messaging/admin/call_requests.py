@@ -9,6 +9,7 @@ from functools import partial
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -22,7 +23,7 @@ from messaging.services import call_request_convert, call_request_create, call_r
 from vejapro.core.actors import Actor
 from vejapro.core.admin.base import ServiceSavedModelAdmin
 from vejapro.core.admin.display import EMPTY, format_local
-from vejapro.core.admin.views import service_action
+from vejapro.core.admin.views import service_action, service_call
 from vejapro.core.redaction import mask_contact
 from vejapro.core.settings_helpers import flag
 
@@ -219,10 +220,13 @@ def convert_view(request, call_request_id):
 
 @require_POST
 def remove_view(request, call_request_id):
-    return service_action(
+    """Delete the lead; one with visits is refused with the screen's own sentence (ui.md §3.5)."""
+    actor = Actor.for_user(request.user, request)
+    deleted = service_call(
         request,
-        call=partial(call_request_delete, call_request_id=call_request_id, actor=Actor.for_user(request.user, request)),
+        partial(call_request_delete, call_request_id=call_request_id, actor=actor),
         success=gettext("The call request is deleted."),
-        redirect_to=reverse("admin:messaging_callrequest_changelist"),
-        refused_to=_change_url(call_request_id),
+        refusal_texts={409: gettext("The request has linked visits; close it instead.")},
     )
+    target = reverse("admin:messaging_callrequest_changelist") if deleted else _change_url(call_request_id)
+    return HttpResponseRedirect(target)

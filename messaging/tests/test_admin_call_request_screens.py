@@ -3,7 +3,7 @@
 import pytest
 
 from messaging.models import CallRequest
-from messaging.tests.factories import add_call_request
+from messaging.tests.factories import add_appointment, add_call_request
 from projects.models import Project
 from vejapro.core.tests.audit import assert_audited
 
@@ -143,3 +143,16 @@ def test_screens_are_hidden_while_the_assistant_is_off(admin_client, settings):
     assert admin_client.post(f"{LIST}{lead.pk}/istrinti/").status_code == 403
     assert CallRequest.objects.filter(pk=lead.pk).exists()
     assert "Skambučių užklausos" not in admin_client.get("/admin/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_lead_with_visits_is_closed_not_deleted(admin_client):
+    lead = add_call_request("Ona")
+    add_appointment(call_request=lead, status="CANCELLED")
+
+    response = admin_client.post(f"{LIST}{lead.pk}/istrinti/", follow=True)
+
+    assert response.redirect_chain[-1][0] == change_url(lead)
+    assert "Užklausa turi susietų vizitų \u2013 uždarykite ją." in response.content.decode()
+    assert CallRequest.objects.filter(pk=lead.pk).exists()
+    assert_audited("CALL_REQUEST_DELETED", count=0)
