@@ -13,6 +13,7 @@ urlpatterns = [
     path("public/activations/<str:token>/confirm", views.ActivationAliasView.as_view()),
     path("webhook/twilio", views.TwilioSmsWebhookView.as_view()),
     path("call-requests", views.CallRequestCreateView.as_view()),
+    path("webhook/email/inbound", views.EmailInboundWebhookView.as_view()),
     path("admin/call-requests", views.AdminCallRequestListView.as_view()),
     path("admin/call-requests/<str:call_request_id>", views.AdminCallRequestView.as_view()),
     path("admin/appointments", views.AdminAppointmentListView.as_view()),

@@ -10,6 +10,9 @@ Twilio. POST /webhook/twilio: SMS replies ``TAIP <KODAS>`` (messaging.md §5, ap
 (empty, or a reply to the client) except the 500 of a missing ``TWILIO_AUTH_TOKEN`` outside insecure mode.
 """
 
+import base64
+import hmac
+import json
 import logging
 
 from django.conf import settings
@@ -46,6 +49,7 @@ from messaging.services import (
     confirmation_confirm_sms,
     confirmation_preview,
     confirmation_resend,
+    inbound_email_process,
     notification_retry,
 )
 from messaging.transports import sms
@@ -59,7 +63,7 @@ from vejapro.core.http.api import ApiView
 from vejapro.core.http.csp import html_page
 from vejapro.core.http.errors import ApiError
 from vejapro.core.http.ratelimit import TOO_MANY_REQUESTS_TEXT, rate_limit_blocked_record, rate_limited
-from vejapro.core.models import Role
+from vejapro.core.models import ActorType, Role
 from vejapro.core.redaction import mask_email, mask_phone
 from vejapro.core.settings_helpers import public_url
 from vejapro.core.timestamps import utc_iso
@@ -644,3 +648,57 @@ class AdminAppointmentView(CalendarApiView):
             appointment_id=appointment_id, actor=self.actor(), changes=dict(changes)
         )
         return Response(AppointmentOutSerializer(appointment).data)
+
+
+# --- Inbound e-mail (api.md §13.5) ---
+
+
+class EmailInboundWebhookView(ApiView):
+    """POST /webhook/email/inbound: CloudMailin's normalized JSON, HTTP Basic when configured (the IP limit is the
+    webhook middleware's)."""
+
+    feature_flag = "ENABLE_EMAIL_WEBHOOK"
+    authentication_classes: list = []
+
+    def post(self, request):
+        django_request = request._request
+        if not self._authorized(django_request):
+            audit_record_standalone(
+                entity_type="system",
+                entity_id=None,
+                action=AuditAction.EMAIL_WEBHOOK_AUTH_INVALID,
+                actor=Actor.system(ActorType.SYSTEM_EMAIL, request=django_request),
+                metadata={"path": django_request.path},
+            )
+            raise ApiError(403, "Draudžiama")
+        try:
+            payload = json.loads(django_request.body or b"")
+        except ValueError:
+            raise ApiError(400, "Neteisingas JSON body") from None
+        if not isinstance(payload, dict):
+            raise ApiError(400, "Neteisingas JSON body")
+        envelope = payload.get("envelope") if isinstance(payload.get("envelope"), dict) else {}
+        mail_sender = str(envelope.get("from") or "").strip().lower()
+        if rate_limited(
+            django_request,
+            group="email_webhook:sender",
+            key=f"email_webhook:sender:{mail_sender}",
+            limit=settings.RATE_LIMIT_EMAIL_WEBHOOK_SENDER_PER_MIN,
+        ):
+            raise ApiError(429, TOO_MANY_REQUESTS_TEXT)
+        result = inbound_email_process(payload=payload, request=django_request)
+        return Response({"status": result.status, "call_request_id": str(result.call_request_id or "")})
+
+    def _authorized(self, request) -> bool:
+        username, password = settings.CLOUDMAILIN_USERNAME, settings.CLOUDMAILIN_PASSWORD
+        if not (username and password):
+            return True
+        header = request.headers.get("Authorization", "")
+        scheme, _space, encoded = header.partition(" ")
+        if scheme.lower() != "basic":
+            return False
+        try:
+            given = base64.b64decode(encoded, validate=True).decode()
+        except (ValueError, UnicodeDecodeError):
+            return False
+        return hmac.compare_digest(given.encode(), f"{username}:{password}".encode())

@@ -28,6 +28,7 @@ from messaging.services.confirmations import (
     confirmation_request_for_final_payment,
     confirmation_resend,
 )
+from messaging.services.inbound_email import InboundResult, inbound_email_process
 from messaging.services.outbox import (
     DispatchCounts,
     notification_retry,
@@ -41,6 +42,7 @@ __all__ = [
     "ConfirmResult",
     "ConfirmationRequest",
     "DispatchCounts",
+    "InboundResult",
     "Outcome",
     "appointment_confirm_hold",
     "appointment_create",
@@ -61,6 +63,7 @@ __all__ = [
     "confirmation_preview",
     "confirmation_request_for_final_payment",
     "confirmation_resend",
+    "inbound_email_process",
     "notification_retry",
     "outbox_dispatch",
     "outbox_dispatch_one",
