@@ -341,7 +341,7 @@ def schedule_resource_find(*, caller: User | None = None) -> User:
         user = User.objects.filter(pk=configured, is_active=True).first()
         if user is not None:
             return user
-    oldest = User.objects.filter(is_active=True, role__in=SCHEDULE_ROLES).order_by("date_joined", "id").first()
+    oldest = User.objects.filter(is_active=True, role__in=SCHEDULE_ROLES).order_by("created_at", "id").first()
     if oldest is None:
         raise BadRequest(NO_RESOURCE_TEXT)
     return oldest

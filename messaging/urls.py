@@ -14,6 +14,7 @@ urlpatterns = [
     path("webhook/twilio", views.TwilioSmsWebhookView.as_view()),
     path("call-requests", views.CallRequestCreateView.as_view()),
     path("webhook/email/inbound", views.EmailInboundWebhookView.as_view()),
+    path("webhook/chat/events", views.ChatEventsWebhookView.as_view()),
     path("admin/call-requests", views.AdminCallRequestListView.as_view()),
     path("admin/call-requests/<str:call_request_id>", views.AdminCallRequestView.as_view()),
     path("admin/appointments", views.AdminAppointmentListView.as_view()),

@@ -14,6 +14,7 @@ import base64
 import hmac
 import json
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpResponse, QueryDict
@@ -49,6 +50,7 @@ from messaging.services import (
     confirmation_confirm_sms,
     confirmation_preview,
     confirmation_resend,
+    conversation_turn,
     inbound_email_process,
     notification_retry,
 )
@@ -702,3 +704,91 @@ class EmailInboundWebhookView(ApiView):
         except (ValueError, UnicodeDecodeError):
             return False
         return hmac.compare_digest(given.encode(), f"{username}:{password}".encode())
+
+
+# --- Chat webhook (api.md §13.4, messaging.md §7) ---
+
+CHAT_CONFIRM_WORDS = frozenset({"tinka", "taip", "gerai", "ok", "sutinku"})
+CHAT_CANCEL_WORDS = frozenset({"netinka", "ne", "atsisakau"})
+CHAT_IP_LIMIT = 30
+CHAT_CONVERSATION_LIMIT = 20
+CHAT_EARLIEST = timedelta(minutes=15)
+CHAT_REPLIES = {
+    "held": "Galiu rezervuoti laiką {slot}. Jei tinka, parašykite „Tinka“. Jei netinka, parašykite „Netinka“.",
+    "confirmed": "Ačiū. Laikas patvirtintas.",
+    "cancelled": "Gerai. Laikas atšauktas. Parašykite, ir pasiūlysiu kitą laiką.",
+    "expired": "Rezervacija nebegalioja. Parašykite, ir pasiūlysiu kitą laiką.",
+    "conflict_confirm": "Nepavyko patvirtinti laiko dėl konflikto. Parašykite, ir pasiūlysiu kitą variantą.",
+    "conflict_hold": "Laikas ką tik tapo neprieinamas. Užklausa užregistruota. Susisieksime.",
+    "recorded": "Ačiū. Užklausa užregistruota. Susisieksime artimiausiu metu.",
+    "not_configured": "Sistema nesukonfigūruota planavimui. Užklausa užregistruota. Susisieksime.",
+    "no_slots": "Laisvų laikų neradau. Užklausa užregistruota. Susisieksime dėl laiko.",
+}
+
+
+def chat_intent(message: str) -> str | None:
+    """The whole message must be one of the words (cancel checked first), ignoring case and trailing punctuation."""
+    word = message.strip().lower().rstrip(".!?,;: ")
+    if word in CHAT_CANCEL_WORDS:
+        return "cancel"
+    if word in CHAT_CONFIRM_WORDS:
+        return "confirm"
+    return None
+
+
+class ChatEventsWebhookView(ApiView):
+    """POST /webhook/chat/events: the web chat assistant, one turn of the booking conversation per message."""
+
+    feature_flag = "ENABLE_CALL_ASSISTANT"
+    authentication_classes: list = []
+
+    def post(self, request):
+        django_request = request._request
+        secret = settings.CHAT_WEBHOOK_SECRET
+        given = django_request.headers.get("X-Chat-Secret", "")
+        if secret and not hmac.compare_digest(given.encode(), secret.encode()):
+            audit_record_standalone(
+                entity_type="system",
+                entity_id=None,
+                action=AuditAction.CHAT_WEBHOOK_AUTH_INVALID,
+                actor=Actor.system(request=django_request),
+                metadata={"path": django_request.path},
+            )
+            raise ApiError(403, "Draudžiama")
+        try:
+            body = json.loads(django_request.body or b"")
+        except ValueError:
+            raise ApiError(400, "Neteisingas JSON body") from None
+        body = body if isinstance(body, dict) else {}
+        conversation_id = str(body.get("conversation_id") or "").strip()[:128]
+        message = str(body.get("message") or "").strip()[:2000]
+        if not conversation_id or not message:
+            raise ApiError(400, "Truksta conversation_id arba message")
+        if rate_limited(django_request, group="chat:ip", limit=CHAT_IP_LIMIT) or rate_limited(
+            django_request, group="chat:conv", key=f"chat:conv:{conversation_id}", limit=CHAT_CONVERSATION_LIMIT
+        ):
+            raise ApiError(429, "Per daug uzklausu")
+        turn = conversation_turn(
+            source=CallRequestSource.CHAT,
+            channel="CHAT",
+            conversation_id=conversation_id,
+            intent=chat_intent(message),
+            name=str(body.get("name") or "").strip()[:128] or "Pokalbis",
+            phone=str(body.get("from_phone") or "").strip()[:32] or "unknown",
+            earliest_after=CHAT_EARLIEST,
+            actor=Actor.system(request=django_request),
+            metadata={"system_source": "chat_assistant", "conversation_id": conversation_id},
+        )
+        return Response(self._answer(turn))
+
+    def _answer(self, turn) -> dict:
+        status = "conflict" if turn.status.startswith("conflict") else turn.status
+        state: dict = {"status": status}
+        slot = ""
+        if turn.appointment is not None and status in ("held", "confirmed"):
+            slot = timezone.localtime(turn.appointment.starts_at).strftime("%Y-%m-%d %H:%M")
+            state["starts_at"] = utc_iso(turn.appointment.starts_at)
+            state["ends_at"] = utc_iso(turn.appointment.ends_at)
+            if status == "held":
+                state["hold_expires_at"] = utc_iso(turn.appointment.hold_expires_at)
+        return {"reply": CHAT_REPLIES[turn.status].format(slot=slot), "state": state}

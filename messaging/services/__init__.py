@@ -28,6 +28,7 @@ from messaging.services.confirmations import (
     confirmation_request_for_final_payment,
     confirmation_resend,
 )
+from messaging.services.conversations import Turn, conversation_turn
 from messaging.services.inbound_email import InboundResult, inbound_email_process
 from messaging.services.outbox import (
     DispatchCounts,
@@ -44,6 +45,7 @@ __all__ = [
     "DispatchCounts",
     "InboundResult",
     "Outcome",
+    "Turn",
     "appointment_confirm_hold",
     "appointment_create",
     "appointment_hold",
@@ -63,6 +65,7 @@ __all__ = [
     "confirmation_preview",
     "confirmation_request_for_final_payment",
     "confirmation_resend",
+    "conversation_turn",
     "inbound_email_process",
     "notification_retry",
     "outbox_dispatch",

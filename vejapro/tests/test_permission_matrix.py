@@ -121,6 +121,8 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "admin/appointments/<str:appointment_id>": {"PATCH": ADMIN_ONLY_200},
     # CloudMailin's own Basic auth (none configured here); an empty delivery has no sender: 400.
     "webhook/email/inbound": {"POST": every(400)},
+    # The chat's shared secret is not set here; an empty message is refused.
+    "webhook/chat/events": {"POST": every(400)},
 }
 # fmt: on
 
