@@ -12,6 +12,7 @@ urlpatterns = [
     path("public/confirm-payment/<str:token>", views.ConfirmPaymentView.as_view()),
     path("public/activations/<str:token>/confirm", views.ActivationAliasView.as_view()),
     path("webhook/twilio", views.TwilioSmsWebhookView.as_view()),
+    path("webhook/twilio/voice", views.TwilioVoiceWebhookView.as_view()),
     path("call-requests", views.CallRequestCreateView.as_view()),
     path("webhook/email/inbound", views.EmailInboundWebhookView.as_view()),
     path("webhook/chat/events", views.ChatEventsWebhookView.as_view()),

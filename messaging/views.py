@@ -14,6 +14,7 @@ import base64
 import hmac
 import json
 import logging
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -792,3 +793,129 @@ class ChatEventsWebhookView(ApiView):
             if status == "held":
                 state["hold_expires_at"] = utc_iso(turn.appointment.hold_expires_at)
         return {"reply": CHAT_REPLIES[turn.status].format(slot=slot), "state": state}
+
+
+# --- Twilio voice assistant (api.md §13.3, messaging.md §6) ---
+
+VOICE_CONFIRM_WORDS = frozenset({"tinka", "taip", "gerai", "sutinku", "ok", "okei"})
+VOICE_CANCEL_WORDS = frozenset({"netinka", "ne", "atsisakau", "nenoriu"})
+VOICE_EARLIEST = timedelta(minutes=30)
+VOICE_WEEKDAYS = ("pirmadienį", "antradienį", "trečiadienį", "ketvirtadienį", "penktadienį", "šeštadienį", "sekmadienį")
+VOICE_MONTHS = (
+    "sausio", "vasario", "kovo", "balandžio", "gegužės", "birželio",
+    "liepos", "rugpjūčio", "rugsėjo", "spalio", "lapkričio", "gruodžio",
+)  # fmt: skip
+VOICE_NOTICES = {
+    "expired": "Rezervacija nebegalioja. Pasiūlysiu kitą laiką.",
+    "conflict_confirm": "Nepavyko patvirtinti laiko dėl konflikto. Pasiūlysiu kitą variantą.",
+}
+VOICE_FINAL = {
+    "cancelled": "Gerai. Laikas atšauktas. Mūsų komanda su jumis susisieks. Ačiū už skambutį.",
+    "no_answer": "Negavau atsakymo. Užklausa užregistruota. Susisieksime.",
+    "recorded": "Ačiū už skambutį. Užklausa užregistruota. Mes susisieksime artimiausiu metu.",
+    "not_configured": "Sistema nesukonfigūruota planavimui. Užklausa užregistruota. Susisieksime.",
+    "no_slots": "Artimiausiu metu laisvų laikų neradau. Užklausa užregistruota. Susisieksime dėl laiko.",
+    "conflict_hold": "Laikas ką tik tapo neprieinamas. Užklausa užregistruota. Susisieksime.",
+}
+VOICE_RATE_LIMITED = "Per daug užklausų. Pabandykite vėliau."
+VOICE_NO_ANSWER = "Negavau atsakymo. Pabandykime dar kartą."
+
+
+def voice_intent(*, digits: str, speech: str) -> str | None:
+    """Keys 1/2, else whole words of the speech with cancel checked first («ne tinka» is a no)."""
+    if digits == "1":
+        return "confirm"
+    if digits == "2":
+        return "cancel"
+    words = set(re.findall(r"[^\W\d_]+", speech.lower()))
+    if words & VOICE_CANCEL_WORDS:
+        return "cancel"
+    if words & VOICE_CONFIRM_WORDS:
+        return "confirm"
+    return None
+
+
+def spoken_slot(moment) -> str:
+    """«ketvirtadienį, kovo 5 d., 10:00» in Europe/Vilnius time."""
+    local = timezone.localtime(moment)
+    return f"{VOICE_WEEKDAYS[local.weekday()]}, {VOICE_MONTHS[local.month - 1]} {local.day} d., {local:%H:%M}"
+
+
+def _voice(xml: str) -> HttpResponse:
+    return HttpResponse(xml, content_type=sms.TWIML_CONTENT_TYPE)
+
+
+class TwilioVoiceWebhookView(ApiView):
+    """POST /webhook/twilio/voice: always 200 TwiML in Lithuanian (the 500 of a missing token aside)."""
+
+    feature_flag = ("ENABLE_TWILIO", "ENABLE_CALL_ASSISTANT")
+    authentication_classes: list = []
+    content_negotiation_class = AnyAcceptNegotiation
+
+    def post(self, request):
+        django_request = request._request
+        django_request.body  # noqa: B018 - the raw body is read before anything else (api.md §13)
+        insecure = settings.ALLOW_INSECURE_WEBHOOKS
+        if not settings.TWILIO_AUTH_TOKEN and not insecure:
+            raise ApiError(500, "Nesukonfigūruotas Twilio")
+        params = django_request.POST
+        sender = params.get("From", "")
+        if settings.RATE_LIMIT_WEBHOOK_ENABLED and rate_limited(
+            django_request,
+            group=SENDER_RULE,
+            key=f"{SENDER_RULE}:{sender}",
+            limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
+            window_seconds=SENDER_WINDOW,
+        ):
+            rate_limit_blocked_record(
+                django_request,
+                key=SENDER_RULE,
+                limit=settings.RATE_LIMIT_TWILIO_FROM_PER_MIN,
+                window_seconds=SENDER_WINDOW,
+            )
+            return _voice(sms.voice_final(VOICE_RATE_LIMITED))
+        url = self._voice_url(django_request)
+        signature = django_request.headers.get("X-Twilio-Signature", "")
+        if not insecure and not sms.twilio_signature_valid(url=url, params=params, signature=signature):
+            audit_record_standalone(
+                entity_type="system",
+                entity_id=None,
+                action=AuditAction.TWILIO_SIGNATURE_INVALID,
+                actor=Actor.system(request=django_request),
+                metadata={"path": django_request.path, "phone": sender},
+            )
+            return _voice(sms.voice_empty())
+        call_sid = params.get("CallSid", "").strip()
+        if not call_sid:
+            return _voice(sms.voice_hangup())
+        turn = conversation_turn(
+            source=CallRequestSource.VOICE,
+            channel="VOICE",
+            conversation_id=call_sid[:128],
+            intent=voice_intent(digits=params.get("Digits", "").strip(), speech=params.get("SpeechResult", "")),
+            name="Skambutis",
+            phone=sender.strip()[:32] or "unknown",
+            earliest_after=VOICE_EARLIEST,
+            actor=Actor.system(ActorType.SYSTEM_TWILIO, request=django_request),
+            metadata={"channel": "VOICE", "conversation_id": call_sid[:128]},
+            reoffer=True,
+            max_reprompts=settings.VOICE_MAX_REPROMPTS,
+        )
+        return _voice(self._twiml(turn, url))
+
+    def _voice_url(self, request) -> str:
+        return settings.TWILIO_VOICE_WEBHOOK_URL or public_url(request.path)
+
+    def _twiml(self, turn, url: str) -> str:
+        if turn.status == "held":
+            slot = spoken_slot(turn.appointment.starts_at)
+            question = (
+                f"Galiu rezervuoti laiką {slot}. Jei tinka, spauskite 1 arba sakykite „tinka“. "
+                "Jei netinka, spauskite 2 arba sakykite „netinka“."
+            )
+            notice = VOICE_NOTICES.get(turn.notice, "")
+            return sms.voice_prompt(question=question, no_answer=VOICE_NO_ANSWER, action_url=url, notice=notice)
+        if turn.status == "confirmed":
+            slot = spoken_slot(turn.appointment.starts_at)
+            return sms.voice_final(f"Ačiū. Laikas patvirtintas: {slot}. Iki pasimatymo.")
+        return sms.voice_final(VOICE_FINAL[turn.status])

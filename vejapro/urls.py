@@ -28,7 +28,8 @@ api_patterns = [
     # public/confirm-payment/<token>, public/activations/<token>/confirm, webhook/twilio,
     # admin/projects/<id>/{admin-confirm,confirmations[/resend],notifications,send-client-access},
     # admin/notifications/<id>/retry, call-requests, admin/call-requests[/<id>],
-    # admin/appointments[/mini-triage,/<id>[/confirm-hold]], webhook/email/inbound, webhook/chat/events
+    # admin/appointments[/mini-triage,/<id>[/confirm-hold]], webhook/email/inbound, webhook/chat/events,
+    # webhook/twilio/voice
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
 ]

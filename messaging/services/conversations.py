@@ -33,10 +33,11 @@ HOLD_ATTEMPTS = 3
 @dataclass(frozen=True)
 class Turn:
     """``status``: held, confirmed, cancelled, expired, conflict_confirm, conflict_hold, recorded, not_configured,
-    no_slots."""
+    no_slots, no_answer."""
 
     status: str
     appointment: Appointment | None = None
+    notice: str = ""  # voice: why a new slot is offered (expired, conflict_confirm)
 
 
 def _lead(*, source: str, conversation_id: str, name: str, phone: str, actor: Actor) -> CallRequest:
@@ -77,6 +78,8 @@ def _confirm(lock: ConversationLock, lead: CallRequest, actor: Actor, metadata: 
         with transaction.atomic():
             appointment.save()
     except IntegrityError:
+        # The slot went to someone else; the caller gets a new offer, so this conversation lets the old one go.
+        lock.delete()
         return Turn("conflict_confirm")
     lock.delete()
     lead.status = CallRequestStatus.SCHEDULED
@@ -169,8 +172,12 @@ def conversation_turn(
     earliest_after: timedelta,
     actor: Actor,
     metadata: dict,
+    reoffer: bool = False,
+    max_reprompts: int | None = None,
 ) -> Turn:
-    """``intent`` is ``confirm``, ``cancel`` or None (the channel decides how the words map to it)."""
+    """``intent`` is ``confirm``, ``cancel`` or None (the channel decides how the words map to it). ``reoffer``
+    (voice): a hold that can no longer be confirmed is followed by a new offer in the same answer;
+    ``max_reprompts`` (voice): unanswered prompts after which the caller is told goodbye."""
     with transaction.atomic():
         lead = _lead(source=source, conversation_id=conversation_id, name=name, phone=phone, actor=actor)
         lock = (
@@ -179,21 +186,31 @@ def conversation_turn(
             .filter(channel=channel, conversation_id=conversation_id)
             .first()
         )
+        notice = ""
         if lock is not None and lock.hold_expires_at < timezone.now():
             lock.delete()
-            if intent == "confirm":
-                return Turn("expired")
             lock = None
+            if intent == "confirm":
+                if not reoffer:
+                    return Turn("expired")
+                notice = "expired"
         if lock is not None:
             if intent == "confirm":
-                return _confirm(lock, lead, actor, metadata)
-            if intent == "cancel":
+                turn = _confirm(lock, lead, actor, metadata)
+                if not reoffer or turn.status not in ("expired", "conflict_confirm"):
+                    return turn
+                notice = turn.status
+            elif intent == "cancel":
                 return _cancel(lock, actor, metadata)
-            lock.prompt_count += 1
-            lock.save(update_fields=["prompt_count"])
-            return Turn("held", lock.appointment)
+            else:
+                lock.prompt_count += 1
+                lock.save(update_fields=["prompt_count"])
+                if max_reprompts is not None and lock.prompt_count > max_reprompts:
+                    return Turn("no_answer")
+                return Turn("held", lock.appointment)
         if not flag("ENABLE_SCHEDULE_ENGINE"):
             return Turn("recorded")
-        return _offer(
+        turn = _offer(
             lead=lead, channel=channel, conversation_id=conversation_id, earliest_after=earliest_after, actor=actor
         )
+        return Turn(turn.status, turn.appointment, notice)

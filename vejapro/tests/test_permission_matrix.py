@@ -123,6 +123,8 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "webhook/email/inbound": {"POST": every(400)},
     # The chat's shared secret is not set here; an empty message is refused.
     "webhook/chat/events": {"POST": every(400)},
+    # Like the SMS webhook: always 200 TwiML; an unsigned request is only audited.
+    "webhook/twilio/voice": {"POST": every(200)},
 }
 # fmt: on
 
