@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from messaging.message_templates import MISSING_DATA_TEMPLATE
 from messaging.models import (
     CallRequest,
     CallRequestSource,
@@ -191,7 +192,7 @@ def _auto_reply(lead: CallRequest, mail: InboundEmail, now, actor: Actor) -> Non
         entity_type=AuditEntityType.CALL_REQUEST,
         entity_id=lead.pk,
         channel=OutboxChannel.EMAIL,
-        template_key="EMAIL_AUTO_REPLY_MISSING_DATA",
+        template_key=MISSING_DATA_TEMPLATE,
         payload={
             "to": lead.email,
             "missing_fields": missing,
