@@ -62,6 +62,7 @@ def _masked_offer_email(context: dict[str, Any]) -> dict[str, Any]:
     return {"masked_email": f"{local[:1]}***@{domain}" if local and domain else "***"}
 
 
+MISSING_DATA_TEMPLATE = "EMAIL_AUTO_REPLY_MISSING_DATA"
 MISSING_FIELD_LINES = {
     "phone": gettext_noop("your phone number so that we can contact you"),
     "address": gettext_noop("the address of the service location (street, city)"),
@@ -100,7 +101,7 @@ CATALOGUE: dict[tuple[str, str], MessageTemplate] = {
         ),
         MessageTemplate("WHATSAPP_OFFER_PING", OutboxChannel.WHATSAPP_PING, ("to", "email"), _masked_offer_email),
         MessageTemplate(
-            "EMAIL_AUTO_REPLY_MISSING_DATA",
+            MISSING_DATA_TEMPLATE,
             OutboxChannel.EMAIL,
             ("to", "missing_fields"),
             extra_context=_missing_data_context,

@@ -10,6 +10,7 @@ from django.core.cache import caches
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
+from messaging.services import appointment_holds_expire
 from messaging.services.outbox import outbox_dispatch, worker_interval_seconds
 from vejapro.core.settings_helpers import flag
 
@@ -46,14 +47,28 @@ def _dispatch_job(worker: "Worker") -> object:
     return counts
 
 
+def _expire_holds_job(worker: "Worker") -> int:
+    expired = appointment_holds_expire()
+    if expired:
+        logger.info("holds expired: %s", expired)
+    return expired
+
+
 def default_jobs() -> list[Job]:
-    """The worker's recurring jobs, each behind its flags: the outbox dispatch (messaging.md §3.3)."""
+    """The worker's recurring jobs, each behind its flags: the outbox dispatch (messaging.md §3.3) and the hold
+    expiry (§8.5), which e-mail offers need too, so it does not wait for ENABLE_SCHEDULE_ENGINE."""
     return [
         Job(
             name="outbox_dispatch",
             run=_dispatch_job,
             period=worker_interval_seconds,
             enabled=lambda: flag("ENABLE_RECURRING_JOBS") and flag("ENABLE_NOTIFICATION_OUTBOX"),
+        ),
+        Job(
+            name="expire_holds",
+            run=_expire_holds_job,
+            period=worker_interval_seconds,
+            enabled=lambda: flag("ENABLE_RECURRING_JOBS"),
         ),
     ]
 

@@ -27,7 +27,9 @@ api_patterns = [
     path("", include("payments.stripe.urls")),
     # public/confirm-payment/<token>, public/activations/<token>/confirm, webhook/twilio,
     # admin/projects/<id>/{admin-confirm,confirmations[/resend],notifications,send-client-access},
-    # admin/notifications/<id>/retry
+    # admin/notifications/<id>/retry, call-requests, admin/call-requests[/<id>],
+    # admin/appointments[/mini-triage,/<id>[/confirm-hold]], webhook/email/inbound, webhook/chat/events,
+    # webhook/twilio/voice
     path("", include("messaging.urls")),
     # admin/finance/{view,mini-triage,ledger[/<id>/reverse],summary,projects/<id>,metrics}, admin/margins
     path("", include("finance.urls")),

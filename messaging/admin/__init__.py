@@ -1,3 +1,3 @@
 """The back office screens of messaging, registered with the admin site when Django imports this package."""
 
-from messaging.admin import notifications  # noqa: F401
+from messaging.admin import appointments, call_requests, notifications  # noqa: F401

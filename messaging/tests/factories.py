@@ -1,4 +1,4 @@
-"""Test data for messaging: client confirmations and notification outbox rows.
+"""Test data for messaging: client confirmations, notification outbox rows, leads (call requests) and visits.
 
 Rows are written directly, as the services would leave them (setup, not behaviour).
 """
@@ -10,12 +10,17 @@ from django.utils import timezone
 
 from messaging.models import (
     ADMIN_CONFIRMED_TOKEN_HASH,
+    Appointment,
+    AppointmentStatus,
+    CallRequest,
+    CallRequestStatus,
     ClientConfirmation,
     ConfirmationStatus,
     NotificationOutbox,
     OutboxStatus,
 )
 from projects.models import Project
+from vejapro.core.models import User
 from vejapro.core.redaction import sha256_hex
 
 OUTBOX_PAYLOAD = {"to": "secret@example.com", "body": "Sveiki, čia slapta žinutė"}
@@ -74,5 +79,53 @@ def add_outbox(
         template_key=template_key,
         payload_json=dict(OUTBOX_PAYLOAD) if payload is None else payload,
         status=status,
+        **values,
+    )
+
+
+def add_call_request(
+    name: str = "Ona Onaitė",
+    *,
+    phone: str = "+37061234567",
+    email: str | None = "ona@example.com",
+    status: str = CallRequestStatus.NEW,
+    source: str = "public",
+    **fields,
+) -> CallRequest:
+    """A lead as ``call_request_create`` (or a channel) leaves it."""
+    return CallRequest.objects.create(name=name, phone=phone, email=email, status=status, source=source, **fields)
+
+
+def add_appointment(
+    *,
+    project: Project | None = None,
+    call_request: CallRequest | None = None,
+    resource: User | None = None,
+    status: str = AppointmentStatus.CONFIRMED,
+    starts_at=None,
+    minutes: int = 60,
+    hold_expires_in: timedelta = timedelta(minutes=3),
+    **fields,
+) -> Appointment:
+    """A visit as the services leave it (tomorrow at this time by default; a HELD one with its expiry, a CANCELLED
+    one with its cancel fields), booked for ``resource`` or a new worker."""
+    now = timezone.now()
+    starts_at = starts_at or now + timedelta(days=1)
+    if resource is None:
+        resource = User.objects.create_user(email=f"{uuid.uuid4().hex[:8]}@darbuotojas.lt", role="SUBCONTRACTOR")
+    values = {
+        "hold_expires_at": now + hold_expires_in if status == AppointmentStatus.HELD else None,
+        "cancelled_at": now if status == AppointmentStatus.CANCELLED else None,
+        "cancel_reason": "ADMIN_CANCEL" if status == AppointmentStatus.CANCELLED else None,
+        "lock_level": 1 if status == AppointmentStatus.CONFIRMED else 0,
+    }
+    values.update(fields)
+    return Appointment.objects.create(
+        project=project,
+        call_request=call_request,
+        resource=resource,
+        status=status,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=minutes),
         **values,
     )

@@ -15,6 +15,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 from twilio.twiml.messaging_response import MessagingResponse
+from twilio.twiml.voice_response import Gather, VoiceResponse
 
 from vejapro.core.redaction import mask_phone_for_log
 
@@ -110,3 +111,50 @@ def twiml(message: str | None = None) -> str:
     if message:
         response.message(message)
     return str(response)
+
+
+# --- Voice TwiML (messaging.md §6.1) ---
+
+
+def _say(response, text: str) -> None:
+    response.say(text, language="lt-LT", voice=settings.TWILIO_VOICE_NAME)
+
+
+def voice_prompt(*, question: str, no_answer: str, action_url: str, notice: str = "") -> str:
+    """Ask about a slot: a ``Gather`` of one digit or speech, then a re-ask through ``Redirect``."""
+    response = VoiceResponse()
+    if notice:
+        _say(response, notice)
+    gather = Gather(
+        input="speech dtmf",
+        num_digits=1,
+        timeout=6,
+        speech_timeout="auto",
+        language="lt-LT",
+        hints="tinka, netinka, taip, ne",
+        action=action_url,
+        method="POST",
+    )
+    gather.say(question, language="lt-LT", voice=settings.TWILIO_VOICE_NAME)
+    response.append(gather)
+    _say(response, no_answer)
+    response.redirect(action_url, method="POST")
+    return str(response)
+
+
+def voice_final(text: str) -> str:
+    """A last sentence, then the call ends."""
+    response = VoiceResponse()
+    _say(response, text)
+    response.hangup()
+    return str(response)
+
+
+def voice_hangup() -> str:
+    response = VoiceResponse()
+    response.hangup()
+    return str(response)
+
+
+def voice_empty() -> str:
+    return str(VoiceResponse())

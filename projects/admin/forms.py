@@ -188,6 +188,19 @@ class AssignForm(forms.Form):
             self.fields["user"].label = _("Expert")
 
 
+class VisitForm(forms.Form):
+    """«Pažymėti suplanuotu» asks when the first visit is (Europe/Vilnius time)."""
+
+    starts_at = forms.DateTimeField(label=_("Visit start"))
+    ends_at = forms.DateTimeField(label=_("Visit end"))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            raise forms.ValidationError(_("The end must be after the start."))
+        return data
+
+
 class ReasonForm(forms.Form):
     """A required reason: activation override, payment void, rejection, photo deletion."""
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from finance.selectors import finance_project_costs
 from messaging.admin.views import notification_rows
-from messaging.selectors import confirmation_resends_remaining
+from messaging.selectors import appointments_for, confirmation_resends_remaining
 from payments.selectors import payment_voidable
 from projects.admin.display import (
     DEPOSIT_STATE_LABELS,
@@ -33,6 +33,7 @@ from projects.admin.forms import (
     ProjectCreateForm,
     ReasonForm,
     StripeLinkForm,
+    VisitForm,
     new_payment_key,
 )
 from projects.admin.selectors import (
@@ -372,6 +373,7 @@ class ProjectAdmin(ServiceSavedModelAdmin):
             "screen": screen,
             "row": row,
             "project": project,
+            "visits": appointments_for(project_id=project.pk),
             "section": screen.section,
             "forms": self._section_forms(request, project, screen.section),
             "action_urls": action_urls,
@@ -468,6 +470,7 @@ class ProjectAdmin(ServiceSavedModelAdmin):
             forms["assign_contractor"] = AssignForm(
                 data("assign_contractor"), role=Role.SUBCONTRACTOR, initial={"user": project.assigned_contractor_id}
             )
+            forms["mark_scheduled"] = VisitForm(data("mark_scheduled"))
         elif section == SECTION_EXECUTION:
             forms["assign_expert"] = AssignForm(
                 data("assign_expert"), role=Role.EXPERT, initial={"user": project.assigned_expert_id}

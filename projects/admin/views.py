@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from messaging.admin.views import confirmation_resend_report
 from messaging.selectors import confirmation_requested_after
-from messaging.services import client_access_send, confirmation_admin_confirm
+from messaging.services import appointment_schedule_project, client_access_send, confirmation_admin_confirm
 from payments.models import Payment
 from payments.services import (
     payment_deposit_record_and_mark_paid,
@@ -34,6 +34,7 @@ from projects.admin.forms import (
     PublishPhotoForm,
     ReasonForm,
     StripeLinkForm,
+    VisitForm,
     WaiveDepositForm,
 )
 from projects.evidence.certificate import certificate_pdf
@@ -122,9 +123,25 @@ def mark_paid(request, project_id):
 
 @require_POST
 def mark_scheduled(request, project_id):
-    """«Pažymėti suplanuotu» (PAID → SCHEDULED)."""
-    return _transition(
-        request, project_id, ProjectStatus.SCHEDULED, gettext("The project is marked as scheduled."), "workflow"
+    """«Pažymėti suplanuotu» (PAID → SCHEDULED) with the confirmed first visit at the date asked for."""
+    form = VisitForm(request.POST)
+    if not _saved_or_errors(request, form, keep=(project_id, "mark_scheduled")):
+        return _back(project_id, "veiksmas-planavimas")
+    call = partial(
+        appointment_schedule_project,
+        project_id=project_id,
+        starts_at=form.cleaned_data["starts_at"],
+        ends_at=form.cleaned_data["ends_at"],
+        actor=_actor(request),
+    )
+    return _project_action(
+        request,
+        project_id,
+        call,
+        gettext("The project is marked as scheduled."),
+        anchor="workflow",
+        refused_anchor="veiksmas-planavimas",
+        keep="mark_scheduled",
     )
 
 

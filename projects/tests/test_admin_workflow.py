@@ -1,11 +1,12 @@
 """The project screen's workflow panel end to end through the admin's HTTP views (ui.md §3.3): every button calls
 the same services as the API, writes the right audit rows and answers with the Lithuanian message."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
-from messaging.models import ClientConfirmation
+from messaging.models import Appointment, ClientConfirmation
 from payments.models import Payment
 from payments.tests.factories import add_payment
 from projects.models import Evidence, Project
@@ -119,7 +120,18 @@ def test_draft_to_active_through_the_admin(admin_client, admin_user, contractor_
     response = _post(admin_client, _url(project, "rangovas"), {"user": str(contractor_user.pk)})
     assert _messages(response) == ["Rangovas priskirtas."]
     response = _post(admin_client, _url(project, "pazymeti-suplanuotu"))
+    assert _messages(response) == ["Šis laukas yra privalomas.", "Šis laukas yra privalomas."]
+    assert project.appointments.count() == 0
+    response = _post(
+        admin_client,
+        _url(project, "pazymeti-suplanuotu"),
+        {"starts_at": "2027-05-04 10:00", "ends_at": "2027-05-04 12:00"},
+    )
     assert _messages(response) == ["Projektas pažymėtas suplanuotu."]
+    project.refresh_from_db()
+    assert project.scheduled_for == datetime(2027, 5, 4, 7, 0, tzinfo=UTC)
+    assert "Suplanuota: 2027-05-04 10:00" in _screen(admin_client, project)
+    assert Appointment.objects.get(project=project).status == "CONFIRMED"
 
     # SCHEDULED: «Vykdymas» — assign the expert, then hand over.
     assert "Vykdymas" in _screen(admin_client, project)

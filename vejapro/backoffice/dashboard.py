@@ -10,7 +10,17 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from messaging.selectors import confirmations_for_projects, outbox_failed_count, outbox_for_entities
+from messaging.admin.display import call_request_status_pill
+from messaging.selectors import (
+    appointment_held_count,
+    appointments_of_day,
+    call_request_new_count,
+    call_request_search,
+    call_requests_for_contacts,
+    confirmations_for_projects,
+    outbox_failed_count,
+    outbox_for_entities,
+)
 from messaging.worker import HEARTBEAT_CACHE, HEARTBEAT_KEY
 from payments.selectors import payments_for_projects
 from projects.admin.display import (
@@ -28,8 +38,12 @@ from projects.admin.selectors import (
     work_queue,
 )
 from projects.admin.views import project_url
+from projects.client_keys import client_email, client_phone
+from projects.models import Project
 from projects.selectors import PENDING_CONFIRMATION
 from vejapro.core.audit.selectors import audit_logs_for_entities
+from vejapro.core.redaction import normalize_phone
+from vejapro.core.settings_helpers import flag
 
 WORKER_FRESH_FOR = timedelta(minutes=3)
 QUEUE_LIMIT = 20
@@ -100,6 +114,7 @@ class Dashboard:
     cards: list[StatCard]
     worker: WorkerState
     queue: list
+    today_visits: list | None  # None while the calendar is off
 
 
 def dashboard_data() -> Dashboard:
@@ -129,6 +144,42 @@ def dashboard_data() -> Dashboard:
             "red",
         ),
     ]
+    if flag("ENABLE_CALL_ASSISTANT"):
+        cards.append(
+            StatCard(
+                "new_calls",
+                _("New calls"),
+                call_request_new_count(),
+                _url("admin:messaging_callrequest_changelist", "busena=NEW"),
+                "blue",
+            )
+        )
+    today_visits = None
+    if flag("ENABLE_CALENDAR"):
+        cards.append(
+            StatCard(
+                "held_visits",
+                _("Unconfirmed visits"),
+                appointment_held_count(),
+                _url("admin:messaging_appointment_changelist", "status__exact=HELD"),
+                "yellow",
+            )
+        )
+        today_visits = [
+            {
+                "visit": visit,
+                "start": timezone.localtime(visit.starts_at),
+                "client": (visit.project.client_info or {}).get("name")
+                if visit.project_id
+                else visit.call_request.name,
+                "url": (
+                    reverse("admin:projects_project_change", args=[visit.project_id])
+                    if visit.project_id
+                    else reverse("admin:messaging_callrequest_change", args=[visit.call_request_id])
+                ),
+            }
+            for visit in appointments_of_day(day=timezone.localdate())
+        ]
     queue = []
     for customer in customers:
         row = customer.action_row
@@ -146,7 +197,7 @@ def dashboard_data() -> Dashboard:
                 "action_url": project_url(row.project.pk, NEXT_ACTION_ANCHORS[action] if action else ""),
             }
         )
-    return Dashboard(cards=cards, worker=worker_state(), queue=queue)
+    return Dashboard(cards=cards, worker=worker_state(), queue=queue, today_visits=today_visits)
 
 
 # --- customer profile tabs ----------------------------------------------------------------------------------
@@ -156,21 +207,42 @@ class ProfileDetails:
     confirmations: list
     notifications: list
     history: list
+    call_requests: list
 
 
-def customer_profile_details(*, project_ids: list) -> ProfileDetails:
+def _customer_call_requests(projects: list[Project]) -> list[dict]:
+    """«Skambučiai ir laiškai»: the leads with one of the customer's e-mail addresses or phone numbers."""
+    if not flag("ENABLE_CALL_ASSISTANT"):
+        return []
+    emails = [email for project in projects if (email := client_email(project.client_info))]
+    phones = set()
+    for project in projects:
+        phone = client_phone(project.client_info)
+        phones.update(value for value in (phone, normalize_phone(phone)) if value)
+    return [
+        {
+            "lead": lead,
+            "status": call_request_status_pill(lead.status),
+            "url": reverse("admin:messaging_callrequest_change", args=[lead.pk]),
+        }
+        for lead in call_requests_for_contacts(emails=emails, phones=sorted(phones))
+    ]
+
+
+def customer_profile_details(*, project_ids: list, projects: list[Project]) -> ProfileDetails:
 
     return ProfileDetails(
         payments=payments_for_projects(project_ids=project_ids),
         confirmations=confirmations_for_projects(project_ids=project_ids),
         notifications=outbox_for_entities(entity_type="project", entity_ids=project_ids),
         history=audit_logs_for_entities(entity_ids=project_ids, limit=PROFILE_HISTORY_LIMIT),
+        call_requests=_customer_call_requests(projects),
     )
 
 
 # --- global search ------------------------------------------------------------------------------------------
 def search_groups(query: str) -> list[dict]:
-    """«Projektai» hits, labelled without any contact data (api.md §15.5)."""
+    """«Projektai» and «Skambučių užklausos» hits, labelled without any contact data (api.md §15.5)."""
 
     projects = [
         {
@@ -180,4 +252,14 @@ def search_groups(query: str) -> list[dict]:
         }
         for project in project_search(text=query)
     ]
-    return [{"title": _("Projects"), "items": projects}]
+    groups = [{"title": _("Projects"), "items": projects}]
+    if flag("ENABLE_CALL_ASSISTANT"):
+        leads = [
+            {
+                "label": _("Call request %(id)s…") % {"id": str(lead.pk)[:8]},
+                "href": reverse("admin:messaging_callrequest_change", args=[lead.pk]),
+            }
+            for lead in call_request_search(text=query)
+        ]
+        groups.append({"title": _("Call requests"), "items": leads})
+    return groups

@@ -22,6 +22,8 @@ NAVIGATION = (
     ("queue", _("Work queue"), (("view", "admin:index", _("Work queue")),)),
     ("projects", _("Projects"), (("model", "projects.Project", _("Projects")),)),
     ("customers", _("Customers"), (("view", "admin:customers", _("Customers")),)),
+    ("calls", _("Call requests"), (("model", "messaging.CallRequest", _("Call requests")),)),
+    ("calendar", _("Calendar"), (("view", "admin:calendar", _("Calendar")),)),
     (
         "payments",
         _("Payments"),
@@ -57,7 +59,7 @@ NAVIGATION = (
 )
 
 # Screens that exist only with a module flag (security-ops.md §2.7): their entry is left out while it is off.
-VIEW_FLAGS = {"admin:finance_summary": "ENABLE_FINANCE_LEDGER"}
+VIEW_FLAGS = {"admin:finance_summary": "ENABLE_FINANCE_LEDGER", "admin:calendar": "ENABLE_CALENDAR"}
 
 # Old bookmarks of the previous back office (ui.md §3.1, §3.14): path → URL name of the replacement.
 OLD_BOOKMARKS = {
@@ -66,6 +68,8 @@ OLD_BOOKMARKS = {
     "margins": "admin:finance_margin_changelist",
     "finance": "admin:finance_summary",  # «Finansai» (ui.md §3.11)
     "customers": "admin:customers",
+    "calls": "admin:messaging_callrequest_changelist",
+    "calendar": "admin:calendar",
 }
 
 
@@ -172,7 +176,13 @@ class VejaProAdminSite(admin.AdminSite):
     def get_urls(self):
         # Deferred: the views read the apps' admin modules, which register with this site as they load.
         from finance.admin import finance_metrics_stream_view, finance_summary_view
-        from vejapro.backoffice.views import customer_list_view, customer_profile_view, dashboard_refresh, global_search
+        from vejapro.backoffice.views import (
+            calendar_view,
+            customer_list_view,
+            customer_profile_view,
+            dashboard_refresh,
+            global_search,
+        )
 
         def wrap(view):
             return self.admin_view(view)
@@ -184,6 +194,7 @@ class VejaProAdminSite(admin.AdminSite):
             path("paieska/", wrap(global_search), name="search"),
             path("finansai/", wrap(finance_summary_view), name="finance_summary"),
             path("finansai/metrika/", wrap(finance_metrics_stream_view), name="finance_metrics"),
+            path("kalendorius/", wrap(calendar_view), name="calendar"),
         ]
         bookmarks = [
             path(old, wrap(self._old_bookmark_view(target)), name=f"old_bookmark_{old}")

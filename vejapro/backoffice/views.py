@@ -1,6 +1,7 @@
-"""Site-wide custom admin views: «Darbo eilė» (index and its refresh), «Klientai», global search (ui.md §3.2, §3.4,
-§3.13). Views read through selectors and render; they never write."""
+"""Site-wide custom admin views: «Darbo eilė» (index and its refresh), «Klientai», «Kalendorius», global search
+(ui.md §3.2, §3.4, §3.6, §3.13). Views read through selectors and render; they never write."""
 
+from datetime import date, datetime
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -9,6 +10,7 @@ from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -28,8 +30,10 @@ from projects.admin.display import (
 from projects.admin.selectors import SEARCH_MIN_LENGTH, customer_list, customer_profile, project_actions_available
 from projects.admin.views import project_url
 from projects.client_keys import KEY_CONFIDENCE_LOW
+from vejapro.backoffice.calendar import calendar_data
 from vejapro.backoffice.dashboard import customer_profile_details, dashboard_data, search_groups
 from vejapro.core.admin.display import format_local, format_money
+from vejapro.core.settings_helpers import flag
 
 CUSTOMERS_PER_PAGE = 50
 
@@ -137,7 +141,7 @@ def customer_profile_view(request, client_key: str):
     if profile is None:
         raise Http404(_("Customer not found"))
     customer = profile.customer
-    details = customer_profile_details(project_ids=profile.project_ids)
+    details = customer_profile_details(project_ids=profile.project_ids, projects=[row.project for row in profile.rows])
     projects = [
         {
             "row": row,
@@ -168,6 +172,7 @@ def customer_profile_view(request, client_key: str):
         "action": _action_link(customer.action_row) if action else None,
         "back_url": reverse("admin:customers"),
         "format_local": format_local,
+        "call_requests_enabled": flag("ENABLE_CALL_ASSISTANT"),
     }
     return _page(request, context, "admin/vejapro/customer_profile.html")
 
@@ -189,3 +194,22 @@ def global_search(request):
         "nothing": not too_short and not hits,
     }
     return _page(request, context, "admin/vejapro/search.html")
+
+
+# --- «Kalendorius» --------------------------------------------------------------------------------------------
+def _date(raw: str | None, pattern: str) -> date | None:
+    """A calendar day or month from the query; a day carries no time, so no zone is involved."""
+    try:
+        return datetime.strptime(raw or "", pattern).date()  # noqa: DTZ007
+    except ValueError:
+        return None
+
+
+def calendar_view(request):
+    """The month grid, the day list (``?day=YYYY-MM-DD``) and the «Laukia patvirtinimo» block."""
+    if not flag("ENABLE_CALENDAR"):
+        raise Http404(_("Calendar is off"))
+    day = _date(request.GET.get("day"), "%Y-%m-%d") or timezone.localdate()
+    month = _date(request.GET.get("men"), "%Y-%m") or day
+    context = {"title": _("Calendar"), "calendar": calendar_data(month=month, day=day)}
+    return _page(request, context, "admin/vejapro/calendar.html")

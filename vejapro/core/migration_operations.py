@@ -20,3 +20,19 @@ class PostgreSQLOnlyRunSQL(migrations.RunSQL):
 
     def describe(self) -> str:
         return f"PostgreSQL only: {super().describe()}"
+
+
+class PostgreSQLOnlyAddConstraint(migrations.AddConstraint):
+    """``AddConstraint`` for a constraint only PostgreSQL has (an exclusion constraint): the model state knows it on
+    every database, the schema gets it only on PostgreSQL."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+    def describe(self) -> str:
+        return f"PostgreSQL only: {super().describe()}"

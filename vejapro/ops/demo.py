@@ -4,8 +4,10 @@ import datetime as dt
 import io
 import uuid
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +15,14 @@ from PIL import Image, ImageDraw
 
 from finance.models import LedgerEntry
 from finance.services import ledger_entry_create, ledger_entry_reverse
-from messaging.services import confirmation_admin_confirm
+from messaging.models import Appointment, CallRequest
+from messaging.services import (
+    appointment_create,
+    appointment_hold,
+    call_request_create,
+    call_request_update,
+    confirmation_admin_confirm,
+)
 from payments.services import payment_record_manual, payment_waive_deposit
 from projects.estimate_demo import estimate_rules_demo_ensure
 from projects.evidence.services import evidence_upload, project_certify
@@ -290,16 +299,78 @@ def demo_costs_ensure(users: dict[str, User]) -> int:
     return len(DEMO_COSTS)
 
 
+# --- Leads and visits (issue 10) ------------------------------------------------------------------------------
+# Leads in every status from every channel, this week's visits of the scheduled projects and one hold waiting for the
+# admin, written through the messaging services; each is found again by its demo e-mail or project.
+
+DEMO_LEADS = (
+    (
+        "Rūta Naujokė",
+        "+37060000101",
+        "ruta@demo.vejapro.lt",
+        "public",
+        "NEW",
+        "Miestas: Vilnius; Paslauga: Vejos įrengimas",
+    ),
+    ("Skambutis", "+37060000102", "skambutis@demo.vejapro.lt", "voice", "NEW", None),
+    ("Pokalbis", "+37060000103", "pokalbis@demo.vejapro.lt", "chat", "CONTACTED", None),
+    ("Laura Laiškaitė", "", "laura@demo.vejapro.lt", "email", "SCHEDULED", None),
+    ("Tomas Uždarytas", "+37060000105", "tomas@demo.vejapro.lt", "public", "CLOSED", "Persigalvojo"),
+)
+DEMO_HOLD_LEAD = "ruta@demo.vejapro.lt"
+DEMO_VISIT_STATUSES = ("SCHEDULED", "PENDING_EXPERT")
+
+
+def _this_week_at(day_offset: int, hour: int):
+    """A weekday of the current week (Monday + ``day_offset``) at ``hour`` Vilnius time."""
+    today = timezone.localdate()
+    day = today - timedelta(days=today.weekday()) + timedelta(days=day_offset)
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+@transaction.atomic
+def demo_leads_ensure(users: dict[str, User]) -> tuple[int, int]:
+    """Returns (leads, visits) of the demo."""
+    admin = Actor.for_user(users[Role.ADMIN])
+    for name, phone, email, source, status, notes in DEMO_LEADS:
+        lead = CallRequest.objects.filter(email=email).first()
+        if lead is None:
+            lead = call_request_create(name=name, phone=phone, email=email, notes=notes, source=source, actor=admin)
+        call_request_update(call_request_id=lead.pk, actor=admin, changes={"status": status})
+    resource = users[Role.SUBCONTRACTOR]
+    visits = 0
+    for offset, project in enumerate(Project.objects.filter(status__in=DEMO_VISIT_STATUSES).order_by("created_at")):
+        if not Appointment.objects.filter(project=project).exists():
+            starts_at = _this_week_at(offset, 10)
+            appointment_create(
+                actor=admin, project_id=project.pk, resource=resource, starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=3), notes="Demo vizitas",
+            )  # fmt: skip
+        visits += 1
+    lead = CallRequest.objects.get(email=DEMO_HOLD_LEAD)
+    if not Appointment.objects.filter(call_request=lead).exists():
+        starts_at = _this_week_at(5, 10)
+        appointment_hold(
+            actor=admin, resource=resource, starts_at=starts_at, ends_at=starts_at + timedelta(hours=1),
+            channel="CHAT", conversation_id="DEMO-CHAT-1", call_request=lead,
+            hold_minutes=settings.EMAIL_HOLD_DURATION_MINUTES,
+        )  # fmt: skip
+    return len(DEMO_LEADS), visits + 1
+
+
 def demo_data_load() -> list[str]:
 
     users = demo_users_ensure()
     projects = demo_projects_ensure(users)
     costs = demo_costs_ensure(users)
+
+    leads, visits = demo_leads_ensure(users)
     rules = estimate_rules_demo_ensure()
     lines = [
         "Demo data ready.",
         f"Projects: {projects} (every status, with payments)",
         f"Ledger entries: {costs} costs over the last months, one corrected (back office «Finansai»)",
+        f"Leads: {leads} (every status and channel); visits this week: {visits} (one hold waiting)",
         f"Price rules created: {rules} (sample prices, flagged «Pavyzdinė kaina» in the back office)",
         "",
     ]

@@ -11,23 +11,21 @@ batches stay inside the one transaction: the summary row must describe exactly w
 allowance is ``SET LOCAL`` (transaction-scoped), and the rows purged are old ones no request touches, so holding their
 locks until the commit blocks nobody (bench/RESULTS.md has the timing).
 
-The purge crosses every app; each app owns the erasure of its own rows (``projects.services.project_anonymize``).
-Call requests are looked up through the app registry because their model does not exist yet (the leads issue adds
-it); their rule is skipped until then.
+The purge crosses every app; each app owns the erasure of its own rows (``projects.services.project_anonymize``,
+``messaging.services.call_request_anonymize``).
 """
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from messaging.models import ClientConfirmation, NotificationOutbox
+from messaging.models import CallRequest, ClientConfirmation, NotificationOutbox
+from messaging.services import call_request_anonymize
 from payments.models import StripeWebhookEvent
-from projects.client_keys import ANONYMIZED_NAME
 from projects.selectors import project_list_due_for_anonymization
 from projects.services import project_anonymize
 from vejapro.core.actors import Actor
@@ -55,13 +53,6 @@ BATCH_SIZE = 1_000
 Progress = Callable[[str, int], None]
 
 
-def _model(app_label: str, model_name: str) -> type[models.Model] | None:
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
 def _days_ago(now: datetime, setting_name: str) -> datetime:
     return now - timedelta(days=int(getattr(settings, setting_name)))
 
@@ -69,32 +60,13 @@ def _days_ago(now: datetime, setting_name: str) -> datetime:
 # --- Leads (call requests) --------------------------------------------------------------------------------------
 
 
-def _leads_to_anonymize(now: datetime) -> models.QuerySet | None:
-    call_request_model = _model("messaging", "CallRequest")
-    if call_request_model is None:
-        return None
-    return call_request_model.objects.filter(
+def _leads_to_anonymize(now: datetime) -> models.QuerySet:
+    return CallRequest.objects.filter(
         converted_project__isnull=True,
         anonymized_at__isnull=True,
         status__in=LEAD_STATUSES_TO_ANONYMIZE,
         updated_at__lt=_days_ago(now, "RETENTION_LEAD_DAYS"),
     )
-
-
-def call_request_anonymize(*, call_request: models.Model, now: datetime) -> None:
-    """Erase a lead's contact data (security-ops.md §9); its processed inbound e-mail records go too."""
-    intake_state = call_request.intake_state if isinstance(call_request.intake_state, dict) else {}
-    workflow = intake_state.get("workflow") if isinstance(intake_state.get("workflow"), dict) else {}
-    call_request.name = ANONYMIZED_NAME
-    call_request.phone = ""
-    call_request.email = None
-    call_request.notes = None
-    call_request.intake_state = {"workflow": {"phase": workflow.get("phase")}}
-    call_request.anonymized_at = now
-    call_request.save(update_fields=["name", "phone", "email", "notes", "intake_state", "anonymized_at", "updated_at"])
-    inbound_model = _model("messaging", "ProcessedInboundEmail")
-    if inbound_model is not None:
-        inbound_model.objects.filter(call_request=call_request).delete()
 
 
 # --- The purge ----------------------------------------------------------------------------------------------------
@@ -188,8 +160,7 @@ def _categories(
         ),
     )
     leads = _leads_to_anonymize(now)
-    if leads is not None:
-        categories["leads_anonymized"] = (leads.count, lambda: _anonymize_leads(leads, now))
+    categories["leads_anonymized"] = (leads.count, lambda: _anonymize_leads(leads, now))
     project_cutoff = _days_ago(now, "RETENTION_CLIENT_PII_DAYS")
     categories["projects_anonymized"] = (
         lambda: len(project_list_due_for_anonymization(updated_before=project_cutoff)),

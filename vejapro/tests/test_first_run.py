@@ -146,7 +146,7 @@ def test_make_run_walks_a_project_from_draft_to_active_with_the_e_mail_link(firs
     )  # fmt: skip
     assert "Mokėjimas įrašytas, projektas apmokėtas." in html
     assert "Rangovas priskirtas." in admin.post(action + "rangovas/", {"user": _first_option(html, "user")})
-    html = admin.post(action + "pazymeti-suplanuotu/")
+    html = admin.post(action + "pazymeti-suplanuotu/", {"starts_at": "2027-05-04 10:00", "ends_at": "2027-05-04 12:00"})
     assert "Projektas pažymėtas suplanuotu." in html
     assert "Ekspertas priskirtas." in admin.post(action + "ekspertas/", {"user": _first_option(html, "user")})
     assert "Projektas perduotas ekspertui." in admin.post(action + "perduoti-ekspertui/")

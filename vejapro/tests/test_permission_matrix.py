@@ -10,10 +10,11 @@ caller gets:
 * ``admin``.
 
 Every caller sends the same request: path parameters point at one CERTIFIED project (with a photo and a failed outbox
-row) or at an unknown confirmation token, and bodies are empty JSON objects. So 401 means «no bearer», 403 «Draudžiama»
-a role the endpoint refuses, 404 a project that is not yours (or a secret-gated/public route that refuses), and an
-allowed role reaches the endpoint's own input check (422) or its answer (200/201). Public routes have their own
-authentication (signatures, secrets, tokens), so a bearer token changes nothing there. Feature flags are on.
+row), at one lead or at an unknown confirmation token, and bodies are empty JSON objects. So 401 means «no bearer»,
+403 «Draudžiama» a role the endpoint refuses, 404 a project that is not yours (or a secret-gated/public route that
+refuses), and an allowed role reaches the endpoint's own input check (422) or its answer (200/201/204). Public routes
+have their own authentication (signatures, secrets, tokens), so a bearer token changes nothing there. Feature flags
+are on.
 """
 
 import re
@@ -23,7 +24,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import ApiClient
-from messaging.tests.factories import add_outbox
+from messaging.tests.factories import add_appointment, add_call_request, add_outbox
 from projects.tests.factories import add_evidence, make_project
 from vejapro.core.models import Role
 
@@ -118,6 +119,26 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "admin/finance/projects/<str:project_id>": {"GET": row(401, 403, 403, 200, 403, 200)},
     "admin/finance/metrics": {"GET": ADMIN_ONLY_200},
     "admin/margins": {"GET": ADMIN_ONLY_200, "POST": ADMIN_ONLY_422},
+
+
+    # --- leads (messaging) ---
+    # Public: anyone may leave a lead; an empty body is invalid.
+    "call-requests": {"POST": every(422)},
+    "admin/call-requests": {"GET": ADMIN_ONLY_200},
+    # An empty PATCH changes nothing; DELETE removes the lead.
+    "admin/call-requests/<str:call_request_id>": {"PATCH": ADMIN_ONLY_200, "DELETE": row(401, 403, 403, 403, 403, 204)},
+    # --- calendar (messaging) ---
+    "admin/appointments": {"GET": ADMIN_ONLY_200, "POST": ADMIN_ONLY_422},
+    "admin/appointments/mini-triage": {"GET": ADMIN_ONLY_200},
+    # The world's visit is a live hold.
+    "admin/appointments/<str:appointment_id>/confirm-hold": {"POST": ADMIN_ONLY_200},
+    "admin/appointments/<str:appointment_id>": {"PATCH": ADMIN_ONLY_200},
+    # CloudMailin's own Basic auth (none configured here); an empty delivery has no sender: 400.
+    "webhook/email/inbound": {"POST": every(400)},
+    # The chat's shared secret is not set here; an empty message is refused.
+    "webhook/chat/events": {"POST": every(400)},
+    # Like the SMS webhook: always 200 TwiML; an unsigned request is only audited.
+    "webhook/twilio/voice": {"POST": every(200)},
 }
 # fmt: on
 
@@ -160,7 +181,7 @@ def test_every_api_route_has_a_row():
 @pytest.fixture
 def world(settings, client_user, contractor_user, expert_user):
     """One CERTIFIED project of ``client_user`` with the contractor and the expert assigned, a certification photo
-    and a failed notification; every route's path parameters point at these rows."""
+    a failed notification and a held visit, and one lead; every route's path parameters point at these rows."""
     settings.ENABLE_STRIPE = True
     settings.STRIPE_SECRET_KEY = "sk_test_x"
     settings.STRIPE_WEBHOOK_SECRET = "whsec_test_secret_0123456789"
@@ -172,6 +193,9 @@ def world(settings, client_user, contractor_user, expert_user):
     settings.ENABLE_MANUAL_PAYMENTS = True
     settings.ENABLE_TWILIO = True
     settings.TWILIO_AUTH_TOKEN = "twilio-test-token"
+    settings.ENABLE_CALL_ASSISTANT = True
+    settings.ENABLE_CALENDAR = True
+    settings.ENABLE_EMAIL_WEBHOOK = True
     project = make_project("CERTIFIED", client=client_user, contractor=contractor_user, expert=expert_user)
     return {
         "project_id": project.pk,
@@ -179,6 +203,8 @@ def world(settings, client_user, contractor_user, expert_user):
         "notification_id": add_outbox(project, status="FAILED").pk,
         "token": "NEZINOMAS-TOKEN",
         "entry_id": uuid.uuid4(),
+        "call_request_id": add_call_request().pk,
+        "appointment_id": add_appointment(project=project, status="HELD").pk,
     }
 
 

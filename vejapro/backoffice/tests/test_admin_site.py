@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from projects.tests.factories import add_estimate_rule
-from vejapro.backoffice.site import ADMIN_SESSION_SECONDS, OLD_BOOKMARKS
+from vejapro.backoffice.site import ADMIN_SESSION_SECONDS
 from vejapro.core.models import User
 
 NOT_ADMIN_TEXT = "Prie admin zonos gali jungtis tik ADMIN rolė."
@@ -132,6 +132,8 @@ def test_navigation_groups_follow_the_spec_order(admin_client):
         ("/admin/margins", "/admin/finance/margin/"),
         ("/admin/customers", "/admin/klientai/"),
         ("/admin/finance", "/admin/finansai/"),
+        ("/admin/calls", "/admin/messaging/callrequest/"),
+        ("/admin/calendar", "/admin/kalendorius/"),
     ],
 )
 def test_old_bookmarks_redirect(admin_client, old, target):
@@ -145,13 +147,6 @@ def test_old_bookmarks_redirect(admin_client, old, target):
 @pytest.mark.parametrize("path", ["/admin/ai", "/admin/client/abc", "/admin/project/abc", "/admin/archive"])
 def test_retired_pages_answer_404(admin_client, path):
     assert admin_client.get(path).status_code == 404
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("old", ["calls", "calendar"])
-def test_bookmarks_of_screens_not_built_yet_answer_404(admin_client, old):
-    assert old not in OLD_BOOKMARKS
-    assert admin_client.get(f"/admin/{old}").status_code == 404
 
 
 @pytest.mark.django_db

@@ -1,5 +1,6 @@
 """Every ModelAdmin: smoke (list, search, add/change pages), facts stay read-only, a fixed number of queries."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -7,10 +8,11 @@ from django.contrib import admin
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from finance.models import LedgerEntry, Margin
 from messaging.models import ClientConfirmation, NotificationOutbox
-from messaging.tests.factories import add_confirmation, add_outbox
+from messaging.tests.factories import add_appointment, add_call_request, add_confirmation, add_outbox
 from payments.models import Payment, StripeWebhookEvent
 from payments.tests.factories import add_payment, add_stripe_event
 from projects.models import EstimateRule, Project
@@ -35,9 +37,11 @@ BULK_DELETE_STATUS = {
 
 
 @pytest.fixture(autouse=True)
-def _ledger_on(settings):
-    # «Knygos įrašai» exists with the ledger flag (security-ops.md §2.7).
+def _flagged_screens_on(settings):
+    # «Knygos įrašai», «Skambučių užklausos» and «Kalendorius» exist with their flags (security-ops.md §2.7).
     settings.ENABLE_FINANCE_LEDGER = True
+    settings.ENABLE_CALL_ASSISTANT = True
+    settings.ENABLE_CALENDAR = True
 
 
 def _seed(count: int) -> None:
@@ -61,6 +65,10 @@ def _seed(count: int) -> None:
             entity_type="project", entity_id=project.pk, action="STATUS_CHANGE", actor_type="ADMIN", actor_id="x"
         )
         User.objects.create_user(f"rangovas{number}@example.com", role="SUBCONTRACTOR")
+        lead = add_call_request(f"Klientas {number}", email=f"l{number}@example.com", phone=f"+3706300{number:04d}")
+        starts_at = timezone.now() + timedelta(days=number + 1)
+        add_appointment(project=project, resource=admin_user, starts_at=starts_at)
+        add_appointment(call_request=lead, resource=admin_user, status="HELD", starts_at=starts_at + timedelta(hours=2))
     EstimateRule.objects.get_or_create(
         service="lawn_installation", method="seeding", defaults={"label": "Sėjimas", "price_per_m2": Decimal("3")}
     )
@@ -143,7 +151,14 @@ def test_payment_status_stays_as_recorded(admin_client):
 @pytest.mark.django_db
 def test_no_screen_queries_more_with_more_rows(admin_client):
     _seed(3)
-    urls = [*_changelist_urls(), "/admin/", "/admin/klientai/?visi=1", "/admin/klientai/", "/admin/paieska/?q=Klientas"]
+    urls = [
+        *_changelist_urls(),
+        "/admin/",
+        "/admin/klientai/?visi=1",
+        "/admin/klientai/",
+        "/admin/paieska/?q=Klientas",
+        "/admin/kalendorius/",
+    ]
     for url in urls:
         admin_client.get(url)
     small = {}

@@ -14,7 +14,10 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 SKIPPED_DIRS = {".venv", "venv", "build", "node_modules", "media", "staticfiles", "tests", "migrations"}
 REGISTRY = BASE_DIR / "vejapro/core/audit/actions.py"
 # The same name used for something else than an audit action.
-OTHER_MEANINGS = {("messaging/message_templates.py", "EMAIL_AUTO_REPLY_MISSING_DATA")}  # a message template key
+OTHER_MEANINGS = {
+    ("messaging/message_templates.py", "EMAIL_AUTO_REPLY_MISSING_DATA"),  # a message template key
+    ("messaging/admin/display.py", "OFFER_SENT"),  # an intake phase of the client card (messaging.md §9.2)
+}
 
 
 def code_modules() -> list[Path]:

@@ -1,13 +1,16 @@
 """load_demo_data: projects in every status with payments, written through the services; a second run changes
 nothing."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from PIL import Image
 
 from finance.models import LedgerEntry
+from messaging.models import Appointment, CallRequest
 from payments.models import Payment
 from projects.models import Evidence, Project
 from vejapro.core.models import AuditLog, User
@@ -101,3 +104,20 @@ def test_demo_photos_are_generated_images_stored_with_variants(settings):
         assert stored.stat().st_size > 0
     with Image.open(Path(settings.MEDIA_ROOT) / photo.thumbnail_url.removeprefix("/media/")) as thumbnail:
         assert thumbnail.format == "WEBP"
+
+
+def test_demo_leads_and_visits_are_complete_and_idempotent():
+    call_command("load_demo_data")
+    first = (CallRequest.objects.count(), Appointment.objects.count(), AuditLog.objects.count())
+    call_command("load_demo_data")
+
+    assert (CallRequest.objects.count(), Appointment.objects.count(), AuditLog.objects.count()) == first
+    assert set(CallRequest.objects.values_list("status", flat=True)) == {"NEW", "CONTACTED", "SCHEDULED", "CLOSED"}
+    assert set(CallRequest.objects.values_list("source", flat=True)) == {"public", "voice", "chat", "email"}
+    confirmed = Appointment.objects.filter(status="CONFIRMED", visit_type="PRIMARY", project__isnull=False)
+    assert confirmed.count() == Project.objects.filter(status__in=["SCHEDULED", "PENDING_EXPERT"]).count() > 0
+    assert Appointment.objects.filter(status="HELD", call_request__email="ruta@demo.vejapro.lt").count() == 1
+    monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    assert all(monday <= timezone.localdate(visit.starts_at) < monday + timedelta(days=7) for visit in confirmed)
+    for visit in confirmed:
+        assert visit.project.scheduled_for == visit.starts_at
