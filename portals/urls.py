@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from portals.views import public
+from portals.views import auth, client, public
+from vejapro.core.models import Role
 
 app_name = "portals"
 
@@ -11,4 +12,19 @@ urlpatterns = [
     path("gallery", public.gallery, name="gallery"),
     path("robots.txt", public.robots_txt, name="robots"),
     path("sitemap.xml", public.sitemap_xml, name="sitemap"),
+    path("login", auth.login_page, name="login"),
+    path("register", auth.register_page, name="register"),
+    path("logout", auth.logout_view, name="logout"),
+    # Magic links: the portal root without the slash takes ?token=… and redirects into the portal.
+    path("client", auth.magic_link, {"role": Role.CLIENT}, name="client_link"),
+    path("contractor", auth.magic_link, {"role": Role.SUBCONTRACTOR}, name="contractor_link"),
+    path("expert", auth.magic_link, {"role": Role.EXPERT}, name="expert_link"),
+    path("client/", client.dashboard, name="client_dashboard"),
+    path("client/projektai/", client.project_list, name="client_projects"),
+    path("client/projektai/<str:project_id>/", client.project_page, name="client_project"),
+    path("client/projektai/<str:project_id>/mokejimas/<str:kind>/", client.payment_page, name="client_payment"),
+    path("client/projektai/<str:project_id>/patvirtinti/", client.confirm_acceptance, name="client_confirm"),
+    path("client/projektai/<str:project_id>/sutikimas/", client.marketing_consent, name="client_consent"),
+    path("client/projektai/<str:project_id>/sertifikatas/", client.certificate, name="client_certificate"),
+    path("client/pagalba/", client.help_page, name="client_help"),
 ]

@@ -493,3 +493,30 @@ def project_list_due_for_anonymization(*, updated_before: datetime) -> list[Proj
         or project.marketing_consent
         or any(evidence.show_on_web or evidence.is_featured for evidence in project.evidences.all())
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Portal lists (ui.md §4.7-§4.9): one query each, with the facts the status cards need
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def project_list_for_client(*, user_id: Any) -> QuerySet:
+    """The client's own projects (``client_user_id``), newest first, annotated by ``project_facts_annotate``."""
+    projects = Project.objects.filter(client_user_id=str(user_id)).order_by("-created_at", "-id")
+    return project_facts_annotate(projects)
+
+
+def project_list_for_assignee(*, user_id: Any, role: str) -> QuerySet:
+    """The projects assigned to a contractor or an expert, newest first, annotated like the client's list."""
+    field = "assigned_contractor_id" if role == Role.SUBCONTRACTOR else "assigned_expert_id"
+    projects = Project.objects.filter(**{field: user_id}).order_by("-created_at", "-id")
+    return project_facts_annotate(projects)
+
+
+def project_get_annotated(*, project_id: Any) -> Project:
+    """One project with the facts of ``project_facts_annotate`` (404 ``Projektas nerastas``)."""
+    key = project_key(project_id)
+    project = project_facts_annotate(Project.objects.filter(pk=key)).first()
+    if project is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    return project

@@ -167,3 +167,8 @@ def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, fe
         for row in result["items"]
     ]
     return result
+
+
+def project_evidence_list(*, project_id: uuid.UUID) -> list[Evidence]:
+    """A project's photos in upload order, for the portal photo grids."""
+    return list(Evidence.objects.filter(project_id=project_id).order_by("uploaded_at", "id"))
