@@ -71,3 +71,92 @@ class MarketingConsentForm(forms.Form):
         label=_("I agree that photos of my plot (without personal data) are shown in the VejaPRO gallery."),
         required=False,
     )
+
+
+ADDON_CHOICES = [
+    ("mole_net", _("Mole netting (+1.50 €/m²)")),
+    ("fertilising", _("Fertilising")),
+    ("robot", _("Robot mower installation")),
+    ("lighting", _("Lighting")),
+]
+OTHER_SLOT = "other"
+WIZARD_STEPS = 4
+STEP_FIELDS = {1: ("service", "method"), 2: ("area_m2", "address", "distance_km"), 3: ("phone", "notes")}
+
+
+class EstimateForm(forms.Form):
+    """The four steps of the estimate wizard in one form: each step validates its own fields and carries the
+    earlier ones as hidden inputs, so the wizard works without JavaScript (ui.md §4.4)."""
+
+    step = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=WIZARD_STEPS)
+    rules_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    service = forms.ChoiceField(label=_("Service"), required=False, widget=forms.RadioSelect)
+    method = forms.ChoiceField(label=_("Method:"), required=False, widget=forms.RadioSelect)
+    area_m2 = forms.DecimalField(
+        label=_("Plot area (m²)"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    address = forms.CharField(label=_("Site address"), required=False, max_length=300)
+    distance_km = forms.DecimalField(
+        label=_("Distance from the base (Krūminiai, Varėna district), km one way"),
+        required=False,
+        min_value=0,
+        max_digits=7,
+        decimal_places=1,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"), required=False, max_length=32, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    notes = forms.CharField(label=_("Notes (optional)"), required=False, max_length=2000, widget=forms.Textarea)
+    addons = forms.MultipleChoiceField(
+        label=_("Additional services"), required=False, choices=ADDON_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    preferred_slot = forms.ChoiceField(
+        label=_("First visit time"),
+        required=False,
+        choices=[(OTHER_SLOT, _("Another time (we will agree)"))],
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, rules, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rules = rules
+        services = {rule.service: rule.get_service_display() for rule in rules}
+        self.fields["service"].choices = list(services.items())
+        self.fields["method"].choices = [(rule.method, rule.label) for rule in rules]
+
+    def clean(self):
+        data = super().clean()
+        if self.data.get("action") == "back":
+            return data
+        step = data.get("step") or 1
+        for number, check in ((1, self._clean_step_one), (2, self._clean_step_two), (3, self._clean_step_three)):
+            if number <= step:
+                check(data)
+        return data
+
+    def first_step_with_errors(self) -> int | None:
+        return next((n for n, names in STEP_FIELDS.items() if any(name in self.errors for name in names)), None)
+
+    def _clean_step_one(self, data) -> None:
+        if not data.get("service"):
+            self.add_error("service", _("Choose a service."))
+        elif not any(r.service == data["service"] and r.method == data.get("method") for r in self.rules):
+            self.add_error("method", _("Choose a method."))
+
+    def _clean_step_two(self, data) -> None:
+        area = data.get("area_m2")
+        if area is None or not 1 <= area <= 100_000:
+            self.add_error("area_m2", _("Enter a valid area (1-100000 m2)."))
+        if not (data.get("address") or "").strip():
+            self.add_error("address", _("Enter the site address."))
+        if data.get("distance_km") is None:
+            data["distance_km"] = 0
+
+    def _clean_step_three(self, data) -> None:
+        if not (data.get("phone") or "").strip():
+            self.add_error("phone", _("Enter a phone number."))

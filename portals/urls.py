@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.views import auth, client, public
+from portals.views import auth, client, estimate, public
 from vejapro.core.models import Role
 
 app_name = "portals"
@@ -27,4 +27,5 @@ urlpatterns = [
     path("client/projektai/<str:project_id>/sutikimas/", client.marketing_consent, name="client_consent"),
     path("client/projektai/<str:project_id>/sertifikatas/", client.certificate, name="client_certificate"),
     path("client/pagalba/", client.help_page, name="client_help"),
+    path("client/ivertinimas/", estimate.estimate_wizard, name="client_estimate"),
 ]
