@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from projects.models import EvidenceCategory
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -160,3 +162,78 @@ class EstimateForm(forms.Form):
     def _clean_step_three(self, data) -> None:
         if not (data.get("phone") or "").strip():
             self.add_error("phone", _("Enter a phone number."))
+
+
+class _MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class _MultipleFileField(forms.FileField):
+    """Several photos in one field (Django's documented pattern for ``multiple``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class PhotoUploadForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"))
+    files = _MultipleFileField(label=_("Files"))
+    client_upload_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(EvidenceCategory.choices)
+        self.fields["category"].choices = [(category, labels[category]) for category in categories]
+        if len(categories) == 1:
+            self.fields["category"].initial = categories[0]
+            self.fields["category"].widget = forms.HiddenInput()
+
+
+class CertificationForm(forms.Form):
+    notes = forms.CharField(
+        label=_("Notes"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"placeholder": _("Enter notes...")}),
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            self.fields[f"item_{item.key}"] = forms.BooleanField(
+                label=item.label, help_text=item.guidance, required=False
+            )
+
+    def checklist(self) -> dict[str, bool]:
+        data = getattr(self, "cleaned_data", {})
+        return {item.key: bool(data.get(f"item_{item.key}")) for item in self.items}
+
+    def item_fields(self):
+        return [self[f"item_{item.key}"] for item in self.items]
+
+
+class GalleryPhotoForm(forms.Form):
+    show_on_web = forms.BooleanField(label=_("Show in the gallery"), required=False)
+    is_featured = forms.BooleanField(label=_("Featured"), required=False)
+    location_tag = forms.CharField(
+        label=_("Locality"),
+        required=False,
+        max_length=128,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. Vilnius district")}),
+    )
+
+    @staticmethod
+    def initial_for(photo) -> dict:
+        return {
+            "show_on_web": photo.show_on_web,
+            "is_featured": photo.is_featured,
+            "location_tag": photo.location_tag or "",
+        }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from portals.views import auth, client, estimate, public
+from portals.views import auth, client, estimate, field, public
 from vejapro.core.models import Role
 
 app_name = "portals"
@@ -28,4 +28,15 @@ urlpatterns = [
     path("client/projektai/<str:project_id>/sertifikatas/", client.certificate, name="client_certificate"),
     path("client/pagalba/", client.help_page, name="client_help"),
     path("client/ivertinimas/", estimate.estimate_wizard, name="client_estimate"),
+    path("contractor/", field.contractor_list, name="contractor_list"),
+    path("contractor/projektai/<str:project_id>/", field.contractor_project, name="contractor_project"),
+    path("contractor/projektai/<str:project_id>/busena/", field.contractor_transition, name="contractor_transition"),
+    path("contractor/projektai/<str:project_id>/nuotraukos/", field.contractor_upload, name="contractor_upload"),
+    path("contractor/projektai/<str:project_id>/sertifikatas/", field.contractor_certificate, name="contractor_cert"),
+    path("expert/", field.expert_list, name="expert_list"),
+    path("expert/projektai/<str:project_id>/", field.expert_project, name="expert_project"),
+    path("expert/projektai/<str:project_id>/nuotraukos/", field.expert_upload, name="expert_upload"),
+    path("expert/projektai/<str:project_id>/sertifikavimas/", field.expert_certify, name="expert_certify"),
+    path("expert/projektai/<str:project_id>/galerija/<str:evidence_id>/", field.expert_gallery, name="expert_gallery"),
+    path("expert/projektai/<str:project_id>/sertifikatas/", field.expert_certificate, name="expert_certificate"),
 ]

@@ -172,3 +172,7 @@ def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, fe
 def project_evidence_list(*, project_id: uuid.UUID) -> list[Evidence]:
     """A project's photos in upload order, for the portal photo grids."""
     return list(Evidence.objects.filter(project_id=project_id).order_by("uploaded_at", "id"))
+
+
+def evidence_get_by_upload_key(*, client_upload_key: str) -> Evidence | None:
+    return Evidence.objects.filter(client_upload_key=client_upload_key).first()

@@ -128,6 +128,7 @@
 
   function initConfirmButtons() {
     document.addEventListener("submit", function (event) {
+      if (event.defaultPrevented) return;
       var submitter = event.submitter;
       var question = (submitter && submitter.dataset.confirm) || event.target.dataset.confirm;
       if (question && !window.confirm(question)) { event.preventDefault(); return; }
