@@ -49,32 +49,36 @@
   }
 
   function resize(file) {
+    // A data: URL, not a blob: URL: the page policy allows images from 'self' and data: only.
     return new Promise(function (resolve) {
-      var url = URL.createObjectURL(file);
-      var img = new Image();
-      img.onload = function () {
-        var scale = Math.min(1, LONG_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
-        if (scale === 1 && file.type === "image/jpeg") { URL.revokeObjectURL(url); resolve(file); return; }
-        var canvas = document.createElement("canvas");
-        canvas.width = Math.round(img.naturalWidth * scale);
-        canvas.height = Math.round(img.naturalHeight * scale);
-        canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
-        URL.revokeObjectURL(url);
-        canvas.toBlob(function (blob) { resolve(blob || file); }, "image/jpeg", 0.85);
+      var reader = new FileReader();
+      reader.onerror = function () { resolve(file); };
+      reader.onload = function () {
+        var img = new Image();
+        img.onload = function () {
+          var scale = Math.min(1, LONG_SIDE / Math.max(img.naturalWidth, img.naturalHeight));
+          if (scale === 1 && file.type === "image/jpeg") { resolve(file); return; }
+          var canvas = document.createElement("canvas");
+          canvas.width = Math.round(img.naturalWidth * scale);
+          canvas.height = Math.round(img.naturalHeight * scale);
+          canvas.getContext("2d").drawImage(img, 0, 0, canvas.width, canvas.height);
+          canvas.toBlob(function (blob) { resolve(blob || file); }, "image/jpeg", 0.85);
+        };
+        img.onerror = function () { resolve(file); };
+        img.src = reader.result;
       };
-      img.onerror = function () { URL.revokeObjectURL(url); resolve(file); };
-      img.src = url;
+      reader.readAsDataURL(file);
     });
   }
 
   function render() {
     return allQueued().then(function (rows) {
       var pending = rows.length;
-      countLine.textContent = form.dataset.pendingText.replace("%(count)s", String(pending));
+      countLine.textContent = form.dataset.pendingText.replace("{count}", String(pending));
       list.textContent = "";
       rows.forEach(function (row) {
         var item = document.createElement("li");
-        item.textContent = row.name + ": " + (results[row.key] || form.dataset.pendingText.replace("%(count)s", "…"));
+        item.textContent = row.name + ": " + (results[row.key] || form.dataset.pendingText.replace("{count}", "…"));
         list.appendChild(item);
       });
       Object.keys(results).forEach(function (key) {
