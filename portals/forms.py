@@ -237,3 +237,29 @@ class GalleryPhotoForm(forms.Form):
             "is_featured": photo.is_featured,
             "location_tag": photo.location_tag or "",
         }
+
+
+class DraftEditForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Phone"), max_length=32, widget=forms.TextInput(attrs={"type": "tel"}), required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    area_m2 = forms.DecimalField(
+        label=_("Area (m²)"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=2000, widget=forms.Textarea)
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("phone") or "").strip():
+            self.add_error("phone", _("Enter a phone number."))
+        if not (data.get("address") or "").strip():
+            self.add_error("address", _("Enter the site address."))
+        area = data.get("area_m2")
+        if area is None or not 1 <= area <= 100_000:
+            self.add_error("area_m2", _("Enter a valid area (1-100000 m2)."))
+        return data

@@ -26,6 +26,7 @@ urlpatterns = [
     path("client/projektai/<str:project_id>/patvirtinti/", client.confirm_acceptance, name="client_confirm"),
     path("client/projektai/<str:project_id>/sutikimas/", client.marketing_consent, name="client_consent"),
     path("client/projektai/<str:project_id>/sertifikatas/", client.certificate, name="client_certificate"),
+    path("client/projektai/<str:project_id>/redaguoti/", client.draft_edit, name="client_draft_edit"),
     path("client/pagalba/", client.help_page, name="client_help"),
     path("client/ivertinimas/", estimate.estimate_wizard, name="client_estimate"),
     path("contractor/", field.contractor_list, name="contractor_list"),

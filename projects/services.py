@@ -724,6 +724,7 @@ def project_create_from_estimate(*, request: EstimateRequest, actor: Actor) -> P
             client_info=client_info,
             actor=actor,
             area_m2=request.area_m2,
+            total_price_client=price.total,
             source="estimate",
         )
         audit_record(
@@ -740,3 +741,60 @@ def project_create_from_estimate(*, request: EstimateRequest, actor: Actor) -> P
             metadata={"rules_version": price.rules_version},
         )
     return project
+
+
+DRAFT_NOT_EDITABLE_TEXT = "Užklausos duomenis galima keisti tik kol laukiama įvertinimo"
+
+
+def project_draft_update(
+    *, project: Project | uuid.UUID, actor: Actor, phone: str, address: str, area_m2: Decimal, notes: str
+) -> tuple[Project, bool]:
+    """«Redaguoti užklausos duomenis»: the client's own DRAFT while its quote is pending (ui.md §4.7.3). The price is
+    computed again from the active rules when the area changes; audit ``DRAFT_UPDATED`` only when something changed.
+    Returns ``(project, price_changed)``."""
+    with transaction.atomic():
+        locked = _locked(project)
+        info = dict(locked.client_info or {})
+        if locked.status != ProjectStatus.DRAFT or not info.get("quote_pending"):
+            raise Conflict(DRAFT_NOT_EDITABLE_TEXT)
+        estimate = dict(info.get("estimate") or {})
+        wanted = {"phone": phone.strip(), "address": address.strip(), "notes": notes.strip()}
+        changed = [key for key in ("phone", "address") if (info.get(key) or "") != wanted[key]]
+        if (estimate.get("notes") or "") != wanted["notes"]:
+            changed.append("notes")
+        if locked.area_m2 != area_m2:
+            changed.append("area_m2")
+        if not changed:
+            return locked, False
+        old = {"area_m2": locked.area_m2, "total_price_client": locked.total_price_client}
+        total = locked.total_price_client
+        if "area_m2" in changed:
+            rules = estimate_rules_active()
+            price = estimate_price(
+                rules=rules,
+                service=estimate.get("service", ""),
+                method=estimate.get("method", ""),
+                area_m2=area_m2,
+                distance_km=Decimal(str(estimate.get("distance_km") or 0)),
+                mole_net=ADDON_MOLE_NET in (estimate.get("addons") or []),
+            )
+            if price is not None:
+                total = price.total
+                estimate.update(total=float(price.total), rules_version=price.rules_version, area_m2=float(area_m2))
+        info.update(phone=wanted["phone"], address=wanted["address"])
+        estimate.update(phone=wanted["phone"], address=wanted["address"], notes=wanted["notes"])
+        info["estimate"] = estimate
+        locked.client_info = info
+        locked.area_m2 = area_m2
+        locked.total_price_client = total
+        locked.save(update_fields=["client_info", "area_m2", "total_price_client", "updated_at"])
+        audit_record(
+            entity_type="project",
+            entity_id=locked.pk,
+            action=AuditAction.DRAFT_UPDATED,
+            actor=actor,
+            old_value=old,
+            new_value={"area_m2": area_m2, "total_price_client": total},
+            metadata={"fields": changed},
+        )
+    return locked, total != old["total_price_client"]

@@ -7,7 +7,7 @@ from messaging.tests.factories import add_confirmation
 from payments.models import PaymentType
 from payments.tests.factories import add_payment
 from projects.models import EvidenceCategory, ProjectStatus
-from projects.tests.factories import add_evidence, make_project
+from projects.tests.factories import add_estimate_rule, add_evidence, make_project
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.models import AuditLog
 
@@ -213,3 +213,40 @@ def test_help_page(client, client_user):
         "info@vejapro.lt",
     ):
         assert text in page
+
+
+def test_draft_editing_reprices_and_audits_once(client, client_user):
+    rule = add_estimate_rule("lawn_installation", "seeding", price_per_m2="3", minimum_price="0")
+    estimate = {"service": rule.service, "method": rule.method, "distance_km": 10, "addons": [], "notes": ""}
+    info = {
+        "client_id": str(client_user.pk),
+        "phone": "+37061111111",
+        "address": "Senas g. 1",
+        "quote_pending": True,
+        "estimate": estimate,
+    }
+    project = make_project(client_info=info, client_user_id=str(client_user.pk), area_m2=100, total_price_client=350)
+    client.force_login(client_user)
+    page = client.get(f"/client/projektai/{project.pk}/").content.decode()
+    assert "Redaguoti" in page
+    url = f"/client/projektai/{project.pk}/redaguoti/"
+    data = {"phone": "+37062222222", "address": "Naujas g. 2", "area_m2": "200", "notes": "Šuo kieme"}
+    bad = client.post(url, {**data, "area_m2": "0"}).content.decode()
+    assert "Įveskite tinkamą plotą (1-100000 m2)." in bad
+    assert 'value="Naujas g. 2"' in bad
+    done = client.post(url, data, follow=True).content.decode()
+    assert "Duomenys atnaujinti." in done
+    assert "Nauja kaina: 650,00\xa0€" in done
+    client.post(url, data)
+    audit = AuditLog.objects.get(action=AuditAction.DRAFT_UPDATED)
+    assert audit.metadata == {"fields": ["phone", "address", "notes", "area_m2"]}
+    project.refresh_from_db()
+    assert project.total_price_client == 650
+    assert project.client_info["address"] == "Naujas g. 2"
+
+
+def test_draft_editing_is_closed_after_the_quote(client, client_user):
+    project = make_project(client=client_user, total_price_client=500)
+    client.force_login(client_user)
+    page = client.get(f"/client/projektai/{project.pk}/redaguoti/", follow=True).content.decode()
+    assert "Šis veiksmas šiuo metu negalimas." in page

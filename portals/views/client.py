@@ -14,14 +14,17 @@ from messaging.services.confirmations import Outcome, confirmation_confirm_by_cl
 from payments.models import PaymentStatus, PaymentType
 from payments.selectors import payments_for_projects
 from portals.access import PortalNotFound, portal_project, portal_view
-from portals.forms import MarketingConsentForm
+from portals.forms import DraftEditForm, MarketingConsentForm
 from portals.status_card import CONFIRMATION_DUE, client_status_card, quote_pending, timeline
 from projects.evidence.certificate import certificate_pdf
 from projects.evidence.selectors import project_evidence_list
 from projects.evidence.services import project_marketing_consent_set
 from projects.models import CERTIFIED_STATUSES, EvidenceCategory, ProjectStatus
 from projects.selectors import project_list_for_client
+from projects.services import project_draft_update
 from vejapro.core.actors import Actor
+from vejapro.core.admin.display import format_money
+from vejapro.core.http.errors import ApiError
 from vejapro.core.models import Role
 
 client_view = portal_view(Role.CLIENT)
@@ -90,6 +93,7 @@ def project_page(request, project_id):
         "final_paid": _paid(payments, PaymentType.FINAL),
         "certified": project.status in CERTIFIED_STATUSES,
         "consent_form": MarketingConsentForm(initial={"consent": project.marketing_consent}),
+        "editable": project.status == ProjectStatus.DRAFT and quote_pending(project),
     }
     return render(request, "portals/client/project.html", context)
 
@@ -175,6 +179,45 @@ def certificate(request, project_id):
     response = HttpResponse(certificate_pdf(project=project), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=sertifikatas_{str(project.pk)[:8]}.pdf"
     return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@client_view
+def draft_edit(request, project_id):
+    """«Redaguoti užklausos duomenis» while the estimate waits for the quote."""
+    project = portal_project(request, project_id, role=Role.CLIENT)
+    if project.status != ProjectStatus.DRAFT or not quote_pending(project):
+        messages.error(request, _("This action is not possible at the moment."))
+        return redirect(f"/client/projektai/{project.pk}/")
+    info = project.client_info or {}
+    initial = {
+        "phone": info.get("phone", ""),
+        "address": info.get("address", ""),
+        "area_m2": project.area_m2,
+        "notes": (info.get("estimate") or {}).get("notes", ""),
+    }
+    form = DraftEditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            updated, repriced = project_draft_update(
+                project=project,
+                actor=Actor.for_user(request.user, request),
+                phone=data["phone"],
+                address=data["address"],
+                area_m2=data["area_m2"],
+                notes=data["notes"],
+            )
+        except ApiError:
+            messages.error(request, _("This action is not possible at the moment."))
+        else:
+            messages.success(request, _("Details updated."))
+            if repriced:
+                messages.success(
+                    request, _("New price: %(price)s") % {"price": format_money(updated.total_price_client)}
+                )
+        return redirect(f"/client/projektai/{project.pk}/")
+    return render(request, "portals/client/draft_edit.html", {"project": project, "form": form})
 
 
 @require_safe
