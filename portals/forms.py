@@ -1,8 +1,12 @@
 """Forms of the public pages and the portals: they validate and carry the Lithuanian messages of ui.md §4."""
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from payments.models import PaymentMethod, PaymentType
 from projects.models import EvidenceCategory
 
 MIN_PASSWORD_LENGTH = 8
@@ -263,3 +267,36 @@ class DraftEditForm(forms.Form):
         if area is None or not 1 <= area <= 100_000:
             self.add_error("area_m2", _("Enter a valid area (1-100000 m2)."))
         return data
+
+
+class PortalPaymentForm(forms.Form):
+    """«Įrašyti gautą mokėjimą» of the contractor and expert portals; ``key`` makes a resent form a replay."""
+
+    payment_type = forms.ChoiceField(label=_("Type"))
+    amount = forms.DecimalField(
+        label=_("Amount"),
+        min_value=Decimal("0.01"),
+        max_digits=12,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+        error_messages={"required": _("Enter the amount."), "invalid": _("Enter the amount.")},
+    )
+    payment_method = forms.ChoiceField(
+        label=_("Method"),
+        choices=[
+            (PaymentMethod.CASH, PaymentMethod.CASH.label),
+            (PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label),
+            (PaymentMethod.CARD, PaymentMethod.CARD.label),
+            (PaymentMethod.OTHER, PaymentMethod.OTHER.label),
+        ],
+    )
+    receipt_no = forms.CharField(label=_("Receipt no. (optional)"), required=False, max_length=64)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, payment_types, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            PaymentType.DEPOSIT: pgettext_lazy("client payment", "Deposit"),
+            PaymentType.FINAL: pgettext_lazy("client payment", "Balance"),
+        }
+        self.fields["payment_type"].choices = [(kind, labels[kind]) for kind in payment_types]

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from payments.models import Payment
 from projects.models import Evidence, EvidenceCategory, ProjectStatus
 from projects.tests.factories import FULL_CHECKLIST, add_evidence, add_photos, image_bytes, make_project
 from vejapro.core.audit.actions import AuditAction
@@ -229,3 +230,26 @@ def test_expert_gallery_without_consent_says_so(client, expert_user, settings):
     client.force_login(expert_user)
     page = client.get(f"/expert/projektai/{project.pk}/").content.decode()
     assert "Klientas nesutiko, kad nuotraukos būtų viešinamos." in page
+
+
+def test_payment_recording_follows_the_flags(client, contractor_user, expert_user, settings):
+    settings.ENABLE_FINANCE_LEDGER = False
+    project = make_project(ProjectStatus.CERTIFIED, contractor=contractor_user, expert=expert_user)
+    client.force_login(contractor_user)
+    assert "Įrašyti gautą mokėjimą" not in client.get(f"/contractor/projektai/{project.pk}/").content.decode()
+    assert client.post(f"/contractor/projektai/{project.pk}/mokejimas/", {}).status_code == 404
+    settings.ENABLE_FINANCE_LEDGER = True
+    settings.ENABLE_MANUAL_PAYMENTS = True
+    client.force_login(expert_user)
+    page = client.get(f"/expert/projektai/{project.pk}/").content.decode()
+    assert "Įrašyti gautą mokėjimą" in page
+    assert '<option value="FINAL">Likutis</option>' in page
+    assert 'value="DEPOSIT"' not in page
+    data = {"payment_type": "FINAL", "amount": "400", "payment_method": "CASH", "key": "QP-vienas"}
+    first = client.post(f"/expert/projektai/{project.pk}/mokejimas/", data, follow=True).content.decode()
+    assert "Mokėjimas įrašytas." in first
+    again = client.post(f"/expert/projektai/{project.pk}/mokejimas/", data, follow=True).content.decode()
+    assert "Mokėjimas jau buvo įrašytas." in again
+    assert Payment.objects.filter(project=project).count() == 1
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.CERTIFIED

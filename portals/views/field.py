@@ -2,6 +2,8 @@
 one primary action per state, photo upload (camera, offline queue), certification and rejection, gallery controls.
 Phone first: everything is a plain form that works without JavaScript except the offline queue."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
@@ -10,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from payments.models import PaymentType
+from payments.services import payment_record_quick
 from portals.access import PortalNotFound, portal_project, portal_view
-from portals.forms import CertificationForm, GalleryPhotoForm, PhotoUploadForm
+from portals.forms import CertificationForm, GalleryPhotoForm, PhotoUploadForm, PortalPaymentForm
 from portals.status_card import CONTRACTOR_LABELS, EXPERT_LABELS, local_datetime
 from projects.evidence.certificate import certificate_pdf
 from projects.evidence.checklist import checklist_failed_items, checklist_items_for
@@ -143,6 +147,9 @@ def _project_page(request, project_id, role: str):
         "portal_path": PORTALS[role]["path"],
         "role": role,
     }
+    types = _payment_types(project, role)
+    if types:
+        context["payment_form"] = PortalPaymentForm(payment_types=types, initial={"key": f"QP-{uuid.uuid4()}"})
     return render(request, "portals/field/project.html", context)
 
 
@@ -202,6 +209,49 @@ def _upload(request, project_id, role: str):
     return _back(project, role)
 
 
+def _payment_types(project, role: str) -> tuple[str, ...]:
+    """Which payment the portal may record (ui.md §4.8, §4.9), behind ENABLE_FINANCE_LEDGER and
+    ENABLE_MANUAL_PAYMENTS; the expert records only the balance."""
+    if not (settings.ENABLE_FINANCE_LEDGER and settings.ENABLE_MANUAL_PAYMENTS):
+        return ()
+    if project.status in CERTIFIED_STATUSES:
+        return (PaymentType.FINAL,)
+    if project.status == S.DRAFT and role == Role.SUBCONTRACTOR:
+        return (PaymentType.DEPOSIT,)
+    return ()
+
+
+def _payment(request, project_id, role: str):
+    project = portal_project(request, project_id, role=role)
+    types = _payment_types(project, role)
+    if not types:
+        raise PortalNotFound
+    form = PortalPaymentForm(request.POST, payment_types=types)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return _back(project, role)
+    data = form.cleaned_data
+    try:
+        result = payment_record_quick(
+            project_id=project.pk,
+            payment_type=data["payment_type"],
+            amount=data["amount"],
+            payment_method=data["payment_method"],
+            receipt_no=data["receipt_no"] or None,
+            provider_event_id=data["key"],
+            actor=Actor.for_user(request.user, request),
+            source="portal",
+        )
+    except ApiError as refusal:
+        messages.error(request, str(refusal.detail))
+    else:
+        messages.success(
+            request, _("The payment was already recorded.") if result.idempotent else _("Payment recorded.")
+        )
+    return _back(project, role)
+
+
 def _certificate(request, project_id, role: str):
     project = portal_project(request, project_id, role=role)
     if project.status not in CERTIFIED_STATUSES:
@@ -239,6 +289,18 @@ def contractor_transition(request, project_id):
 @contractor_view
 def contractor_upload(request, project_id):
     return _upload(request, project_id, Role.SUBCONTRACTOR)
+
+
+@require_POST
+@contractor_view
+def contractor_payment(request, project_id):
+    return _payment(request, project_id, Role.SUBCONTRACTOR)
+
+
+@require_POST
+@expert_view
+def expert_payment(request, project_id):
+    return _payment(request, project_id, Role.EXPERT)
 
 
 @require_safe
