@@ -121,3 +121,10 @@ def test_logo_and_font_are_committed():
     static = django_settings.BASE_DIR / "static"
     assert (static / "logo.png").is_file()
     assert (static / "portals" / "fonts" / "dm-sans-latin-ext-400-normal.woff2").is_file()
+
+
+def test_footer_language_switch_gives_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+    page = response.content.decode()
+    assert "Professional lawn installation with a premium-quality process from the very first step" in page
+    assert '<html lang="en">' in page
