@@ -278,3 +278,9 @@ def test_invalid_links(client, client_user, contractor_user, case):
     assert client.get(f"/client?token={token}")["Location"] == "/login?nuoroda=nebegalioja"
     assert "_auth_user_id" not in client.session
     assert TokenRedemption.objects.count() == 0
+
+
+def test_magic_link_redirect_carries_the_login_page_policy(client, client_user):
+    response = client.get(f"/client?token={_token(client_user)}")
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Cache-Control"] == "no-store"

@@ -137,7 +137,7 @@ def logout_view(request):
 
 
 @require_safe
-@html_page(family="token")
+@html_page(family="login")
 def magic_link(request, *, role: str):
     """``/client?token=…&project=…``, ``/contractor?token=…``, ``/expert?token=…``: redeem the link once, start the
     session and answer a redirect, so the token leaves the address bar (and the history) at once."""
