@@ -282,7 +282,7 @@ class PortalPaymentForm(forms.Form):
         error_messages={"required": _("Enter the amount."), "invalid": _("Enter the amount.")},
     )
     payment_method = forms.ChoiceField(
-        label=_("Method"),
+        label=pgettext_lazy("payment", "Method"),
         choices=[
             (PaymentMethod.CASH, PaymentMethod.CASH.label),
             (PaymentMethod.BANK_TRANSFER, PaymentMethod.BANK_TRANSFER.label),
