@@ -134,6 +134,8 @@ class Evidence(models.Model):
     show_on_web = models.BooleanField(_("shown in gallery"), default=False)
     is_featured = models.BooleanField(_("featured"), default=False)
     location_tag = models.CharField(_("region"), max_length=128, null=True, blank=True)
+    # The idempotency key the portal's offline queue sends with each photo: a retried upload finds this row.
+    client_upload_key = models.CharField(_("upload key"), max_length=64, null=True, blank=True)
 
     class Meta:
         db_table = "evidences"
@@ -141,6 +143,11 @@ class Evidence(models.Model):
         verbose_name_plural = _("photos")
         constraints = [
             models.CheckConstraint(condition=Q(category__in=EvidenceCategory.values), name="evidences_category_valid"),
+            models.UniqueConstraint(
+                fields=["client_upload_key"],
+                condition=Q(client_upload_key__isnull=False),
+                name="uniq_evidences_client_upload_key",
+            ),
             models.CheckConstraint(
                 condition=Q(is_featured=False) | Q(show_on_web=True), name="evidences_featured_needs_web"
             ),

@@ -1,12 +1,15 @@
 """Project reads: lookup and the access rule, keyset lists, the detail view and the admin work-queue read models."""
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils import timezone
 
@@ -23,12 +26,13 @@ from payments.facts import (
     payment_final_fact_project_ids,
 )
 from projects.client_keys import client_contact_masked, client_info_anonymized
-from projects.models import Evidence, Project, ProjectStatus
+from projects.models import EstimateRule, Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.http.errors import ACCESS_DENIED_TEXT, ApiError, BadRequest, NotFound
 from vejapro.core.http.pagination import cursor_datetime, decode_cursor, decode_time_id_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog, Role
+from vejapro.core.money import round_cents
 from vejapro.core.timestamps import utc_iso
 
 PROJECT_NOT_FOUND_TEXT = "Projektas nerastas"
@@ -493,3 +497,94 @@ def project_list_due_for_anonymization(*, updated_before: datetime) -> list[Proj
         or project.marketing_consent
         or any(evidence.show_on_web or evidence.is_featured for evidence in project.evidences.all())
     ]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Portal lists (ui.md §4.7-§4.9): one query each, with the facts the status cards need
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def project_list_for_client(*, user_id: Any) -> QuerySet:
+    """The client's own projects (``client_user_id``), newest first, annotated by ``project_facts_annotate``."""
+    projects = Project.objects.filter(client_user_id=str(user_id)).order_by("-created_at", "-id")
+    return project_facts_annotate(projects)
+
+
+def project_list_for_assignee(*, user_id: Any, role: str) -> QuerySet:
+    """The projects assigned to a contractor or an expert, newest first, annotated like the client's list."""
+    field = "assigned_contractor_id" if role == Role.SUBCONTRACTOR else "assigned_expert_id"
+    projects = Project.objects.filter(**{field: user_id}).order_by("-created_at", "-id")
+    return project_facts_annotate(projects)
+
+
+def project_get_annotated(*, project_id: Any) -> Project:
+    """One project with the facts of ``project_facts_annotate`` (404 ``Projektas nerastas``)."""
+    key = project_key(project_id)
+    project = project_facts_annotate(Project.objects.filter(pk=key)).first()
+    if project is None:
+        raise NotFound(PROJECT_NOT_FOUND_TEXT)
+    return project
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Estimate wizard pricing (ui.md §4.4, data-model.md §2.4)
+# ---------------------------------------------------------------------------------------------------------------
+
+ADDON_MOLE_NET = "mole_net"
+
+
+@dataclass(frozen=True)
+class EstimatePrice:
+    rule: EstimateRule
+    base: Decimal
+    transport: Decimal
+    mole_net: Decimal | None
+    total: Decimal
+    rules_version: str
+
+
+def estimate_rules_active() -> list[EstimateRule]:
+    return list(EstimateRule.objects.filter(is_active=True).order_by("service", "method"))
+
+
+def _estimate_settings() -> tuple[Decimal, Decimal, Decimal]:
+    return (
+        Decimal(str(settings.ESTIMATE_TRANSPORT_MIN_EUR)),
+        Decimal(str(settings.ESTIMATE_TRANSPORT_EUR_PER_KM)),
+        Decimal(str(settings.ESTIMATE_MOLE_NET_EUR_PER_M2)),
+    )
+
+
+def estimate_rules_version(rules: list[EstimateRule]) -> str:
+    """The first 12 hex characters of SHA-256 over the active rules and the three price settings."""
+    parts = [f"{r.service}|{r.method}|{r.price_per_m2}|{r.minimum_price}" for r in rules]
+    parts.extend(str(value) for value in _estimate_settings())
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
+
+
+def estimate_price(
+    *, rules: list[EstimateRule], service: str, method: str, area_m2: Decimal, distance_km: Decimal, mole_net: bool
+) -> EstimatePrice | None:
+    """The wizard's price from the active rules: base = max(price per m² * area, minimum), transport =
+    max(minimum, km * price per km), the mole net per m² when ticked. None when no active rule matches."""
+    rule = next((r for r in rules if r.service == service and r.method == method), None)
+    if rule is None:
+        return None
+    transport_min, per_km, mole_per_m2 = _estimate_settings()
+    base = round_cents(max(rule.price_per_m2 * area_m2, rule.minimum_price))
+    transport = round_cents(max(transport_min, distance_km * per_km))
+    mole = round_cents(area_m2 * mole_per_m2) if mole_net else None
+    return EstimatePrice(
+        rule=rule,
+        base=base,
+        transport=transport,
+        mole_net=mole,
+        total=base + transport + (mole or Decimal("0")),
+        rules_version=estimate_rules_version(rules),
+    )
+
+
+def project_open_estimate(*, user_id: Any) -> Project | None:
+    """The client's DRAFT project whose quote is still pending: a client has at most one (ui.md §4.4)."""
+    drafts = Project.objects.filter(client_user_id=str(user_id), status=ProjectStatus.DRAFT).order_by("-created_at")
+    return next((project for project in drafts if (project.client_info or {}).get("quote_pending")), None)

@@ -24,7 +24,17 @@ from projects.client_keys import (
 from projects.evidence.checklist import checklist_required_keys
 from projects.evidence.files import evidence_files_remove_after_commit
 from projects.models import ESTIMATE_METHODS_BY_SERVICE, EstimateRule, EvidenceCategory, Project, ProjectStatus
-from projects.selectors import PROJECT_NOT_FOUND_TEXT, project_check_access, project_get, project_key
+from projects.selectors import (
+    ADDON_MOLE_NET,
+    PROJECT_NOT_FOUND_TEXT,
+    EstimatePrice,
+    estimate_price,
+    estimate_rules_active,
+    project_check_access,
+    project_get,
+    project_key,
+    project_open_estimate,
+)
 from vejapro.core.accounts.selectors import user_get
 from vejapro.core.accounts.services import token_mint
 from vejapro.core.actors import Actor
@@ -626,3 +636,165 @@ def estimate_rule_update(
             new_value=new,
         )
     return locked, True
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The client estimate wizard (ui.md §4.4)
+# ---------------------------------------------------------------------------------------------------------------
+
+OPEN_ESTIMATE_TEXT = "Jūs jau turite pateiktą užklausą."
+RULES_CHANGED_TEXT = "Kainų taisyklės pasikeitė"
+
+
+@dataclass(frozen=True)
+class EstimateRequest:
+    service: str
+    method: str
+    area_m2: Decimal
+    address: str
+    distance_km: Decimal
+    phone: str
+    notes: str
+    addons: list[str]
+    preferred_slot: str
+    rules_version: str
+
+
+class EstimateRulesChanged(Exception):
+    """The rules changed since the price was shown: the wizard shows the new price to submit again."""
+
+    def __init__(self, price: EstimatePrice) -> None:
+        super().__init__(RULES_CHANGED_TEXT)
+        self.price = price
+
+
+def project_create_from_estimate(*, request: EstimateRequest, actor: Actor) -> Project:
+    """A DRAFT project from the wizard, priced again on the server from the active rules: ``PROJECT_CREATED``
+    (source ``estimate``) and ``ESTIMATE_SUBMITTED`` in one transaction. One open estimate per client."""
+    rules = estimate_rules_active()
+    price = estimate_price(
+        rules=rules,
+        service=request.service,
+        method=request.method,
+        area_m2=request.area_m2,
+        distance_km=request.distance_km,
+        mole_net=ADDON_MOLE_NET in request.addons,
+    )
+    if price is None:
+        raise BadRequest("Pasirinkite metodą.")
+    if price.rules_version != request.rules_version:
+        raise EstimateRulesChanged(price)
+    breakdown = [
+        {"label": "Bazinė kaina", "amount": float(price.base)},
+        {"label": "Transportas", "amount": float(price.transport)},
+    ]
+    if price.mole_net is not None:
+        breakdown.append({"label": "Kurmių tinklas", "amount": float(price.mole_net)})
+    estimate = {
+        "service": request.service,
+        "method": request.method,
+        "service_label": str(price.rule.get_service_display()),
+        "method_label": price.rule.label,
+        "area_m2": float(request.area_m2),
+        "address": request.address,
+        "distance_km": float(request.distance_km),
+        "phone": request.phone,
+        "addons": request.addons,
+        "preferred_slot": request.preferred_slot,
+        "notes": request.notes,
+        "breakdown": breakdown,
+        "total": float(price.total),
+        "rules_version": price.rules_version,
+        "submitted_at": timezone.now().isoformat(),
+    }
+    client_info = {
+        "name": (actor.user.full_name if actor.user else "") or "",
+        "email": actor.email or "",
+        "phone": request.phone,
+        "address": request.address,
+        "estimate": estimate,
+        "quote_pending": True,
+    }
+    with transaction.atomic():
+        # The lock on the client's row keeps two submissions from both passing the one-open-estimate check.
+        User.objects.select_for_update().filter(pk=actor.actor_id).first()
+        if project_open_estimate(user_id=actor.actor_id) is not None:
+            raise Conflict(OPEN_ESTIMATE_TEXT)
+        project = project_create(
+            client_info=client_info,
+            actor=actor,
+            area_m2=request.area_m2,
+            total_price_client=price.total,
+            source="estimate",
+        )
+        audit_record(
+            entity_type="project",
+            entity_id=project.pk,
+            action=AuditAction.ESTIMATE_SUBMITTED,
+            actor=actor,
+            new_value={
+                "service": request.service,
+                "method": request.method,
+                "area_m2": float(request.area_m2),
+                "total": float(price.total),
+            },
+            metadata={"rules_version": price.rules_version},
+        )
+    return project
+
+
+DRAFT_NOT_EDITABLE_TEXT = "Užklausos duomenis galima keisti tik kol laukiama įvertinimo"
+
+
+def project_draft_update(
+    *, project: Project | uuid.UUID, actor: Actor, phone: str, address: str, area_m2: Decimal, notes: str
+) -> tuple[Project, bool]:
+    """«Redaguoti užklausos duomenis»: the client's own DRAFT while its quote is pending (ui.md §4.7.3). The price is
+    computed again from the active rules when the area changes; audit ``DRAFT_UPDATED`` only when something changed.
+    Returns ``(project, price_changed)``."""
+    with transaction.atomic():
+        locked = _locked(project)
+        info = dict(locked.client_info or {})
+        if locked.status != ProjectStatus.DRAFT or not info.get("quote_pending"):
+            raise Conflict(DRAFT_NOT_EDITABLE_TEXT)
+        estimate = dict(info.get("estimate") or {})
+        wanted = {"phone": phone.strip(), "address": address.strip(), "notes": notes.strip()}
+        changed = [key for key in ("phone", "address") if (info.get(key) or "") != wanted[key]]
+        if (estimate.get("notes") or "") != wanted["notes"]:
+            changed.append("notes")
+        if locked.area_m2 != area_m2:
+            changed.append("area_m2")
+        if not changed:
+            return locked, False
+        old = {"area_m2": locked.area_m2, "total_price_client": locked.total_price_client}
+        total = locked.total_price_client
+        if "area_m2" in changed:
+            rules = estimate_rules_active()
+            price = estimate_price(
+                rules=rules,
+                service=estimate.get("service", ""),
+                method=estimate.get("method", ""),
+                area_m2=area_m2,
+                distance_km=Decimal(str(estimate.get("distance_km") or 0)),
+                mole_net=ADDON_MOLE_NET in (estimate.get("addons") or []),
+            )
+            if price is not None:
+                total = price.total
+                estimate.update(total=float(price.total), rules_version=price.rules_version, area_m2=float(area_m2))
+        info.update(phone=wanted["phone"], address=wanted["address"])
+        estimate.update(phone=wanted["phone"], address=wanted["address"], notes=wanted["notes"])
+        info["estimate"] = estimate
+        locked.client_info = info
+        locked.area_m2 = area_m2
+        locked.total_price_client = total
+        locked.save(update_fields=["client_info", "area_m2", "total_price_client", "updated_at"])
+        audit_record(
+            entity_type="project",
+            entity_id=locked.pk,
+            action=AuditAction.DRAFT_UPDATED,
+            actor=actor,
+            old_value=old,
+            new_value={"area_m2": area_m2, "total_price_client": total},
+            metadata={"fields": changed},
+        )
+    return locked, total != old["total_price_client"]

@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from projects.models import CERTIFIED_STATUSES, GALLERY_CATEGORIES, Evidence, EvidenceCategory, Project, ProjectStatus
@@ -108,18 +108,39 @@ def _gallery_cursor_filter(cursor: str) -> Q:
     return Q(uploaded_at__lt=moment) | Q(uploaded_at=moment, id__lt=key)
 
 
+def _gallery_items():
+    """The published after-photos that the gallery rules allow (workflow.md §11)."""
+    return Evidence.objects.filter(
+        category=EvidenceCategory.EXPERT_CERTIFICATION,
+        show_on_web=True,
+        project__marketing_consent=True,
+        project__status__in=CERTIFIED_STATUSES,
+    ).filter(Exists(_published_before_photos()))
+
+
+def gallery_summary() -> dict:
+    """The gallery hero tiles and filter links (ui.md §4.3) over every published item, in one query."""
+    rows = list(
+        _gallery_items()
+        .order_by()
+        .values("location_tag")
+        .annotate(total=Count("id"), featured=Count("id", filter=Q(is_featured=True)))
+    )
+    tags = sorted(row["location_tag"] for row in rows if row["location_tag"])
+    return {
+        "projects": sum(row["total"] for row in rows),
+        "featured": sum(row["featured"] for row in rows),
+        "regions": len(tags),
+        "location_tags": tags,
+    }
+
+
 def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, featured_only: bool) -> dict:
     """One item per published after-photo of a consenting, certified project with a published before-photo.
     A single query whatever the page size: the before-photo comes from correlated subqueries."""
     before = _published_before_photos()
     rows = (
-        Evidence.objects.filter(
-            category=EvidenceCategory.EXPERT_CERTIFICATION,
-            show_on_web=True,
-            project__marketing_consent=True,
-            project__status__in=CERTIFIED_STATUSES,
-        )
-        .filter(Exists(before))
+        _gallery_items()
         .annotate(before_url=Subquery(before.annotate(url=Coalesce("medium_url", "file_url")).values("url")[:1]))
         .order_by("-uploaded_at", "-id")
     )
@@ -146,3 +167,12 @@ def gallery_page(*, limit: int, cursor: str | None, location_tag: str | None, fe
         for row in result["items"]
     ]
     return result
+
+
+def project_evidence_list(*, project_id: uuid.UUID) -> list[Evidence]:
+    """A project's photos in upload order, for the portal photo grids."""
+    return list(Evidence.objects.filter(project_id=project_id).order_by("uploaded_at", "id"))
+
+
+def evidence_get_by_upload_key(*, client_upload_key: str) -> Evidence | None:
+    return Evidence.objects.filter(client_upload_key=client_upload_key).first()

@@ -10,7 +10,7 @@ import uuid
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.evidence.checklist import checklist_required_keys
@@ -19,6 +19,7 @@ from projects.evidence.images import MAX_UPLOAD_BYTES, ImageRefused, PreparedIma
 from projects.evidence.selectors import (
     EVIDENCE_NOT_FOUND_TEXT,
     evidence_can_delete,
+    evidence_get_by_upload_key,
     evidence_publish_refusal,
     project_certification_photo_count,
 )
@@ -92,8 +93,11 @@ def _store_prepared(*, project_id: uuid.UUID, prepared: PreparedImage) -> dict[s
     return stored
 
 
-def evidence_upload(*, project: Project, category: str, upload: UploadedFile, actor: Actor) -> Evidence:
-    """Category rule (403) → empty (400) → size (413) → type (400) → process, store, insert, audit."""
+def evidence_upload(
+    *, project: Project, category: str, upload: UploadedFile, actor: Actor, client_upload_key: str | None = None
+) -> Evidence:
+    """Category rule (403) → empty (400) → size (413) → type (400) → process, store, insert, audit.
+    ``client_upload_key`` is stored on the row; ``evidence_upload_once`` is the entry point that honours it."""
     if actor.actor_type not in CATEGORY_UPLOADERS.get(category, frozenset()):
         raise ApiError(403, ACCESS_DENIED_TEXT)
     if not upload.size:
@@ -127,6 +131,7 @@ def evidence_upload(*, project: Project, category: str, upload: UploadedFile, ac
                 uploaded_at=timezone.now(),
                 show_on_web=False,
                 is_featured=False,
+                client_upload_key=client_upload_key or None,
             )
             audit_record(
                 entity_type="evidence",
@@ -139,6 +144,35 @@ def evidence_upload(*, project: Project, category: str, upload: UploadedFile, ac
         evidence_files_forget(stored["paths"])
         raise
     return evidence
+
+
+UPLOAD_KEY_MAX = 64
+UPLOAD_KEY_TAKEN_TEXT = "Įkėlimo raktas jau panaudotas kitame projekte"
+
+
+def evidence_upload_once(
+    *, project: Project, category: str, upload: UploadedFile, actor: Actor, client_upload_key: str | None
+) -> tuple[Evidence, bool]:
+    """``evidence_upload`` that answers a repeated ``client_upload_key`` with the row it already created:
+    ``(evidence, created)``. The offline queue of the portals retries until it hears back, so the same photo may
+    arrive twice; the partial unique constraint settles two copies racing each other."""
+    key = (client_upload_key or "").strip()[:UPLOAD_KEY_MAX] or None
+    if key is not None:
+        existing = evidence_get_by_upload_key(client_upload_key=key)
+        if existing is not None:
+            if existing.project_id != project.pk:
+                raise BadRequest(UPLOAD_KEY_TAKEN_TEXT)
+            return existing, False
+    try:
+        return (
+            evidence_upload(project=project, category=category, upload=upload, actor=actor, client_upload_key=key),
+            True,
+        )
+    except IntegrityError:
+        existing = evidence_get_by_upload_key(client_upload_key=key) if key else None
+        if existing is None or existing.project_id != project.pk:
+            raise
+        return existing, False
 
 
 def evidence_seed_certification(*, project: Project | uuid.UUID, count: int, actor: Actor) -> list[Evidence]:

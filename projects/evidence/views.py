@@ -10,7 +10,7 @@ from projects.evidence.services import (
     SEED_COUNT_MAX,
     evidence_approve_for_web,
     evidence_seed_certification,
-    evidence_upload,
+    evidence_upload_once,
     project_certify,
     project_marketing_consent_set,
 )
@@ -68,12 +68,20 @@ class UploadEvidenceView(ApiView):
         project_id = serializers.CharField()
         category = serializers.ChoiceField(choices=EvidenceCategory.values)
         file = serializers.FileField(allow_empty_file=True, use_url=False)
+        # Optional: a repeated key answers the photo it created (200, same body) instead of a second row.
+        client_upload_key = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
 
     def post(self, request):
         data = self.parse_body(self.InputSerializer)
         actor = self.actor()
         project = project_get_for_actor(project_id=data["project_id"], actor=actor, roles=self.allowed_roles)
-        evidence = evidence_upload(project=project, category=data["category"], upload=data["file"], actor=actor)
+        evidence, _created = evidence_upload_once(
+            project=project,
+            category=data["category"],
+            upload=data["file"],
+            actor=actor,
+            client_upload_key=data["client_upload_key"],
+        )
         return Response(
             {
                 "evidence_id": str(evidence.pk),

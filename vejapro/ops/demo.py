@@ -25,7 +25,12 @@ from messaging.services import (
 )
 from payments.services import payment_record_manual, payment_waive_deposit
 from projects.estimate_demo import estimate_rules_demo_ensure
-from projects.evidence.services import evidence_upload, project_certify
+from projects.evidence.services import (
+    evidence_approve_for_web,
+    evidence_upload,
+    project_certify,
+    project_marketing_consent_set,
+)
 from projects.models import Evidence, Project
 from projects.services import project_assign_contractor, project_assign_expert, project_create, project_transition
 from vejapro.core.actors import Actor
@@ -366,17 +371,57 @@ def demo_data_load() -> list[str]:
 
     leads, visits = demo_leads_ensure(users)
     rules = estimate_rules_demo_ensure()
+    gallery = demo_gallery_ensure(users)
     lines = [
         "Demo data ready.",
         f"Projects: {projects} (every status, with payments)",
         f"Ledger entries: {costs} costs over the last months, one corrected (back office «Finansai»)",
         f"Leads: {leads} (every status and channel); visits this week: {visits} (one hold waiting)",
         f"Price rules created: {rules} (sample prices, flagged «Pavyzdinė kaina» in the back office)",
+        f"Gallery photos published: {gallery}",
         "",
     ]
     if local_mode():
         lines.append(f"Password for every demo user: {DEMO_PASSWORD}")
         for _user_id, email, role, _name in DEMO_USERS:
             lines.append(f"  {role:<14} {email}")
-        lines += ["", f"Back office: {public_url('/admin/')}"]
+        lines += ["", f"Back office: {public_url('/admin/')}", *demo_portal_lines()]
     return lines
+
+
+# --- Portals (issue 9): the public gallery and where each demo person signs in ---------------------------------
+
+DEMO_GALLERY_PROJECT = 7
+DEMO_GALLERY_LOCATION = "Vilniaus raj."
+
+
+@transaction.atomic
+def demo_gallery_ensure(users: dict[str, User]) -> int:
+    """The finished demo project, with the client's consent, shows its before photo and one certification photo in
+    the gallery (featured), so the landing and ``/gallery`` have something to show. Returns the published count."""
+    demo = next(d for d in DEMO_PROJECTS if d.number == DEMO_GALLERY_PROJECT)
+    client = Actor.for_user(users[Role.CLIENT])
+    expert = Actor.for_user(users[Role.EXPERT])
+    project = project_marketing_consent_set(project=demo.id, consent=True, actor=client)
+    photos = Evidence.objects.filter(project_id=project.pk).order_by("uploaded_at", "id")
+    chosen = [p for p in photos if p.category == "SITE_BEFORE"][:1] + [
+        p for p in photos if p.category == "EXPERT_CERTIFICATION"
+    ][:1]
+    for photo in chosen:
+        evidence_approve_for_web(
+            evidence=photo,
+            actor=expert,
+            location_tag=DEMO_GALLERY_LOCATION,
+            is_featured=photo.category == "EXPERT_CERTIFICATION",
+        )
+    return len(chosen)
+
+
+def demo_portal_lines() -> list[str]:
+    return [
+        f"Sign-in for the portals: {public_url('/login')}",
+        f"  CLIENT         {public_url('/client/')} (projects in every status; one waits for the acceptance)",
+        f"  SUBCONTRACTOR  {public_url('/contractor/')}",
+        f"  EXPERT         {public_url('/expert/')} (one project waits for the certification)",
+        f"Public pages: {public_url('/')} and {public_url('/gallery')} (with ENABLE_MARKETING_MODULE=true)",
+    ]

@@ -10,7 +10,7 @@ the back office, clears it in the same audited update (the database refuses a su
 import logging
 import uuid
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
@@ -24,7 +24,7 @@ from vejapro.core.actors import Actor
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.services import audit_record
 from vejapro.core.http.errors import ApiError, BadRequest, Conflict
-from vejapro.core.models import Role, User
+from vejapro.core.models import Role, TokenRedemption, User
 from vejapro.core.settings_helpers import jwt_secret, local_mode, public_url
 
 logger = logging.getLogger(__name__)
@@ -367,3 +367,138 @@ def user_update(
             metadata={"source": "admin"},
         )
     return locked, True
+
+
+# --- Portal sign-in, registration and magic links (ui.md §4.1) ---
+
+SIGN_IN_INACTIVE = "inactive"
+
+
+def _local_password_user(email: str, password: str) -> User | None:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        User().set_password(password)  # the same work as a real check, so timing tells nothing
+        return None
+    return user if user.check_password(password) else None
+
+
+def user_sign_in_password(*, email: str, password: str, actor: Actor | None = None) -> User:
+    """The portal sign-in form: the local password in local mode (and for break-glass superusers), Supabase
+    otherwise. Raises ``SignInFailed`` with the reason the form turns into its message."""
+    email = email.strip().lower()
+    user = _local_password_user(email, password)
+    if user is not None and not (local_mode() or user.is_superuser):
+        user = None
+    if user is None and not local_mode():
+        user = user_sign_in_supabase(email=email, password=password, actor=actor)
+    if user is None:
+        raise SignInFailed(SIGN_IN_INVALID_CREDENTIALS)
+    if not user.is_active:
+        raise SignInFailed(SIGN_IN_INACTIVE)
+    return user
+
+
+class RegistrationFailed(Exception):
+    """``reason`` is ``taken`` (the address has an account) or ``unavailable`` (Supabase failed)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+REGISTRATION_TAKEN = "taken"
+REGISTRATION_UNAVAILABLE = "unavailable"
+
+
+def _supabase_user_id(data: Any) -> str | None:
+    if not isinstance(data, dict):
+        return None
+    user = data.get("user") if isinstance(data.get("user"), dict) else data
+    # Supabase answers a sign-up for a confirmed address with a user that has no identities instead of an error.
+    if user.get("identities") == []:
+        raise RegistrationFailed(REGISTRATION_TAKEN)
+    return user.get("id") if isinstance(user.get("id"), str) else None
+
+
+def user_register(*, email: str, password: str, actor: Actor) -> bool:
+    """A CLIENT account from the portal registration form. Local mode creates the local user, active at once;
+    with Supabase the account is created there, its ``app_metadata.role`` set to CLIENT through the admin API, and
+    the local mirror appears at the first sign-in. Returns whether the person may sign in right away."""
+    email = email.strip().lower()
+    if local_mode():
+        with transaction.atomic():
+            if User.objects.filter(email=email).exists():
+                raise RegistrationFailed(REGISTRATION_TAKEN)
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(email, password=password, id=uuid.uuid4(), role=Role.CLIENT)
+            except IntegrityError:
+                raise RegistrationFailed(REGISTRATION_TAKEN) from None
+            audit_record(
+                entity_type="user",
+                entity_id=user.pk,
+                action=AuditAction.USER_CREATED,
+                actor=actor,
+                new_value=_state(user),
+                metadata={"source": "register"},
+            )
+        return True
+    try:
+        status, data = supabase.auth_sign_up(
+            email=email, password=password, redirect_to=public_url("/login?patvirtinta=1")
+        )
+        if status in (400, 422) and "registered" in str((data or {}).get("msg") or (data or {}).get("message") or ""):
+            raise RegistrationFailed(REGISTRATION_TAKEN)
+        user_id = _supabase_user_id(data) if status == 200 else None
+        if user_id is None:
+            logger.warning("Supabase sign-up answered %s", status)
+            raise RegistrationFailed(REGISTRATION_UNAVAILABLE)
+        role_status, _ = supabase.auth_admin_set_role(user_id=user_id, role=Role.CLIENT)
+    except supabase.SupabaseUnavailable as exc:
+        logger.warning("Supabase registration unavailable: %s", exc)
+        raise RegistrationFailed(REGISTRATION_UNAVAILABLE) from None
+    if role_status != 200:
+        logger.warning("Supabase admin API answered %s when setting the CLIENT role", role_status)
+        raise RegistrationFailed(REGISTRATION_UNAVAILABLE)
+    return False
+
+
+class TokenLinkFailed(Exception):
+    """``reason`` is ``invalid`` (bad, expired, wrong role, no session possible) or ``reused``."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+LINK_INVALID = "invalid"
+LINK_REUSED = "reused"
+
+
+def token_link_redeem(*, token: str, role: str, actor: Actor) -> User:
+    """A portal magic link (ui.md §4.1): a verified token of ``role`` whose ``jti`` is redeemed here once
+    (``TokenRedemption``), for a user that can hold a session (a UUID ``sub``, mirrored first when new)."""
+    try:
+        claims = decode_token(token)
+        token_role = role_from_claims(claims)
+    except ApiError:
+        raise TokenLinkFailed(LINK_INVALID) from None
+    sub = str(claims["sub"]).strip()
+    jti = claims.get("jti")
+    if token_role != role or not isinstance(jti, str) or not jti:
+        raise TokenLinkFailed(LINK_INVALID)
+    try:
+        uuid.UUID(sub)
+    except ValueError:
+        raise TokenLinkFailed(LINK_INVALID) from None
+    expires_at = datetime.fromtimestamp(int(claims["exp"]), tz=UTC)
+    try:
+        with transaction.atomic():
+            TokenRedemption.objects.create(jti=jti[:64], subject=sub[:128], role=role, expires_at=expires_at)
+    except IntegrityError:
+        raise TokenLinkFailed(LINK_REUSED) from None
+    email = claims.get("email") if isinstance(claims.get("email"), str) else None
+    user = user_sync_from_token(sub=sub, email=email, role=role, actor=actor)
+    if user is None or not user.is_active:
+        raise TokenLinkFailed(LINK_INVALID)
+    return user

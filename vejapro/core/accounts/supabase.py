@@ -1,9 +1,11 @@
 """Supabase adapter: the JWKS fetch (api.md §2.2), the password sign-in of the admin and the portals (ui.md §3.1,
-§4.1) and the session refresh proxy (api.md §5.2).
+§4.1), the portal registration (sign-up and the role set through the admin API) and the session refresh proxy
+(api.md §5.2).
 
 The only module that talks to Supabase Auth. Tests replace ``fetch_jwks`` with a locally generated key set and
-``auth_password_sign_in`` / ``auth_refresh`` with canned answers, so no test and no development run ever contacts
-Supabase (local mode never calls them).
+``auth_password_sign_in`` / ``auth_sign_up`` / ``auth_admin_set_role`` / ``auth_refresh`` with canned answers, so
+no test and no development run ever contacts Supabase: local mode is the development backend and never calls them
+(the portal registration then creates the local user itself).
 """
 
 import logging
@@ -102,3 +104,39 @@ class JwksCache:
 
 
 jwks_cache = JwksCache()
+
+
+def _post(path: str, *, body: dict, key: str, params: dict | None = None, method: str = "POST") -> tuple[int, Any]:
+    try:
+        response = requests.request(
+            method,
+            f"{settings.SUPABASE_URL}/auth/v1/{path}",
+            params=params or {},
+            json=body,
+            headers={"apikey": key, "Authorization": f"Bearer {key}"},
+            timeout=AUTH_TIMEOUT_SECONDS,
+        )
+    except requests.RequestException as exc:
+        raise SupabaseUnavailable(f"Supabase auth unreachable: {type(exc).__name__}") from exc
+    try:
+        data = response.json()
+    except ValueError:
+        data = None
+    return response.status_code, data
+
+
+def auth_sign_up(*, email: str, password: str, redirect_to: str) -> tuple[int, Any]:
+    """Portal registration (ui.md §4.1): Supabase sends the confirmation e-mail that leads back to ``redirect_to``."""
+    return _post(
+        "signup", body={"email": email, "password": password}, key=_auth_api_key(), params={"redirect_to": redirect_to}
+    )
+
+
+def auth_admin_set_role(*, user_id: str, role: str) -> tuple[int, Any]:
+    """Set ``app_metadata.role`` with the service role key: the only claim the API trusts for the role."""
+    return _post(
+        f"admin/users/{user_id}",
+        body={"app_metadata": {"role": role}},
+        key=settings.SUPABASE_SERVICE_ROLE_KEY,
+        method="PUT",
+    )
