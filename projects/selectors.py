@@ -101,6 +101,15 @@ def project_get_for_actor(*, project_id: Any, actor: Actor, roles: frozenset[str
     return project
 
 
+def project_ids_assigned_to(*, actor: Actor) -> QuerySet:
+    """The ids of the projects an expert or a contractor is assigned to, as a subquery; none for anybody else."""
+    field = {Role.SUBCONTRACTOR: "assigned_contractor_id", Role.EXPERT: "assigned_expert_id"}.get(actor.role)
+    key = _as_uuid(actor.actor_id)
+    if field is None or key is None:
+        return Project.objects.none().values("pk")
+    return Project.objects.filter(**{field: key}).values("pk")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Keyset lists (api.md §6.3-§6.5)
 # ---------------------------------------------------------------------------------------------------------------

@@ -30,6 +30,9 @@ api_patterns = [
     # admin/notifications/<id>/retry
     path("", include("messaging.urls")),
     path("", include("finance.urls")),
+    # audit-logs[/export], admin/{dashboard,customers[/stats|/<client_key>/profile],search}: the back office's read
+    # models span the apps, so they are composed here
+    path("", include("vejapro.backoffice.urls")),
 ]
 
 urlpatterns = [

@@ -106,6 +106,9 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "public/activations/<str:token>/confirm": {"GET": every(404), "POST": every(404)},
     # Twilio always gets 200 (TwiML); an unsigned request is only logged as TWILIO_SIGNATURE_INVALID.
     "webhook/twilio": {"POST": every(200)},
+    # --- back office read models and the audit log (vejapro.backoffice.urls) ---
+    "audit-logs": {"GET": row(401, 403, 403, 200, 200, 200)},
+    "audit-logs/export": {"GET": ADMIN_ONLY_200},
 }
 # fmt: on
 
