@@ -198,12 +198,16 @@ class ConfirmationLinkView(ApiView):
         raise ApiError(429, "Too Many Requests")
 
     def _preview_json(self, token: str) -> Response:
-        """``{"token_valid", "action", "project_id"?}`` with the status a POST would have (api.md §1.7)."""
+        """``{"token_valid", "action", "project_id"?}`` with the status a POST would have (api.md §1.7), plus the
+        ``detail`` a POST would give when that status is an error."""
         preview = confirmation_preview(token=token)
-        status = 200 if preview.outcome == Outcome.PENDING else self._answer(preview)[0]
+        status, answer = (200, {}) if preview.outcome == Outcome.PENDING else self._answer(preview)
         body = {"token_valid": preview.outcome == Outcome.PENDING, "action": PREVIEW_ACTION}
         if preview.project_id:
             body["project_id"] = str(preview.project_id)
+        if status >= 400:
+            # An error status carries the error envelope's text like every other API answer (api.md §1.2).
+            body["detail"] = answer["detail"]
         return Response(body, status=status)
 
     def _preview_page(self, request, token: str):

@@ -3,7 +3,7 @@ guards use are in ``payments.facts``."""
 
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 
 from payments.models import Payment, PaymentProvider, PaymentStatus
 from projects.selectors import project_get
@@ -49,3 +49,10 @@ def payments_total_paid(*, project_ids: list) -> Decimal:
 def payment_voidable(payment: Payment) -> bool:
     """Only SUCCEEDED manual payments can be voided (workflow.md §12)."""
     return payment.provider == PaymentProvider.MANUAL and payment.status == PaymentStatus.SUCCEEDED
+
+
+def payment_project_ids_matching(*, text: str) -> QuerySet:
+    """The projects of the payments whose receipt number or reference (the idempotency key or the Stripe event)
+    contains ``text``, as a subquery (the back office's search)."""
+    matching = Payment.objects.filter(Q(receipt_no__icontains=text) | Q(provider_event_id__icontains=text))
+    return matching.values("project_id")

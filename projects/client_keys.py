@@ -9,7 +9,8 @@ import copy
 import uuid
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, CharField, F, Func, Q, Value, When
+from django.db.models.functions import Concat
 
 from vejapro.core.redaction import mask_contact, normalize_phone, sha256_hex
 
@@ -53,6 +54,16 @@ def client_email(client_info: dict[str, Any] | None) -> str | None:
 def client_phone(client_info: dict[str, Any] | None) -> str | None:
     value = (client_info or {}).get("phone")
     return value.strip() or None if isinstance(value, str) else None
+
+
+def client_locality(client_info: dict[str, Any] | None) -> str:
+    """The place of the address («Vilnius» of «Gedimino pr. 1, Vilnius» or of «Vilnius, Pilaitė»): its first
+    comma-separated part without a house number; ``""`` without an address."""
+    value = (client_info or {}).get("address")
+    if not isinstance(value, str):
+        return ""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    return next((part for part in parts if not any(char.isdigit() for char in part)), "")
 
 
 def client_whatsapp_consent(client_info: dict[str, Any] | None) -> bool:
@@ -102,6 +113,49 @@ def client_fields_from_info(client_info: dict[str, Any]) -> dict[str, Any]:
         "client_user_id": client_user_id_from_info(client_info),
         "client_key": client_key_from_info(client_info),
     }
+
+
+# --- The customer of a project (security-ops.md §8.3, api.md §15.2) ---
+#
+# A customer is every project sharing a client key. A project without any contact (stored key ``unknown``) is a
+# customer of its own, ``unknown:<project id>``: projects without contacts are not one person. The back office,
+# the API (work queue, mini-triage, dashboard, customers, profile) and the exports all name customers so.
+
+UNKNOWN_CUSTOMER_PREFIX = f"{UNKNOWN_CLIENT_KEY}:"
+
+
+def customer_key(*, project_id: Any, client_key: str | None) -> str:
+    """The customer key of one project."""
+    if not client_key or client_key == UNKNOWN_CLIENT_KEY:
+        return f"{UNKNOWN_CUSTOMER_PREFIX}{project_id}"
+    return client_key
+
+
+def unknown_client_key_q() -> Q:
+    """Projects whose stored client key says nobody."""
+    return Q(client_key__isnull=True) | Q(client_key="") | Q(client_key=UNKNOWN_CLIENT_KEY)
+
+
+class _UuidText(Func):
+    """A UUID column as its hyphenated text on every database (``customer_key`` in Python writes it so); SQLite
+    stores the 32 hex digits alone. Only for a column: the template repeats it."""
+
+    template = "CAST(%(expressions)s AS text)"
+    output_field = CharField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        pieces = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        template = " || '-' || ".join(f"substr(%(expressions)s, {start}, {length})" for start, length in pieces)
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+
+def customer_key_expression() -> Case:
+    """``customer_key`` in SQL, on any project queryset."""
+    return Case(
+        When(unknown_client_key_q(), then=Concat(Value(UNKNOWN_CUSTOMER_PREFIX), _UuidText("pk"))),
+        default=F("client_key"),
+        output_field=CharField(),
+    )
 
 
 def client_key_confidence(*, client_key: str | None, client_info: dict[str, Any] | None) -> str:

@@ -25,7 +25,7 @@ from payments.facts import (
     payment_final_fact_expression,
     payment_final_fact_project_ids,
 )
-from projects.client_keys import client_contact_masked, client_info_anonymized
+from projects.client_keys import client_contact_masked, client_info_anonymized, customer_key
 from projects.models import EstimateRule, Evidence, Project, ProjectStatus
 from vejapro.core.actors import Actor
 from vejapro.core.audit.actions import AuditAction
@@ -103,6 +103,15 @@ def project_get_for_actor(*, project_id: Any, actor: Actor, roles: frozenset[str
     project = project_get(project_id=project_id)
     project_check_access(project=project, actor=actor, roles=roles)
     return project
+
+
+def project_ids_assigned_to(*, actor: Actor) -> QuerySet:
+    """The ids of the projects an expert or a contractor is assigned to, as a subquery; none for anybody else."""
+    field = {Role.SUBCONTRACTOR: "assigned_contractor_id", Role.EXPERT: "assigned_expert_id"}.get(actor.role)
+    key = _as_uuid(actor.actor_id)
+    if field is None or key is None:
+        return Project.objects.none().values("pk")
+    return Project.objects.filter(**{field: key}).values("pk")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -358,6 +367,29 @@ def project_final_state(project: Project) -> str:
     return "AWAITING_CONFIRMATION" if project.has_final else "PENDING"
 
 
+DEPOSIT_PENDING, FINAL_PENDING, AWAITING_CONFIRMATION, SETTLED = (
+    "DEPOSIT_PENDING",
+    "FINAL_PENDING",
+    "AWAITING_CONFIRMATION",
+    "SETTLED",
+)
+FINANCIAL_STATES = (DEPOSIT_PENDING, FINAL_PENDING, AWAITING_CONFIRMATION, SETTLED)
+
+
+def project_financial_state_conditions() -> dict[str, Q]:
+    """Where the money of a project stands (api.md §15.2), from ``project_deposit_state`` and
+    ``project_final_state``: settled once confirmed, awaiting confirmation once the final payment is in, else the
+    deposit or the final payment is pending. As SQL conditions on any project queryset."""
+    facts = _fact_conditions()
+    open_final = ~facts["has_final"] & ~facts["is_confirmed"]
+    return {
+        DEPOSIT_PENDING: ~facts["has_deposit"] & open_final,
+        FINAL_PENDING: facts["has_deposit"] & open_final,
+        AWAITING_CONFIRMATION: facts["has_final"] & ~facts["is_confirmed"],
+        SETTLED: facts["is_confirmed"],
+    }
+
+
 # --- The API's words for them (api.md §6.6, §6.7) ----------------------------------------------------------------
 
 VIEW_VERSION = "1.0"
@@ -381,11 +413,13 @@ NEXT_ACTION_TEXTS = {
 }
 
 
-def _stuck_reason(flags: list[str]) -> str:
+def project_stuck_reason(flags: list[str]) -> str:
+    """Why a project needs attention, in the API's words: its first flag."""
     return STUCK_REASONS[flags[0]] if flags else NO_FLAG_REASON
 
 
-def _next_best_action(project: Project) -> dict | None:
+def project_next_best_action(project: Project) -> dict | None:
+    """``{"type", "project_id", "label"}`` of ``project_next_action`` on an annotated row, or None."""
     action = project_next_action(project)
     if action is None:
         return None
@@ -402,12 +436,12 @@ def _work_queue_item(project: Project) -> dict:
         "assigned_expert_id": str(project.assigned_expert_id) if project.assigned_expert_id else None,
         "created_at": utc_iso(project.created_at),
         "updated_at": utc_iso(project.updated_at),
-        "client_key": project.client_key,
+        "client_key": customer_key(project_id=project.pk, client_key=project.client_key),
         "client_masked": client_contact_masked(project.client_info),
         "attention_flags": flags,
-        "stuck_reason": _stuck_reason(flags),
+        "stuck_reason": project_stuck_reason(flags),
         "last_activity": utc_iso(project.updated_at),
-        "next_best_action": _next_best_action(project),
+        "next_best_action": project_next_best_action(project),
         "deposit_state": project_deposit_state(project),
         "final_state": project_final_state(project),
     }
@@ -465,19 +499,22 @@ def project_mini_triage(*, limit: int) -> dict:
     cards = []
     for project in queryset.order_by("-updated_at", "-id")[:limit]:
         flags = project_attention_flags(project)
-        action = _next_best_action(project) or {"type": None, "label": None}
+        action = project_next_best_action(project) or {"type": None, "label": None}
         cards.append(
             {
                 "project_id": str(project.pk),
-                "client_key": project.client_key,
+                "client_key": customer_key(project_id=project.pk, client_key=project.client_key),
                 "contact_masked": client_contact_masked(project.client_info),
                 # A card always names an urgency: a project without flags is low.
                 "urgency": project_urgency(flags) or URGENCY_LOW,
-                "stuck_reason": _stuck_reason(flags),
+                "stuck_reason": project_stuck_reason(flags),
                 "primary_action": {
                     "label": action["label"],
                     "action_key": action["type"],
-                    "payload": {"project_id": str(project.pk), "client_key": project.client_key},
+                    "payload": {
+                        "project_id": str(project.pk),
+                        "client_key": customer_key(project_id=project.pk, client_key=project.client_key),
+                    },
                 },
             }
         )

@@ -3,6 +3,7 @@
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import ProjectStatus
@@ -26,6 +27,7 @@ class UtcDateTimeField(serializers.DateTimeField):
         return utc_iso(value)
 
 
+@extend_schema_field({"type": "number"})
 class AmountField(serializers.Field):
     """A JSON number (or numeric string) rounded half-up to cents, then range-checked (api.md §1.3)."""
 

@@ -243,8 +243,9 @@ ADMIN_IP_ALLOWLIST = env_list("ADMIN_IP_ALLOWLIST")
 STAGING_IP_ALLOWLIST = env_list("STAGING_IP_ALLOWLIST")
 TRUSTED_PROXY_CIDRS = env_list("TRUSTED_PROXY_CIDRS")
 CHAT_WEBHOOK_SECRET = env.str("CHAT_WEBHOOK_SECRET", default="")
-DOCS_ENABLED = env_bool_alias("DOCS_ENABLED", "docs_enabled", False)
-OPENAPI_ENABLED = env.bool("OPENAPI_ENABLED", default=False)
+# The API's documentation (api.md §17): on while developing, off in production and staging unless asked for.
+DOCS_ENABLED = env_bool_alias("DOCS_ENABLED", "docs_enabled", not (IS_PRODUCTION or IS_STAGING))
+OPENAPI_ENABLED = env.bool("OPENAPI_ENABLED", default=not (IS_PRODUCTION or IS_STAGING))
 CORS_ALLOW_ORIGINS = env_list("CORS_ALLOW_ORIGINS")
 CORS_ALLOW_METHODS = env_list("CORS_ALLOW_METHODS", ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
 CORS_ALLOW_HEADERS = env_list("CORS_ALLOW_HEADERS", ["Authorization", "Content-Type", "Accept", "Stripe-Signature"])
@@ -288,6 +289,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "csp",
     # The foundation, then the apps, then what composes them (ARCHITECTURE.md).
     "vejapro.core",
@@ -434,8 +437,25 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "EXCEPTION_HANDLER": "vejapro.core.http.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "vejapro.core.http.openapi.ApiAutoSchema",
     "UNAUTHENTICATED_USER": None,
     "COERCE_DECIMAL_TO_STRING": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "VejaPRO API",
+    "DESCRIPTION": "VejaPRO /api/v1: projektai, nuotraukos, mokėjimai, patvirtinimai ir administravimas.",
+    "VERSION": "1",
+    # 3.1: nullable fields are JSON Schema's ``type: [..., "null"]``, so tests validate bodies with jsonschema.
+    "OAS_VERSION": "3.1.0",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "PREPROCESSING_HOOKS": ["vejapro.core.http.openapi.only_api_paths"],
+    # Self-hosted Swagger UI (drf-spectacular-sidecar): no CDN, nothing outside 'self' for the page's CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None},
 }
 
 LOGGING = {

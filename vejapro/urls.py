@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
+from vejapro.core.http.docs import docs_page, openapi_document
 from vejapro.core.http.error_pages import api_not_found
 from vejapro.core.system.views import health
 
@@ -33,10 +34,16 @@ api_patterns = [
     path("", include("messaging.urls")),
     # admin/finance/{view,mini-triage,ledger[/<id>/reverse],summary,projects/<id>,metrics}, admin/margins
     path("", include("finance.urls")),
+    # audit-logs[/export], admin/{dashboard,customers[/stats|/<client_key>/profile],search}: the back office's read
+    # models span the apps, so they are composed here
+    path("", include("vejapro.backoffice.urls")),
 ]
 
 urlpatterns = [
     path("health", health),
+    # The API's OpenAPI document and Swagger UI, each behind its flag (api.md §17).
+    path("openapi.json", openapi_document),
+    path("docs", docs_page),
     path("api/v1/", include(api_patterns)),
     # Unknown /api paths answer the JSON envelope, never an HTML page (api.md §1.2).
     re_path(r"^api(?:/.*)?$", api_not_found),

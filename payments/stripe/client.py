@@ -13,6 +13,8 @@ from datetime import datetime
 import stripe
 from django.conf import settings
 
+from vejapro.core.http.parsers import json_problem
+
 WEBHOOK_TOLERANCE_SECONDS = 300
 
 
@@ -58,10 +60,15 @@ def webhook_event_verify(*, payload: bytes, signature_header: str | None, secret
     timestamp = _signature_timestamp(signature_header)
     if timestamp is None or timestamp > time.time() + WEBHOOK_TOLERANCE_SECONDS:
         raise StripeSignatureError("invalid_signature")
+    # The API parser's limits: a body nested too deeply, a number out of range or a lone surrogate would fail
+    # later (recursion, the JSON column) with a 500.
     try:
         event = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise StripePayloadError("payload is not JSON") from None
+    problem = json_problem(event)
+    if problem:
+        raise StripePayloadError(f"payload: {problem}")
     if not event_shape_valid(event):
         raise StripePayloadError("not a Stripe event")
     return event

@@ -368,6 +368,33 @@ def test_a_signed_but_unparseable_payload_is_400_invalid_payload(body):
     assert _signature_audit()["reason"] == "invalid_payload"
 
 
+def _hostile(kind: str, project_id) -> str:
+    """A validly shaped event whose JSON the API parser would refuse (issue 12)."""
+    text = json.dumps(intent_event(project_id, "DEPOSIT"))
+    if kind == "nested":
+        depth = 50_000
+        return text[:-1] + ', "extra": ' + "[" * depth + "]" * depth + "}"
+    if kind == "infinite-amount":
+        return text.replace('"amount_received": 15000', '"amount_received": 1e999')
+    return text.replace('"currency": "eur"', '"currency": "\\ud800"')
+
+
+@pytest.mark.parametrize("kind", ["nested", "infinite-amount", "lone-surrogate"])
+def test_a_signed_payload_the_api_parser_refuses_is_400_and_stores_nothing(kind):
+    project = make_project(ProjectStatus.DRAFT)
+    body = _hostile(kind, project.pk)
+    assert {"nested": "[[[", "infinite-amount": "1e999", "lone-surrogate": "\\ud800"}[kind] in body
+
+    response = deliver(body)
+
+    assert (response.status_code, response.json()) == (400, {"detail": "Invalid payload"})
+    assert StripeWebhookEvent.objects.count() == 0
+    assert Payment.objects.count() == 0
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.DRAFT
+    assert _signature_audit()["reason"] == "invalid_payload"
+
+
 @pytest.mark.parametrize(
     "change",
     [

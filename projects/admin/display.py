@@ -3,7 +3,7 @@
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from projects.client_keys import UNKNOWN_CLIENT_KEY, client_name
+from projects.client_keys import UNKNOWN_CLIENT_KEY, client_locality, client_name
 from projects.models import ProjectStatus
 from projects.selectors import (
     ASSIGN_EXPERT,
@@ -117,6 +117,20 @@ def customer_label(customer) -> str:
 
 def short_id(project) -> str:
     return str(project.pk)[:8]
+
+
+def _is_contact(text: str) -> bool:
+    """Text that looks like an e-mail address or a phone number (typed into the name or the address)."""
+    return "@" in text or sum(char.isdigit() for char in text) >= 5
+
+
+def project_hit_label(project) -> str:
+    """A search hit as a person recognises it: «Projektas 1a2b3c4d · Jonas Jonaitis · Vilnius · Apmokėtas» (the
+    parts that exist), never a status code, an e-mail address or a phone number."""
+    info = project.client_info
+    typed = [text for text in (client_name(info), client_locality(info)) if text and not _is_contact(text)]
+    parts = [_("Project %(id)s") % {"id": short_id(project)}, *typed, str(ProjectStatus(project.status).label)]
+    return " · ".join(parts)
 
 
 PROFILE_ACTION_LABELS = {

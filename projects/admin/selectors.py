@@ -9,18 +9,20 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Case, CharField, Count, F, Max, Min, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Concat
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from messaging.selectors import confirmations_for_projects, outbox_for_entities
-from payments.selectors import payments_for_projects, payments_total_paid
+from payments.selectors import payment_project_ids_matching, payments_for_projects, payments_total_paid
 from projects.client_keys import (
     UNKNOWN_CLIENT_KEY,
+    UNKNOWN_CUSTOMER_PREFIX,
     client_contact_masked,
     client_contact_search_q,
     client_email,
     client_key_confidence,
     client_name,
+    customer_key_expression,
+    unknown_client_key_q,
 )
 from projects.estimate_demo import estimate_rule_is_sample
 from projects.models import EvidenceCategory, Project, ProjectStatus
@@ -32,6 +34,7 @@ from projects.selectors import (
     project_deposit_state,
     project_facts_annotate,
     project_final_state,
+    project_financial_state_conditions,
     project_flag_conditions,
     project_next_action,
     project_urgency,
@@ -115,58 +118,47 @@ def _customer_from_rows(client_key: str, rows: list[ProjectRow], project_count: 
     )
 
 
-UNKNOWN_PREFIX = f"{UNKNOWN_CLIENT_KEY}:"
-
-
-def _unknown_key_q() -> Q:
-    return Q(client_key__isnull=True) | Q(client_key="") | Q(client_key=UNKNOWN_CLIENT_KEY)
-
-
-def _customer_key() -> Case:
-    """The customer of a project in SQL: its client key; a project without any contact stands alone as
-    ``unknown:<id>`` (projects without contacts are not one person)."""
-    return Case(
-        When(_unknown_key_q(), then=Concat(Value(UNKNOWN_PREFIX), Cast("pk", CharField()))),
-        default=F("client_key"),
-        output_field=CharField(),
-    )
-
-
 def _of_customers(queryset: QuerySet, projects: QuerySet) -> QuerySet:
     """``queryset`` narrowed to the customers these projects belong to: one ``customer IN (subquery)``, which
     PostgreSQL answers with a hash semi-join (an ``OR`` of two ``IN`` subqueries fell back to a per-row scan of
     every client key once they no longer fit ``work_mem``)."""
-    return queryset.annotate(customer=_customer_key()).filter(
-        customer__in=projects.annotate(customer=_customer_key()).values("customer")
+    return queryset.annotate(customer=customer_key_expression()).filter(
+        customer__in=projects.annotate(customer=customer_key_expression()).values("customer")
     )
 
 
 def _rows_by_customer(projects: QuerySet, keys: list[str]) -> dict[str, list[ProjectRow]]:
     """The annotated projects of the given customer keys, grouped by key (in the order of ``keys``)."""
-    alone = {uuid.UUID(key.removeprefix(UNKNOWN_PREFIX)): key for key in keys if key.startswith(UNKNOWN_PREFIX)}
-    known = [key for key in keys if not key.startswith(UNKNOWN_PREFIX)]
+    alone = {
+        uuid.UUID(key.removeprefix(UNKNOWN_CUSTOMER_PREFIX)): key
+        for key in keys
+        if key.startswith(UNKNOWN_CUSTOMER_PREFIX)
+    }
+    known = [key for key in keys if not key.startswith(UNKNOWN_CUSTOMER_PREFIX)]
     rows: dict[str, list[ProjectRow]] = {key: [] for key in keys}
-    for project in projects.filter((Q(client_key__in=known) & ~_unknown_key_q()) | Q(pk__in=list(alone))):
+    for project in projects.filter((Q(client_key__in=known) & ~unknown_client_key_q()) | Q(pk__in=list(alone))):
         rows[alone.get(project.pk, project.client_key)].append(ProjectRow.of(project))
     return rows
 
 
 def _attention_customers() -> QuerySet:
-    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (see ``_customer_key``),
+    """Customers with attention projects (not ACTIVE), one row each: ``customer`` (``customer_key_expression``),
     ``rank`` (0 high, 1 medium, 2 low) and ``last_activity``. Grouped in the database, so the dashboard reads 20
     customers however many there are."""
     return (
         Project.objects.exclude(status=ProjectStatus.ACTIVE)
         .filter(project_attention_condition())
-        .annotate(customer=_customer_key(), project_rank=project_urgency_rank())
+        .annotate(customer=customer_key_expression(), project_rank=project_urgency_rank())
         .values("customer")
         .annotate(rank=Min("project_rank"), last_activity=Max("updated_at"))
     )
 
 
-def work_queue(*, limit: int = 20) -> list[CustomerRow]:
-    """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2)."""
-    top = [entry["customer"] for entry in _attention_customers().order_by("rank", "last_activity", "customer")[:limit]]
+def work_queue(*, limit: int = 20, newest_first: bool = False) -> list[CustomerRow]:
+    """Attention-only customers, high → medium → low, then the oldest activity first (ui.md §3.2); the API's
+    triage shows the newest first (api.md §15.1)."""
+    activity = "-last_activity" if newest_first else "last_activity"
+    top = [entry["customer"] for entry in _attention_customers().order_by("rank", activity, "customer")[:limit]]
     attention = project_admin_queryset().exclude(status=ProjectStatus.ACTIVE).filter(project_attention_condition())
     rows = _rows_by_customer(attention, top)
     return [_customer_from_rows(key, rows[key]) for key in top if rows[key]]
@@ -205,45 +197,101 @@ def project_id_prefix_q(text: str) -> Q:
 @dataclass
 class CustomerPage:
     items: list[CustomerRow]
-    total: int
+    total: int | None
     attention_only: bool
     fell_back_to_all: bool
+    has_more: bool = False
+
+
+def _latest_projects(projects: QuerySet) -> QuerySet:
+    """The latest project (``created_at``, then id) of each customer among ``projects``."""
+    newer = projects.filter(client_key=OuterRef("client_key")).filter(
+        Q(created_at__gt=OuterRef("created_at")) | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+    )
+    return projects.filter(unknown_client_key_q() | ~Exists(newer))
 
 
 def customer_list(
-    *, attention_only: bool = True, attention: str | None = None, query: str = "", offset: int = 0, limit: int = 50
+    *,
+    attention_only: bool = True,
+    attention: str | None = None,
+    query: str = "",
+    offset: int = 0,
+    limit: int = 50,
+    fall_back_to_all: bool = False,
+    count_total: bool = True,
+    as_of: datetime | None = None,
+    after: tuple[datetime, str] | None = None,
+    latest_status: str | None = None,
+    latest_financial_state: str | None = None,
+    activity_from: datetime | None = None,
+    activity_to: datetime | None = None,
 ) -> CustomerPage:
-    """Customers (projects sharing a client key) by last activity; a fixed number of queries per page."""
+    """Customers (projects sharing a client key, ``customer_key``) in ``last_activity DESC, client_key DESC``
+    order; a fixed number of queries per page.
+
+    ``fall_back_to_all``: attention-only finds nobody, so every customer is listed (the «Klientai» screen).
+    ``as_of``: only projects last changed by then (a snapshot that later changes do not shift); ``after``: the
+    ``(last_activity, client_key)`` of the previous page's last customer. ``latest_status`` and
+    ``latest_financial_state`` filter by the customer's latest project; ``activity_from``/``activity_to`` by the
+    customer's last activity."""
+    projects = Project.objects.all() if as_of is None else Project.objects.filter(updated_at__lte=as_of)
     # ``listed``: projects whose customers are listed (None: every customer).
-    listed = Project.objects.filter(_customer_search_q(query)) if query else None
-    open_projects = Project.objects.exclude(status=ProjectStatus.ACTIVE)
+    listed = projects.filter(_customer_search_q(query)) if query else None
+
+    def narrow(to: QuerySet) -> QuerySet:
+        return to if listed is None else _of_customers(listed, to)
+
+    open_projects = projects.exclude(status=ProjectStatus.ACTIVE)
     if attention:
-        flagged = open_projects.filter(project_flag_conditions()[attention])
-        listed = flagged if listed is None else _of_customers(listed, flagged)
+        listed = narrow(open_projects.filter(project_flag_conditions()[attention]))
+    latest = Q()
+    if latest_status:
+        latest &= Q(status=latest_status)
+    if latest_financial_state:
+        latest &= project_financial_state_conditions()[latest_financial_state]
+    if latest:
+        listed = narrow(_latest_projects(projects).filter(latest))
     fell_back = False
     if attention_only and not attention:
-        flagged = open_projects.filter(project_attention_condition())
-        needing = flagged if listed is None else _of_customers(listed, flagged)
-        if needing.exists():
+        needing = narrow(open_projects.filter(project_attention_condition()))
+        if not fall_back_to_all or needing.exists():
             listed = needing
         else:
             attention_only, fell_back = False, True
-    customers = Project.objects.all() if listed is None else _of_customers(Project.objects.all(), listed)
+    customers = projects if listed is None else _of_customers(projects, listed)
     grouped = (
-        customers.annotate(customer=_customer_key())
+        customers.annotate(customer=customer_key_expression())
         .values("customer")
         .annotate(project_count=Count("pk"), last_activity=Max("updated_at"))
-        .order_by("-last_activity", "customer")
+        .order_by("-last_activity", "-customer")
     )
-    total = grouped.count()
-    page = list(grouped[offset : offset + limit])
-    rows = _rows_by_customer(project_admin_queryset(), [entry["customer"] for entry in page])
+    if activity_from is not None:
+        grouped = grouped.filter(last_activity__gte=activity_from)
+    if activity_to is not None:
+        grouped = grouped.filter(last_activity__lte=activity_to)
+    if after is not None:
+        grouped = grouped.filter(Q(last_activity__lt=after[0]) | Q(last_activity=after[0], customer__lt=after[1]))
+    total = grouped.count() if count_total else None
+    page = list(grouped[offset : offset + limit + 1])
+    has_more = len(page) > limit
+    page = page[:limit]
+    detailed = project_admin_queryset() if as_of is None else project_admin_queryset().filter(updated_at__lte=as_of)
+    rows = _rows_by_customer(detailed, [entry["customer"] for entry in page])
     items = [
         _customer_from_rows(entry["customer"], rows[entry["customer"]], entry["project_count"])
         for entry in page
         if rows[entry["customer"]]
     ]
-    return CustomerPage(items=items, total=total, attention_only=attention_only, fell_back_to_all=fell_back)
+    return CustomerPage(
+        items=items, total=total, attention_only=attention_only, fell_back_to_all=fell_back, has_more=has_more
+    )
+
+
+def customer_count_created_between(*, start: datetime, end: datetime) -> int:
+    """Distinct client keys (not the projects without contacts) of the projects created in ``(start, end]``."""
+    created = Project.objects.filter(created_at__gt=start, created_at__lte=end).exclude(unknown_client_key_q())
+    return created.values("client_key").distinct().count()
 
 
 @dataclass
@@ -257,11 +305,11 @@ class CustomerProfile:
 def customer_profile(*, client_key: str) -> CustomerProfile | None:
     """One customer's projects; ``unknown:<project id>`` is the single project without contacts."""
 
-    if client_key.startswith(UNKNOWN_PREFIX):
-        project_id = parse_project_id(client_key.removeprefix(UNKNOWN_PREFIX))
+    if client_key.startswith(UNKNOWN_CUSTOMER_PREFIX):
+        project_id = parse_project_id(client_key.removeprefix(UNKNOWN_CUSTOMER_PREFIX))
         if project_id is None:
             return None
-        projects = project_admin_queryset().filter(_unknown_key_q(), pk=project_id)
+        projects = project_admin_queryset().filter(unknown_client_key_q(), pk=project_id)
     elif client_key == UNKNOWN_CLIENT_KEY:
         return None
     else:
@@ -287,10 +335,20 @@ def parse_project_id(text: str) -> uuid.UUID | None:
 
 # --- global search (ui.md §3.13, api.md §15.5) -------------------------------------------------------------
 def project_search(*, text: str, limit: int = 50) -> list[Project]:
+    """Projects by id prefix, status code, the client's name, e-mail, phone or address, the assigned contractor's
+    or expert's name, or a payment's receipt number or reference; most recently changed first, one query."""
     text = text.strip()
     if len(text) < SEARCH_MIN_LENGTH:
         return []
-    condition = project_id_prefix_q(text) | Q(status__icontains=text) | client_contact_search_q(text)
+    condition = (
+        project_id_prefix_q(text)
+        | Q(status__icontains=text)
+        | client_contact_search_q(text)
+        | Q(client_info__address__icontains=text)
+        | Q(assigned_contractor__full_name__icontains=text)
+        | Q(assigned_expert__full_name__icontains=text)
+        | Q(pk__in=payment_project_ids_matching(text=text))
+    )
     return list(Project.objects.filter(condition).order_by("-updated_at", "-id")[:limit])
 
 

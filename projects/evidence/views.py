@@ -1,6 +1,7 @@
 """API views for evidence, certification, the certificate, marketing consent and the gallery (api.md §7)."""
 
 from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -32,6 +33,7 @@ class StrictBooleanField(serializers.BooleanField):
         self.fail("invalid", input=data)
 
 
+@extend_schema_field({"type": "object", "additionalProperties": {"type": "boolean"}})
 class ChecklistField(serializers.Field):
     """An object of booleans (api.md §7.2). The fixed items of workflow.md §9.1 are required by the engine; any other
     key is accepted here and must be ``true`` too (the engine answers 400 otherwise)."""

@@ -28,6 +28,7 @@ from projects.admin.display import (
     NEXT_ACTION_LABELS,
     URGENCY_LABELS,
     customer_label,
+    project_hit_label,
     reason_sentence,
     status_pill,
 )
@@ -242,12 +243,12 @@ def customer_profile_details(*, project_ids: list, projects: list[Project]) -> P
 
 # --- global search ------------------------------------------------------------------------------------------
 def search_groups(query: str) -> list[dict]:
-    """«Projektai» and «Skambučių užklausos» hits, labelled without any contact data (api.md §15.5)."""
+    """«Projektai» hits labelled as ``project_hit_label``, and «Skambučių užklausos» hits, without any contact data
+    (api.md §15.5)."""
 
     projects = [
         {
-            "label": _("Project %(id)s… (%(status)s)")
-            % {"id": str(project.pk)[:8], "status": project.get_status_display()},
+            "label": project_hit_label(project),
             "href": reverse("admin:projects_project_change", args=[project.pk]),
         }
         for project in project_search(text=query)

@@ -81,6 +81,7 @@ def customer_list_view(request):
         attention_only=not show_all,
         attention=chip or None,
         query=query,
+        fall_back_to_all=True,
         offset=(page_number - 1) * CUSTOMERS_PER_PAGE,
         limit=CUSTOMERS_PER_PAGE,
     )

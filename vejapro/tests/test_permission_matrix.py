@@ -139,6 +139,17 @@ PERMISSIONS: dict[str, dict[str, dict[str, int]]] = {
     "webhook/chat/events": {"POST": every(400)},
     # Like the SMS webhook: always 200 TwiML; an unsigned request is only audited.
     "webhook/twilio/voice": {"POST": every(200)},
+
+
+    # --- back office read models and the audit log (vejapro.backoffice.urls) ---
+    "audit-logs": {"GET": row(401, 403, 403, 200, 200, 200)},
+    "audit-logs/export": {"GET": ADMIN_ONLY_200},
+    "admin/dashboard": {"GET": ADMIN_ONLY_200},
+    "admin/customers": {"GET": ADMIN_ONLY_200},
+    "admin/customers/stats": {"GET": ADMIN_ONLY_200},
+    "admin/customers/<str:client_key>/profile": {"GET": ADMIN_ONLY_200},
+    # ``q`` is required.
+    "admin/search": {"GET": ADMIN_ONLY_422},
 }
 # fmt: on
 
@@ -199,6 +210,7 @@ def world(settings, client_user, contractor_user, expert_user):
     project = make_project("CERTIFIED", client=client_user, contractor=contractor_user, expert=expert_user)
     return {
         "project_id": project.pk,
+        "client_key": project.client_key,
         "evidence_id": add_evidence(project).pk,
         "notification_id": add_outbox(project, status="FAILED").pk,
         "token": "NEZINOMAS-TOKEN",

@@ -101,7 +101,7 @@ def test_search_groups_leads_without_contacts(admin_client):
 
     assert "Projektai" in html
     assert "Skambučių užklausos" in html
-    assert f"Projektas {str(project.pk)[:8]}… (Juodraštis)" in html
+    assert f"Projektas {str(project.pk)[:8]} · Marius Marijonas · Juodraštis" in html
     assert f'href="/admin/messaging/callrequest/{lead.pk}/change/"' in html
     assert f"Skambučio užklausa {str(lead.pk)[:8]}…" in html
     assert "Marius Skambintojas" not in html

@@ -133,17 +133,18 @@ def test_search_needs_three_characters(admin_client):
 
 @pytest.mark.django_db
 def test_search_groups_and_labels_without_contacts(admin_client):
-    first = make_project(name="Marius Marijonas", email="marius@gmail.com", phone=None)
-    make_project(name="Marius Kitas", email="kitas@gmail.com", phone=None, status="PAID")
+    first = make_project(name="Marius Marijonas", email="marius@gmail.com", phone="+37061234567")
+    second = make_project(name="Marius Kitas", email="kitas@gmail.com", phone=None, status="PAID")
 
     html = admin_client.get("/admin/paieska/", {"q": "marius"}).content.decode()
 
     assert "Projektai" in html
-    assert f"Projektas {str(first.pk)[:8]}… (Juodraštis)" in html
-    assert "(Apmokėtas)" in html
-    assert "(DRAFT)" not in html
+    # Short id, client name, Lithuanian status label (issue 12): never the status code or a contact.
+    assert f"Projektas {str(first.pk)[:8]} · Marius Marijonas · Juodraštis" in html
+    assert f"Projektas {str(second.pk)[:8]} · Marius Kitas · Apmokėtas" in html
+    assert "DRAFT" not in html
     assert "marius@gmail.com" not in html
-    assert "Marius Marijonas" not in html
+    assert "+37061234567" not in html
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vejapro.core.audit.actions import AuditAction
+from vejapro.core.http.errors import BadRequest
+from vejapro.core.http.pagination import decode_time_id_cursor, encode_cursor, page
 from vejapro.core.models import AuditLog
+from vejapro.core.spreadsheet import spreadsheet_safe
 
 EXPORT_LIMITS = (10_000, 50_000, 100_000)
 EXPORT_HEADER = (
@@ -202,7 +205,8 @@ def _iso_utc(moment) -> str:
 
 
 def audit_csv_row(row: AuditLog) -> list[str]:
-    return [
+    """One CSV line; any column (user agents, actor ids, JSON text) can carry a formula from the outside."""
+    cells = [
         _iso_utc(row.timestamp),
         row.entity_type,
         str(row.entity_id),
@@ -215,12 +219,14 @@ def audit_csv_row(row: AuditLog) -> list[str]:
         _json_cell(row.new_value),
         _json_cell(row.metadata),
     ]
+    return [spreadsheet_safe(cell) for cell in cells]
 
 
 @dataclass
 class AuditExport:
     filename: str
     has_more: bool
+    next_cursor: str | None
     lines: Iterator[str]
 
 
@@ -238,11 +244,62 @@ def _csv_lines(rows) -> Iterator[str]:
 
 
 def audit_csv_export(*, queryset: QuerySet[AuditLog], limit: int) -> AuditExport:
+    """The first ``limit`` rows, newest first, as CSV lines read from the database in chunks: memory stays bounded
+    however many rows leave."""
     ordered = queryset.order_by("-timestamp", "-id")
-    has_more = ordered[limit : limit + 1].exists()
+    # The last exported row and the one after it: whether more exist and where the next export starts.
+    edge = list(ordered.values_list("timestamp", "id")[limit - 1 : limit + 1])
+    has_more = len(edge) == 2
     rows = ordered[:limit].iterator(chunk_size=2000)
     return AuditExport(
         filename=f"audit_{timezone.now().astimezone(UTC):%Y%m%d%H%M%S}.csv",
         has_more=has_more,
+        next_cursor=encode_cursor(*edge[0]) if has_more else None,
         lines=_csv_lines(rows),
     )
+
+
+# --- the /audit-logs API (api.md §15.7) ------------------------------------------------------------------------
+INVALID_ENTITY_ID_TEXT = "Invalid entity_id"
+TIME_RANGE_TEXT = "from_ts must be <= to_ts"
+
+
+def audit_log_filter(
+    *,
+    entity_type: str | None = None,
+    entity_id: str | None = None,
+    action: str | None = None,
+    actor_type: str | None = None,
+    actor_id: str | None = None,
+    from_ts: datetime | None = None,
+    to_ts: datetime | None = None,
+    cursor: str | None = None,
+    entity_ids: QuerySet | None = None,
+) -> QuerySet[AuditLog]:
+    """Audit rows by the exact filters of the API, after ``cursor``, newest first. ``entity_ids`` (a subquery of
+    ids) narrows them to project rows of those entities: what an assigned expert or contractor may read."""
+    queryset = AuditLog.objects.all()
+    if entity_id:
+        key = parse_uuid(entity_id)
+        if key is None:
+            raise BadRequest(INVALID_ENTITY_ID_TEXT)
+        queryset = queryset.filter(entity_id=key)
+    if from_ts and to_ts and from_ts > to_ts:
+        raise BadRequest(TIME_RANGE_TEXT)
+    exact = {"entity_type": entity_type, "action": action, "actor_type": actor_type, "actor_id": actor_id}
+    queryset = queryset.filter(**{name: value for name, value in exact.items() if value})
+    if from_ts:
+        queryset = queryset.filter(timestamp__gte=from_ts)
+    if to_ts:
+        queryset = queryset.filter(timestamp__lte=to_ts)
+    if entity_ids is not None:
+        queryset = queryset.filter(entity_type="project", entity_id__in=entity_ids)
+    if cursor:
+        moment, key = decode_time_id_cursor(cursor)
+        queryset = queryset.filter(Q(timestamp__lt=moment) | Q(timestamp=moment, id__lt=key))
+    return queryset.order_by("-timestamp", "-id")
+
+
+def audit_log_page(*, queryset: QuerySet[AuditLog], limit: int) -> dict:
+    """``{"items": [AuditLog], "next_cursor", "has_more"}`` of a filtered queryset; one query."""
+    return page(list(queryset[: limit + 1]), limit, lambda row: encode_cursor(row.timestamp, row.id))

