@@ -5,6 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# `make run` shows every module of the demo: the ones production switches on with its own flags are on here too.
+DEMO_ENV := DJANGO_DEBUG=true ENABLE_FINANCE_LEDGER=true ENABLE_FINANCE_METRICS=true ENABLE_CALL_ASSISTANT=true \
+	ENABLE_CALENDAR=true ENABLE_MARKETING_MODULE=true
 DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: install install-dev run test lint messages bench clean
@@ -30,9 +33,9 @@ install-dev: $(DEV_STAMP)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo_data
-	DJANGO_DEBUG=true $(PY) manage.py run_worker & worker=$$!; \
+	$(DEMO_ENV) $(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
-	DJANGO_DEBUG=true ENABLE_FINANCE_LEDGER=true ENABLE_FINANCE_METRICS=true $(PY) manage.py runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

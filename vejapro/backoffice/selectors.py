@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from messaging.selectors import call_request_new_count
 from projects.admin.display import project_hit_label
 from projects.admin.selectors import (
     CustomerRow,
@@ -228,8 +229,7 @@ def dashboard_json(*, triage_limit: int) -> dict:
                 "pending_confirmation": counts[PENDING_CONFIRMATION],
                 "failed_outbox": counts[FAILED_OUTBOX],
                 "missing_deposit": counts[MISSING_DEPOSIT],
-                # Call requests are not stored yet (leads, api.md §11): none are new.
-                "new_calls": 0,
+                "new_calls": call_request_new_count(),
             },
         },
         "triage": triage,

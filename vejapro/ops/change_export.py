@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from vejapro.core.audit.actions import AuditAction
 from vejapro.core.models import AuditLog
+from vejapro.core.spreadsheet import spreadsheet_safe
 
 # What a rollback has to re-enter, by kind: payments, projects and their status changes, confirmations, leads, visits.
 CHANGE_ACTIONS: dict[str, tuple[str, ...]] = {
@@ -51,13 +52,7 @@ HEADER = (
     "new_value",
     "metadata",
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
-
-
-def formula_safe(cell: str) -> str:
-    """A cell a spreadsheet would read as a formula gets a leading apostrophe (OWASP CSV injection)."""
-    return f"'{cell}" if cell.startswith(FORMULA_PREFIXES) else cell
 
 
 def _json_cell(value) -> str:
@@ -77,7 +72,7 @@ def _cells(row: AuditLog) -> list[str]:
         _json_cell(row.new_value),
         _json_cell(row.metadata),
     ]
-    return [formula_safe(cell) for cell in cells]
+    return [spreadsheet_safe(cell) for cell in cells]
 
 
 def _lines(rows: Iterable[AuditLog]) -> Iterator[str]:

@@ -94,9 +94,9 @@ def test_queries_do_not_grow_with_customers(api, admin_user, django_assert_num_q
         add_payment(project, "FINAL", "500.00")
     client = api(admin_user)
 
-    # The bearer's user, the flag counts, the triage customers and their projects, the preview's customers and
-    # their projects.
-    with django_assert_num_queries(6):
+    # The bearer's user, the flag counts, the new call requests, the triage customers and their projects, the
+    # preview's customers and their projects.
+    with django_assert_num_queries(7):
         response = client.get(URL)
 
     assert len(response.json()["triage"]) == min(count, 20)

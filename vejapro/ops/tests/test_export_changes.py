@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from vejapro.core.models import AuditLog
-from vejapro.ops.change_export import change_export_lines, formula_safe
+from vejapro.core.spreadsheet import spreadsheet_safe
+from vejapro.ops.change_export import change_export_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +74,7 @@ def test_a_bad_moment_is_refused(since):
      ("\tx", "'\tx"), ("\rx", "'\rx"), ("Jonas", "Jonas"), ("", "")],
 )  # fmt: skip
 def test_formula_cells_get_a_leading_apostrophe(cell, safe):
-    assert formula_safe(cell) == safe
+    assert spreadsheet_safe(cell) == safe
 
 
 def test_a_formula_in_an_exported_cell_is_neutralised():
