@@ -41,6 +41,8 @@ AI_PROVIDER_KEYS = {"groq": "GROQ_API_KEY", "claude": "ANTHROPIC_API_KEY", "open
 FAILED_IN_PRODUCTION = "Configuration validation failed in production environment:"
 # Rows of security-ops.md §3 that an empty development environment fails by design.
 DEVELOPMENT_DEFAULT_ROWS = frozenset({1, 2, 3, 4, 6, 8, 9})
+# The API documentation pages are on by default on a development machine (api.md §17); production refuses them.
+DEVELOPMENT_DEFAULT_PROBLEMS = frozenset({"DOCS_ENABLED is true", "OPENAPI_ENABLED is true"})
 
 
 @dataclass(frozen=True)
@@ -200,7 +202,9 @@ def operator_must_act(problem: ConfigProblem, config: Any) -> bool:
     An empty environment fails the rows of the offline defaults by design (security-ops.md §1): the development key,
     SQLite, the in-process cache, local mode, console SMS and e-mail. ``manage.py check --deploy`` still lists them.
     """
-    return is_staging_config(config) or problem.number not in DEVELOPMENT_DEFAULT_ROWS
+    return is_staging_config(config) or (
+        problem.number not in DEVELOPMENT_DEFAULT_ROWS and problem.message not in DEVELOPMENT_DEFAULT_PROBLEMS
+    )
 
 
 def validate_startup(config: Any = settings, *, log: bool = True) -> list[ConfigProblem]:

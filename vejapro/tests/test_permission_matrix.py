@@ -227,9 +227,14 @@ def call(request, world: dict, route: str, method: str, caller: str):
         world = {**world, "user_id": request.getfixturevalue(target).pk}
     path = "/api/v1/" + re.sub(r"<str:(\w+)>", lambda match: str(world[match.group(1)]), route)
     client = ApiClient(user, enforce_csrf_checks=True)
-    if method == "GET":
-        return client.get(path)
-    return client.generic(method, path, data="{}", content_type="application/json")
+    response = (
+        client.get(path)
+        if method == "GET"
+        else client.generic(method, path, data="{}", content_type="application/json")
+    )
+    # A streamed answer (the metrics stream) holds a connection slot until it is closed.
+    response.close()
+    return response
 
 
 CASES = [
