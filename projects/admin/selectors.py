@@ -25,6 +25,7 @@ from projects.client_keys import (
     unknown_client_key_q,
 )
 from projects.estimate_demo import estimate_rule_is_sample
+from projects.evidence.selectors import project_latest_rejection
 from projects.models import EvidenceCategory, Project, ProjectStatus
 from projects.selectors import (
     ATTENTION_FLAGS,
@@ -40,9 +41,7 @@ from projects.selectors import (
     project_urgency,
     project_urgency_rank,
 )
-from vejapro.core.audit.actions import AuditAction
 from vejapro.core.audit.selectors import audit_logs_for_entities
-from vejapro.core.models import AuditLog
 
 SEARCH_MIN_LENGTH = 3
 
@@ -383,15 +382,6 @@ def workflow_section(project: Project) -> str:
     return SECTION_ACTIVE
 
 
-def project_latest_rejection(project: Project):
-    """The newest expert rejection, when it is newer than the last status change (workflow.md §9.3)."""
-
-    rows = AuditLog.objects.filter(entity_type="project", entity_id=project.pk, action=AuditAction.PROJECT_REJECTED)
-    if project.status_changed_at:
-        rows = rows.filter(timestamp__gt=project.status_changed_at)
-    return rows.order_by("-timestamp", "-id").first()
-
-
 @dataclass
 class ProjectScreen:
     row: ProjectRow
@@ -417,7 +407,7 @@ def project_screen(*, project: Project) -> ProjectScreen:
         confirmations=confirmations_for_projects(project_ids=[project.pk]),
         notifications=outbox_for_entities(entity_type="project", entity_ids=[project.pk]),
         history=audit_logs_for_entities(entity_ids=[project.pk], limit=HISTORY_LIMIT),
-        rejection=project_latest_rejection(project),
+        rejection=project_latest_rejection(project=project),
         certification_photo_count=sum(1 for photo in photos if photo.category == EvidenceCategory.EXPERT_CERTIFICATION),
     )
 
